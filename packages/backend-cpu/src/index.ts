@@ -1,0 +1,11 @@
+/**
+ * Importing this package registers the CPU backend as 'cpu'. With nothing else chosen it is
+ * the default backend.
+ */
+import { registerBackend } from '@nn/tensor';
+import { CpuBackend } from './backend_cpu.js';
+
+export { CpuBackend };
+export { kernels } from './kernels/index.js';
+
+registerBackend('cpu', () => new CpuBackend(), 1);

@@ -1,0 +1,363 @@
+/**
+ * The engine: registered backends and the active one, every tensor's buffer and its
+ * reference count, tidy scopes, and the kernel-run hook that autograd listens to.
+ */
+import type { Backend, BackendFactory, BackendMemory, DataId, KernelFunc, TensorInfo } from './backend.js';
+import { bytesPerElement, type DType, type TypedArray } from './dtype.js';
+import { sizeFromShape, type Shape } from './shape.js';
+import { Tensor } from './tensor.js';
+
+interface DataRecord {
+  backend: Backend;
+  refCount: number;
+  dtype: DType;
+  size: number;
+}
+
+/** What listeners hear about each kernel run. */
+export interface KernelRun {
+  kernelName: string;
+  inputs: Record<string, Tensor>;
+  attrs: Record<string, unknown>;
+  outputs: Tensor[];
+}
+export type KernelListener = (run: KernelRun) => void;
+
+/** Anything a tidy function may return: the tensors in it survive the scope. */
+export type TensorContainer =
+  | void
+  | undefined
+  | null
+  | number
+  | string
+  | boolean
+  | Tensor
+  | readonly TensorContainer[]
+  | { [key: string]: TensorContainer };
+
+export interface MemoryInfo {
+  /** Live tensor handles. */
+  numTensors: number;
+  /** Distinct buffers (handles may share one, e.g. after reshape). */
+  numDataIds: number;
+  numBytes: number;
+  /** Per registered backend that has been initialised. */
+  backends: Record<string, BackendMemory>;
+}
+
+interface Registration {
+  factory: BackendFactory;
+  priority: number;
+}
+
+export class Engine {
+  private readonly registry = new Map<string, Registration>();
+  private readonly instances = new Map<string, Backend>();
+  private activeName: string | null = null;
+  private readonly records = new Map<DataId, DataRecord>();
+  private numTensors = 0;
+  private nextTensorId = 0;
+  private readonly scopes: Tensor[][] = [];
+  private readonly listeners = new Set<KernelListener>();
+
+  // --- backends -----------------------------------------------------------------------
+
+  /** Registers a backend factory under `name`; the highest priority becomes the default. */
+  registerBackend(name: string, factory: BackendFactory, priority = 1): void {
+    if (this.registry.has(name)) return;
+    this.registry.set(name, { factory, priority });
+  }
+
+  /** Forgets a backend; tensors still stored on it become unusable. */
+  removeBackend(name: string): void {
+    const instance = this.instances.get(name);
+    instance?.destroy?.();
+    this.instances.delete(name);
+    this.registry.delete(name);
+    if (this.activeName === name) this.activeName = null;
+  }
+
+  registeredBackends(): string[] {
+    return [...this.registry.keys()];
+  }
+
+  /** Makes `name` the active backend, initialising it first (GPU backends start asynchronously). */
+  async setBackend(name: string): Promise<void> {
+    await this.initBackend(name);
+    this.activeName = name;
+  }
+
+  /** Makes an already initialised (or synchronously initialisable) backend active. */
+  setBackendSync(name: string): void {
+    const instance = this.instances.get(name) ?? this.initBackendSync(name);
+    if (!instance) throw new Error(`setBackend: backend '${name}' initialises asynchronously; use await setBackend('${name}')`);
+    this.activeName = name;
+  }
+
+  async initBackend(name: string): Promise<Backend> {
+    const existing = this.instances.get(name);
+    if (existing) return existing;
+    const reg = this.registry.get(name);
+    if (!reg) throw new Error(this.unknownBackendMessage(name));
+    const backend = await reg.factory();
+    this.instances.set(name, backend);
+    return backend;
+  }
+
+  /** The active backend, choosing and initialising the default one on first use. */
+  get backend(): Backend {
+    if (this.activeName === null) this.activeName = this.chooseDefault();
+    const instance = this.instances.get(this.activeName) ?? this.initBackendSync(this.activeName);
+    if (!instance) throw new Error(`backend '${this.activeName}' is not initialised yet: await setBackend('${this.activeName}') first`);
+    return instance;
+  }
+
+  get backendName(): string {
+    void this.backend;
+    return this.activeName!;
+  }
+
+  findBackend(name: string): Backend | undefined {
+    return this.instances.get(name);
+  }
+
+  private initBackendSync(name: string): Backend | undefined {
+    const reg = this.registry.get(name);
+    if (!reg) throw new Error(this.unknownBackendMessage(name));
+    const made = reg.factory();
+    if (made instanceof Promise) {
+      // Keep the promise's result for a later setBackend; there is nothing to use now.
+      void made.then((b) => this.instances.set(name, b));
+      return undefined;
+    }
+    this.instances.set(name, made);
+    return made;
+  }
+
+  private chooseDefault(): string {
+    let best: string | null = null;
+    let bestPriority = -Infinity;
+    for (const [name, reg] of this.registry) {
+      if (reg.priority > bestPriority) {
+        best = name;
+        bestPriority = reg.priority;
+      }
+    }
+    if (best === null) {
+      throw new Error("no backend is registered: import '@nn/backend-cpu' (or another backend) before creating tensors");
+    }
+    return best;
+  }
+
+  private unknownBackendMessage(name: string): string {
+    const known = this.registeredBackends();
+    return `backend '${name}' is not registered (registered: ${known.length ? known.join(', ') : 'none'}); import its package, e.g. '@nn/backend-${name}'`;
+  }
+
+  // --- tensors and their data ---------------------------------------------------------------
+
+  /** A new tensor holding a copy-free handle on `values`, written to the active backend. */
+  makeTensor(values: TypedArray, shape: Shape, dtype: DType): Tensor {
+    const backend = this.backend;
+    const dataId = backend.write(values, shape, dtype);
+    return this.makeTensorFromInfo({ dataId, shape, dtype }, backend);
+  }
+
+  /** Wraps a kernel output (or an existing buffer) in a new handle, counting a reference. */
+  makeTensorFromInfo(info: TensorInfo, backend: Backend = this.backend): Tensor {
+    const record = this.records.get(info.dataId);
+    if (record) {
+      record.refCount++;
+    } else {
+      this.records.set(info.dataId, { backend, refCount: 1, dtype: info.dtype, size: sizeFromShape(info.shape) });
+    }
+    const tensor = new Tensor(info.shape, info.dtype, info.dataId, this.nextTensorId++);
+    this.numTensors++;
+    this.track(tensor);
+    return tensor;
+  }
+
+  /** Another handle on the same buffer, not owned by any tidy scope (for tapes and caches). */
+  share(tensor: Tensor): Tensor {
+    this.assertLive(tensor, 'share');
+    const record = this.records.get(tensor.dataId)!;
+    record.refCount++;
+    const handle = new Tensor(tensor.shape, tensor.dtype, tensor.dataId, this.nextTensorId++);
+    handle.kept = true;
+    this.numTensors++;
+    return handle;
+  }
+
+  disposeTensor(tensor: Tensor): void {
+    if (tensor.isDisposed) return;
+    tensor.isDisposed = true;
+    this.numTensors--;
+    const record = this.records.get(tensor.dataId);
+    if (!record) return;
+    record.refCount--;
+    if (record.refCount === 0) {
+      record.backend.dispose(tensor.dataId);
+      this.records.delete(tensor.dataId);
+    }
+  }
+
+  /** The backend that holds `tensor`'s data now. */
+  backendOf(tensor: Tensor): Backend {
+    this.assertLive(tensor, 'backendOf');
+    return this.records.get(tensor.dataId)!.backend;
+  }
+
+  readSync(tensor: Tensor): TypedArray {
+    this.assertLive(tensor, 'dataSync');
+    return this.records.get(tensor.dataId)!.backend.readSync(tensor.dataId);
+  }
+
+  read(tensor: Tensor): Promise<TypedArray> {
+    this.assertLive(tensor, 'data');
+    return this.records.get(tensor.dataId)!.backend.read(tensor.dataId);
+  }
+
+  /** Moves a buffer to `target` in place: every handle on it follows. */
+  moveData(dataId: DataId, target: Backend): void {
+    const record = this.records.get(dataId);
+    if (!record || record.backend === target) return;
+    const values = record.backend.readSync(dataId);
+    record.backend.dispose(dataId);
+    target.write(values, [record.size], record.dtype, dataId);
+    record.backend = target;
+  }
+
+  private assertLive(tensor: Tensor, op: string): void {
+    if (tensor.isDisposed) throw new Error(`${op}: tensor ${tensor.id} (shape [${tensor.shape.join(',')}]) has been disposed`);
+  }
+
+  // --- kernels ---------------------------------------------------------------------------
+
+  /**
+   * Runs a kernel by name on the active backend. Inputs stored on another backend move here
+   * first. Ops call this after checking their arguments.
+   */
+  runKernel(kernelName: string, inputs: Record<string, Tensor>, attrs: object = {}): Tensor[] {
+    const backend = this.backend;
+    const kernel: KernelFunc | undefined = backend.kernels.get(kernelName);
+    if (!kernel) throw new Error(`kernel '${kernelName}' is not implemented by backend '${backend.name}'`);
+    const infos: Record<string, TensorInfo> = {};
+    for (const key of Object.keys(inputs)) {
+      const t = inputs[key];
+      this.assertLive(t, kernelName);
+      const record = this.records.get(t.dataId)!;
+      if (record.backend !== backend) this.moveData(t.dataId, backend);
+      infos[key] = t;
+    }
+    const result = kernel({ inputs: infos, attrs, backend });
+    const outputs = (Array.isArray(result) ? result : [result]).map((info) => this.makeTensorFromInfo(info, backend));
+    if (this.listeners.size > 0) {
+      const run: KernelRun = { kernelName, inputs, attrs: attrs as Record<string, unknown>, outputs };
+      for (const listener of this.listeners) listener(run);
+    }
+    return outputs;
+  }
+
+  /** Listens to every kernel run; returns the function that stops listening. */
+  onKernelRun(listener: KernelListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // --- memory ----------------------------------------------------------------------------
+
+  /** Runs `fn` and frees every tensor it made, except those it returns and those kept. */
+  tidy<T extends TensorContainer>(fn: () => T): T {
+    if (typeof fn !== 'function') throw new Error('tidy: expected a function');
+    const scope: Tensor[] = [];
+    this.scopes.push(scope);
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      this.endScope(scope, undefined);
+      throw error;
+    }
+    if (result instanceof Promise) {
+      this.endScope(scope, undefined);
+      throw new Error('tidy: the function returned a Promise; tidy only works with synchronous functions');
+    }
+    this.endScope(scope, result);
+    return result;
+  }
+
+  private endScope(scope: Tensor[], result: TensorContainer): void {
+    const popped = this.scopes.pop();
+    if (popped !== scope) throw new Error('tidy: scopes were closed out of order');
+    const survivors = new Set<Tensor>();
+    collectTensors(result, survivors);
+    const parent = this.scopes.at(-1);
+    for (const t of scope) {
+      if (t.isDisposed) continue;
+      if (survivors.has(t)) parent?.push(t);
+      else if (!t.kept) this.disposeTensor(t);
+    }
+  }
+
+  private track(tensor: Tensor): void {
+    const scope = this.scopes.at(-1);
+    if (scope) scope.push(tensor);
+  }
+
+  /** Exempts `tensor` from every tidy scope; free it with dispose(). */
+  keep<T extends Tensor>(tensor: T): T {
+    tensor.kept = true;
+    return tensor;
+  }
+
+  memory(): MemoryInfo {
+    let numBytes = 0;
+    for (const record of this.records.values()) numBytes += record.size * bytesPerElement(record.dtype);
+    const backends: Record<string, BackendMemory> = {};
+    for (const [name, backend] of this.instances) backends[name] = backend.memory();
+    return { numTensors: this.numTensors, numDataIds: this.records.size, numBytes, backends };
+  }
+}
+
+function collectTensors(container: TensorContainer, into: Set<Tensor>): void {
+  if (container == null || typeof container !== 'object') return;
+  if (container instanceof Tensor) {
+    into.add(container);
+  } else if (Array.isArray(container)) {
+    for (const item of container as readonly TensorContainer[]) collectTensors(item, into);
+  } else {
+    for (const value of Object.values(container)) collectTensors(value, into);
+  }
+}
+
+let globalEngine: Engine | null = null;
+
+/** The process-wide engine. */
+export function engine(): Engine {
+  globalEngine ??= new Engine();
+  return globalEngine;
+}
+
+export function registerBackend(name: string, factory: BackendFactory, priority = 1): void {
+  engine().registerBackend(name, factory, priority);
+}
+export function setBackend(name: string): Promise<void> {
+  return engine().setBackend(name);
+}
+export function getBackend(): string {
+  return engine().backendName;
+}
+export function tidy<T extends TensorContainer>(fn: () => T): T {
+  return engine().tidy(fn);
+}
+export function keep<T extends Tensor>(tensor: T): T {
+  return engine().keep(tensor);
+}
+export function dispose(container: TensorContainer): void {
+  const all = new Set<Tensor>();
+  collectTensors(container, all);
+  for (const t of all) engine().disposeTensor(t);
+}
+export function memory(): MemoryInfo {
+  return engine().memory();
+}

@@ -1,0 +1,2 @@
+import type { Linter } from 'eslint';
+export function config(tsconfigRootDir: string): Linter.Config[];
