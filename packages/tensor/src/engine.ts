@@ -201,6 +201,29 @@ export class Engine {
     }
   }
 
+  /**
+   * Points `target` at `value`'s buffer (in place, for parameters and running statistics
+   * that change between steps); the old buffer loses a reference. Shapes and dtypes must agree.
+   */
+  assign(target: Tensor, value: Tensor): void {
+    this.assertLive(target, 'assign');
+    this.assertLive(value, 'assign');
+    if (target.dtype !== value.dtype || target.shape.length !== value.shape.length || target.shape.some((d, i) => d !== value.shape[i])) {
+      throw new Error(
+        `assign: value of shape [${value.shape.join(',')}] ${value.dtype} does not match target [${target.shape.join(',')}] ${target.dtype}`,
+      );
+    }
+    if (target.dataId === value.dataId) return;
+    this.records.get(value.dataId)!.refCount++;
+    const old = this.records.get(target.dataId)!;
+    old.refCount--;
+    if (old.refCount === 0) {
+      old.backend.dispose(target.dataId);
+      this.records.delete(target.dataId);
+    }
+    target.dataId = value.dataId;
+  }
+
   /** The backend that holds `tensor`'s data now. */
   backendOf(tensor: Tensor): Backend {
     this.assertLive(tensor, 'backendOf');
@@ -357,6 +380,9 @@ export function dispose(container: TensorContainer): void {
   const all = new Set<Tensor>();
   collectTensors(container, all);
   for (const t of all) engine().disposeTensor(t);
+}
+export function assign(target: Tensor, value: Tensor): void {
+  engine().assign(target, value);
 }
 export function memory(): MemoryInfo {
   return engine().memory();

@@ -5,5 +5,7 @@ export * from './engine.js';
 export * from './kernel_names.js';
 export * from './random.js';
 export * from './shape.js';
-export { Tensor, type NestedArray } from './tensor.js';
+// `export *` (not a named re-export) so that other packages can add methods to Tensor with
+// `declare module '@nn/tensor' { interface Tensor {...} }` (as @nn/autograd does for backward()).
+export * from './tensor.js';
 export * from './ops/index.js';

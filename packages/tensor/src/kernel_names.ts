@@ -47,6 +47,7 @@ export const KernelName = {
   GreaterEqual: 'GreaterEqual',
   LogicalAnd: 'LogicalAnd',
   LogicalOr: 'LogicalOr',
+  LogicalXor: 'LogicalXor',
   // inputs: {condition, a, b}, all three broadcast
   Where: 'Where',
 
@@ -74,24 +75,30 @@ export const KernelName = {
   Gather: 'Gather', // inputs: {x, indices (int32)}; attrs: {axis}
   IndexAdd: 'IndexAdd', // inputs: {dy, indices}; attrs: {axis, size}: scatter-add rows back along axis
   OneHot: 'OneHot', // inputs: {indices (int32)}; attrs: {depth}
+  // torch.gather: out[..i..] = x[..index[..i..] at axis..]; index has x's rank. inputs: {x, indices}; attrs: {axis}
+  GatherElements: 'GatherElements',
+  // gradient of GatherElements: zeros of `shape`, then out[..index[..i..]..] += dy[..i..]. inputs: {dy, indices}; attrs: {axis, shape}
+  ScatterAdd: 'ScatterAdd',
 
   // Images, NCHW. Paddings are [top, bottom, left, right].
   Conv2D: 'Conv2D', // inputs: {x, weight}; attrs: Conv2DAttrs
   Conv2DBackpropInput: 'Conv2DBackpropInput', // inputs: {dy, weight}; attrs: Conv2DAttrs & {inputShape}
   Conv2DBackpropFilter: 'Conv2DBackpropFilter', // inputs: {x, dy}; attrs: Conv2DAttrs & {filterShape}
-  MaxPool2D: 'MaxPool2D', // inputs: {x}; attrs: Pool2DAttrs; outputs: [values, indices (int32, h*W+w per plane)]
-  MaxPool2DGrad: 'MaxPool2DGrad', // inputs: {dy, indices}; attrs: {inputShape}: scatter-add dy by indices
-  AvgPool2D: 'AvgPool2D', // inputs: {x}; attrs: Pool2DAttrs & {countIncludePad, divisorOverride?}
-  AvgPool2DGrad: 'AvgPool2DGrad', // inputs: {dy}; attrs: same & {inputShape}
-  AdaptiveAvgPool2D: 'AdaptiveAvgPool2D', // inputs: {x}; attrs: {outputSize: [h, w]}
-  AdaptiveAvgPool2DGrad: 'AdaptiveAvgPool2DGrad', // inputs: {dy}; attrs: {inputShape}
-  AdaptiveMaxPool2D: 'AdaptiveMaxPool2D', // inputs: {x}; attrs: {outputSize}; outputs: [values, indices]
-  LRN: 'LRN', // inputs: {x}; attrs: {size, alpha, beta, k} (PyTorch's local_response_norm)
-  LRNGrad: 'LRNGrad', // inputs: {x, y, dy}; attrs: same
-  ResizeNearest: 'ResizeNearest', // inputs: {x}; attrs: {outputSize}
-  ResizeNearestGrad: 'ResizeNearestGrad', // inputs: {dy}; attrs: {inputShape}
-  ResizeBilinear: 'ResizeBilinear', // inputs: {x}; attrs: {outputSize, alignCorners}
-  ResizeBilinearGrad: 'ResizeBilinearGrad', // inputs: {dy}; attrs: {inputShape, alignCorners}
+  // Pools and resizes take 4-D x [N,C,H,W]; every *Grad kernel takes its forward attrs plus
+  // {inputShape} (the forward x's shape) and returns dx of that shape.
+  MaxPool2D: 'MaxPool2D', // inputs: {x}; attrs: MaxPool2DAttrs; outputs: [values, indices (int32, h*W+w per plane)]
+  MaxPool2DGrad: 'MaxPool2DGrad', // inputs: {dy, indices}; attrs: {inputShape}: scatter-add dy by indices (also serves AdaptiveMaxPool2D)
+  AvgPool2D: 'AvgPool2D', // inputs: {x}; attrs: AvgPool2DAttrs
+  AvgPool2DGrad: 'AvgPool2DGrad', // inputs: {dy}; attrs: AvgPool2DAttrs & {inputShape}
+  AdaptiveAvgPool2D: 'AdaptiveAvgPool2D', // inputs: {x}; attrs: AdaptivePool2DAttrs
+  AdaptiveAvgPool2DGrad: 'AdaptiveAvgPool2DGrad', // inputs: {dy}; attrs: {inputShape} (output size is dy's)
+  AdaptiveMaxPool2D: 'AdaptiveMaxPool2D', // inputs: {x}; attrs: AdaptivePool2DAttrs; outputs: [values, indices]
+  LRN: 'LRN', // inputs: {x} of rank >= 3, channels on axis 1; attrs: LRNAttrs (PyTorch's local_response_norm)
+  LRNGrad: 'LRNGrad', // inputs: {x, y, dy}; attrs: LRNAttrs
+  ResizeNearest: 'ResizeNearest', // inputs: {x}; attrs: ResizeAttrs (alignCorners unused)
+  ResizeNearestGrad: 'ResizeNearestGrad', // inputs: {dy}; attrs: ResizeAttrs & {inputShape}: scatter-add back
+  ResizeBilinear: 'ResizeBilinear', // inputs: {x}; attrs: ResizeAttrs
+  ResizeBilinearGrad: 'ResizeBilinearGrad', // inputs: {dy}; attrs: ResizeAttrs & {inputShape}: scatter-add back
 } as const;
 
 export type KernelName = (typeof KernelName)[keyof typeof KernelName];
@@ -127,18 +134,47 @@ export interface Conv2DBackpropInputAttrs extends Conv2DAttrs {
 export interface Conv2DBackpropFilterAttrs extends Conv2DAttrs {
   filterShape: [number, number, number, number];
 }
+/** Pooling windows. The kernel reads the output size from `outputSize`; the op computes it (ceilMode lives there). */
 export interface Pool2DAttrs {
   kernelSize: [number, number];
   stride: [number, number];
-  /** [top, bottom, left, right]; bottom/right grow with ceilMode */
+  /** [top, bottom, left, right], as the user gave them (ceilMode does not change them) */
   padding: [number, number, number, number];
+  /** [outH, outW] */
+  outputSize: [number, number];
+}
+export interface MaxPool2DAttrs extends Pool2DAttrs {
   dilation: [number, number];
 }
 export interface AvgPool2DAttrs extends Pool2DAttrs {
+  /** Divide by the window clipped to the padded input (PyTorch's rule), else by its in-image taps. */
   countIncludePad: boolean;
-  /** Number of padded-window elements per output row/col that count when countIncludePad, see avgPool2d. */
-  ceilMode: boolean;
+  /** Divide every window by this instead, when not null. */
   divisorOverride: number | null;
+}
+export interface AdaptivePool2DAttrs {
+  /** [outH, outW]; window i spans floor(i*In/Out) to ceil((i+1)*In/Out) */
+  outputSize: [number, number];
+}
+export interface LRNAttrs {
+  size: number;
+  alpha: number;
+  beta: number;
+  k: number;
+}
+export interface ResizeAttrs {
+  /** [outH, outW] */
+  outputSize: [number, number];
+  /**
+   * Source pixels per output pixel along [h, w], as PyTorch computes them (in/out, or 1/scaleFactor
+   * when the user gave one, or (in-1)/(out-1) with alignCorners); the op decides, kernels only use them.
+   */
+  scales: [number, number];
+  alignCorners: boolean;
+}
+export interface ImageGradAttrs {
+  /** Shape of the forward input x, [N, C, H, W]: pool and resize grads add it to their forward attrs. */
+  inputShape: number[];
 }
 export interface SliceAttrs {
   begin: number[];
@@ -149,4 +185,50 @@ export interface PadAttrs {
   paddings: [number, number][];
   mode: 'constant' | 'reflect';
   value: number;
+}
+export interface ReshapeAttrs {
+  shape: number[];
+}
+export interface TransposeAttrs {
+  /** Output axis i is input axis perm[i]. */
+  perm: number[];
+}
+export interface BroadcastToAttrs {
+  shape: number[];
+}
+/** Slice attrs resolved by the op: full rank, 0 <= begin, end clamped, step >= 1. */
+export interface SliceGradAttrs extends SliceAttrs {
+  inputShape: number[];
+}
+export interface IndexAddAttrs {
+  axis: number;
+  /** Size of `axis` in the output (the gathered tensor's size along it). */
+  size: number;
+}
+export interface ScatterAddAttrs {
+  axis: number;
+  /** Shape of the output (the gathered tensor's shape). */
+  shape: number[];
+}
+export interface OneHotAttrs {
+  depth: number;
+}
+// Elementwise attrs (see ops/unary.ts, ops/clip.ts).
+export interface LeakyReluAttrs {
+  negativeSlope: number;
+}
+export interface EluAttrs {
+  alpha: number;
+}
+export interface GeluAttrs {
+  approximate: 'none' | 'tanh';
+}
+export interface SoftplusAttrs {
+  beta: number;
+  threshold: number;
+}
+/** Bounds of Clip; a missing bound is -Infinity / Infinity. min > max gives max everywhere, as in PyTorch. */
+export interface ClipAttrs {
+  min: number;
+  max: number;
 }

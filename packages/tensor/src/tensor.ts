@@ -17,8 +17,11 @@ export class Tensor {
   readonly shape: Shape;
   readonly dtype: DType;
   readonly size: number;
-  /** The buffer's key on its backend; shared by handles made by reshape-like kernels. */
-  readonly dataId: DataId;
+  /**
+   * The buffer's key on its backend; shared by handles made by reshape-like kernels. Only
+   * the engine changes it (`assign`, used for parameters that optimizers update).
+   */
+  dataId: DataId;
   /** Exempt from tidy scopes (see keep()). */
   kept = false;
   isDisposed = false;

@@ -1,79 +1,107 @@
 /**
- * Broadcasting binary kernels, all built by `binaryKernel(fn)`. Fast paths for equal
- * shapes and a scalar operand; otherwise an odometer over the output with per-operand
- * strides that are zero along broadcast axes.
+ * Broadcasting binary kernels, all built by `binaryKernel(fn)`. The output is walked in runs
+ * (see broadcast.ts): one run for equal shapes or a scalar operand, rows for a bias over
+ * the last axis, H*W-long runs for a per-channel term over NCHW.
+ *
+ * V8 shares type feedback between all closures made at one site, so `fn` called per
+ * element from the shared loop is a megamorphic, never-inlined call. The hot ops therefore
+ * also pass `loop`: the same formula written out as its own strided loop.
  */
-import { broadcastShapes, KernelName, makeTypedArray, sizeFromShape, stridesOf, type DType, type Shape } from '@nn/tensor';
+import { broadcastShapes, KernelName, type DType, type TypedArray } from '@nn/tensor';
+import { broadcastPlan, nextRun } from './broadcast.js';
 import type { CpuKernel, KernelConfig } from './types.js';
 
-/** Strides of `shape` seen from an output of rank `rank`, zero where it broadcasts. */
-export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
-  const rank = outShape.length;
-  const strides = stridesOf(shape);
-  const out = new Array<number>(rank).fill(0);
-  for (let i = 0; i < shape.length; i++) {
-    const axis = rank - shape.length + i;
-    out[axis] = shape[i] === 1 && outShape[axis] !== 1 ? 0 : strides[i];
-  }
-  return out;
+/** One run: out[o + i] = f(a[ia + i * sa], b[ib + i * sb]) for i < n. */
+export type BinaryLoop = (a: TypedArray, ia: number, sa: number, b: TypedArray, ib: number, sb: number, out: TypedArray, o: number, n: number) => void;
+
+export interface BinaryKernelOptions {
+  /** Output dtype; the inputs' (already promoted) dtype by default. */
+  outDType?: DType;
+  /** A specialised loop for hot ops; must compute exactly `fn`. */
+  loop?: BinaryLoop;
 }
 
-export function binaryKernel(fn: (a: number, b: number) => number, outDType?: DType): CpuKernel {
+export function binaryKernel(fn: (a: number, b: number) => number, { outDType, loop }: BinaryKernelOptions = {}): CpuKernel {
+  const run: BinaryLoop =
+    loop ??
+    ((a, ia, sa, b, ib, sb, out, o, n) => {
+      for (const end = o + n; o < end; o++, ia += sa, ib += sb) out[o] = fn(a[ia], b[ib]);
+    });
   return ({ inputs: { a, b }, backend }) => {
-    const av = backend.values(a.dataId);
-    const bv = backend.values(b.dataId);
     const outShape = broadcastShapes('binary', a.shape, b.shape);
-    const size = sizeFromShape(outShape);
-    const out = makeTypedArray(outDType ?? a.dtype, size);
-    if (av.length === size && bv.length === size) {
-      for (let i = 0; i < size; i++) out[i] = fn(av[i], bv[i]);
-    } else if (bv.length === 1) {
-      const s = bv[0];
-      for (let i = 0; i < size; i++) out[i] = fn(av[i], s);
-    } else if (av.length === 1) {
-      const s = av[0];
-      for (let i = 0; i < size; i++) out[i] = fn(s, bv[i]);
-    } else {
-      broadcastLoop(av, bv, out, a.shape, b.shape, outShape, fn);
+    const { info, values: out } = backend.allocate(outShape, outDType ?? a.dtype);
+    if (out.length === 0) return info;
+    const av = backend.values<TypedArray>(a.dataId);
+    const bv = backend.values<TypedArray>(b.dataId);
+    const plan = broadcastPlan([a.shape, b.shape], outShape);
+    const [sa, sb] = plan.innerStrides;
+    const index = new Int32Array(plan.outerShape.length);
+    const offsets = new Int32Array(2);
+    for (let o = 0; o < plan.size; o += plan.inner) {
+      run(av, offsets[0], sa, bv, offsets[1], sb, out, o, plan.inner);
+      nextRun(plan, index, offsets);
     }
-    return backend.output(out, outShape, outDType ?? a.dtype);
+    return info;
   };
 }
 
-/** The general case: walk the output, innermost axis in a tight loop. */
-function broadcastLoop(
-  av: ArrayLike<number>,
-  bv: ArrayLike<number>,
-  out: { [i: number]: number },
-  aShape: Shape,
-  bShape: Shape,
-  outShape: Shape,
-  fn: (a: number, b: number) => number,
-): void {
-  const rank = outShape.length;
-  const as = broadcastStrides(aShape, outShape);
-  const bs = broadcastStrides(bShape, outShape);
-  const inner = outShape[rank - 1];
-  const asInner = as[rank - 1];
-  const bsInner = bs[rank - 1];
-  const outer = sizeFromShape(outShape) / inner;
-  const index = new Array<number>(rank).fill(0);
-  let ai = 0;
-  let bi = 0;
-  let o = 0;
-  for (let n = 0; n < outer; n++) {
-    for (let i = 0, ia = ai, ib = bi; i < inner; i++, ia += asInner, ib += bsInner) out[o++] = fn(av[ia], bv[ib]);
-    // Advance the odometer over the outer axes.
-    for (let axis = rank - 2; axis >= 0; axis--) {
-      index[axis]++;
-      ai += as[axis];
-      bi += bs[axis];
-      if (index[axis] < outShape[axis]) break;
-      ai -= as[axis] * outShape[axis];
-      bi -= bs[axis] * outShape[axis];
-      index[axis] = 0;
-    }
+// The hot loops. Each is `fn` written out; strides are 0 or 1, so the loads stay simple.
+const addLoop: BinaryLoop = (a, ia, sa, b, ib, sb, out, o, n) => {
+  for (const end = o + n; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] + b[ib];
+};
+const subLoop: BinaryLoop = (a, ia, sa, b, ib, sb, out, o, n) => {
+  for (const end = o + n; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] - b[ib];
+};
+const mulLoop: BinaryLoop = (a, ia, sa, b, ib, sb, out, o, n) => {
+  // Math.imul wraps like int32 hardware; a double product of two int32 can lose low bits.
+  if (out instanceof Int32Array) for (const end = o + n; o < end; o++, ia += sa, ib += sb) out[o] = Math.imul(a[ia], b[ib]);
+  else for (const end = o + n; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] * b[ib];
+};
+const divLoop: BinaryLoop = (a, ia, sa, b, ib, sb, out, o, n) => {
+  for (const end = o + n; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] / b[ib];
+};
+const maximumLoop: BinaryLoop = (a, ia, sa, b, ib, sb, out, o, n) => {
+  for (const end = o + n; o < end; o++, ia += sa, ib += sb) {
+    const x = a[ia];
+    const y = b[ib];
+    out[o] = x > y || x !== x ? x : y; // NaN on either side wins, as torch.maximum
   }
-}
+};
+const minimumLoop: BinaryLoop = (a, ia, sa, b, ib, sb, out, o, n) => {
+  for (const end = o + n; o < end; o++, ia += sa, ib += sb) {
+    const x = a[ia];
+    const y = b[ib];
+    out[o] = x < y || x !== x ? x : y;
+  }
+};
 
-export const binaryKernels: KernelConfig[] = [{ kernelName: KernelName.Add, kernelFunc: binaryKernel((a, b) => a + b) }];
+/** C's pow, which PyTorch follows: pow(1, NaN) and pow(-1, ±Infinity) are 1, where JS says NaN. */
+function powC(a: number, b: number): number {
+  return a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : Math.pow(a, b);
+}
+const powLoop: BinaryLoop = (a, ia, sa, b, ib, sb, out, o, n) => {
+  if (sb === 0 && b[ib] === 2 && out instanceof Float32Array) for (const end = o + n; o < end; o++, ia += sa) out[o] = a[ia] * a[ia];
+  else for (const end = o + n; o < end; o++, ia += sa, ib += sb) out[o] = powC(a[ia], b[ib]);
+};
+
+const truth = (v: boolean): number => (v ? 1 : 0);
+
+export const binaryKernels: KernelConfig[] = [
+  { kernelName: KernelName.Add, kernelFunc: binaryKernel((a, b) => a + b, { loop: addLoop }) },
+  { kernelName: KernelName.Sub, kernelFunc: binaryKernel((a, b) => a - b, { loop: subLoop }) },
+  { kernelName: KernelName.Mul, kernelFunc: binaryKernel((a, b) => a * b, { loop: mulLoop }) },
+  { kernelName: KernelName.Div, kernelFunc: binaryKernel((a, b) => a / b, { loop: divLoop }) },
+  { kernelName: KernelName.Pow, kernelFunc: binaryKernel(powC, { loop: powLoop }) },
+  { kernelName: KernelName.Maximum, kernelFunc: binaryKernel((a, b) => (a > b || a !== a ? a : b), { loop: maximumLoop }) },
+  { kernelName: KernelName.Minimum, kernelFunc: binaryKernel((a, b) => (a < b || a !== a ? a : b), { loop: minimumLoop }) },
+  { kernelName: KernelName.Equal, kernelFunc: binaryKernel((a, b) => truth(a === b), { outDType: 'bool' }) },
+  { kernelName: KernelName.NotEqual, kernelFunc: binaryKernel((a, b) => truth(a !== b), { outDType: 'bool' }) },
+  { kernelName: KernelName.Less, kernelFunc: binaryKernel((a, b) => truth(a < b), { outDType: 'bool' }) },
+  { kernelName: KernelName.LessEqual, kernelFunc: binaryKernel((a, b) => truth(a <= b), { outDType: 'bool' }) },
+  { kernelName: KernelName.Greater, kernelFunc: binaryKernel((a, b) => truth(a > b), { outDType: 'bool' }) },
+  { kernelName: KernelName.GreaterEqual, kernelFunc: binaryKernel((a, b) => truth(a >= b), { outDType: 'bool' }) },
+  // Nonzero is true; NaN !== 0, so NaN is true, as in PyTorch.
+  { kernelName: KernelName.LogicalAnd, kernelFunc: binaryKernel((a, b) => truth(a !== 0 && b !== 0), { outDType: 'bool' }) },
+  { kernelName: KernelName.LogicalOr, kernelFunc: binaryKernel((a, b) => truth(a !== 0 || b !== 0), { outDType: 'bool' }) },
+  { kernelName: KernelName.LogicalXor, kernelFunc: binaryKernel((a, b) => truth((a !== 0) !== (b !== 0)), { outDType: 'bool' }) },
+];

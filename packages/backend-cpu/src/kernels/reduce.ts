@@ -1,18 +1,31 @@
 /**
- * Reductions, all built by `reduceKernel`: the input is viewed as [outer, reduced, inner]
- * after moving the reduced axes together (a transpose only when they are not already
- * adjacent), then one accumulator loop per output element.
+ * Reductions, all built by `reduceKernel(reducer)`. The input is viewed as
+ * [outer, reduce, inner] (the reduced axes made adjacent by a transpose only when they are
+ * not), and a reducer supplies two loops so that no function is called per element:
+ *  - fold: one output from `count` values at a stride, used when `inner` is small (the
+ *    last axis, or all axes): a tight scan;
+ *  - combine: acc[i] = op(acc[i], row[i]) over a contiguous row, used when `inner` is
+ *    large (a middle axis), so that every read is sequential.
+ * Accumulators are doubles; results are rounded to the output dtype once.
  */
-import { KernelName, makeTypedArray, reducedShape, type DType, type ReduceAttrs, type Shape } from '@nn/tensor';
+import { KernelName, reducedShape, type ReduceAttrs, type Shape } from '@nn/tensor';
 import type { CpuBackend } from '../backend_cpu.js';
-import type { CpuKernel, KernelConfig } from './types.js';
 import { transposeValues } from './transpose_values.js';
+import type { CpuKernel, KernelConfig } from './types.js';
+
+type Values = ArrayLike<number>;
 
 export interface Reducer {
+  /** What an empty reduction gives. */
   init: number;
-  step: (acc: number, x: number) => number;
-  finish?: (acc: number, count: number) => number;
+  /** Reduces values[start + r * stride] for r < count. */
+  fold(values: Values, start: number, count: number, stride: number): number;
+  /** acc[i] = op(acc[i], values[start + i]) for i < n. */
+  combine(acc: Float64Array, values: Values, start: number, n: number): void;
 }
+
+/** Below this many outputs per outer index, folding strided beats combining rows. */
+const COMBINE_MIN_INNER = 8;
 
 /**
  * Returns the input values arranged as [outer, reduce, inner] with the reduced axes
@@ -22,44 +35,114 @@ export function reductionView(
   backend: CpuBackend,
   x: { dataId: object; shape: Shape },
   axes: readonly number[],
-): { values: ArrayLike<number>; outer: number; reduce: number; inner: number } {
+): { values: Values; outer: number; reduce: number; inner: number } {
   const values = backend.values(x.dataId);
   const shape = x.shape;
   let reduce = 1;
   for (const a of axes) reduce *= shape[a];
+  if (axes.length === 0) return { values, outer: values.length, reduce: 1, inner: 1 };
   const adjacent = axes.every((a, i) => i === 0 || a === axes[i - 1] + 1);
-  if (adjacent && axes.length > 0) {
+  if (adjacent) {
     let outer = 1;
     for (let i = 0; i < axes[0]; i++) outer *= shape[i];
     let inner = 1;
     for (let i = axes[axes.length - 1] + 1; i < shape.length; i++) inner *= shape[i];
     return { values, outer, reduce, inner };
   }
-  // Move reduced axes last: [kept..., reduced...]
+  // Move the reduced axes last: [kept..., reduced...]
   const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
-  const perm = [...kept, ...axes];
-  const moved = transposeValues(values, shape, perm);
-  return { values: moved, outer: values.length / Math.max(reduce, 1), reduce, inner: 1 };
+  const moved = transposeValues(values, shape, [...kept, ...axes]);
+  let outer = 1;
+  for (const k of kept) outer *= shape[k];
+  return { values: moved, outer, reduce, inner: 1 };
 }
 
-export function reduceKernel(reducer: Reducer, outDType?: (inDType: DType) => DType): CpuKernel<ReduceAttrs> {
+export function reduceKernel(reducer: Reducer): CpuKernel<ReduceAttrs> {
   return ({ inputs: { x }, attrs: { axes, keepDim }, backend }) => {
     const { values, outer, reduce, inner } = reductionView(backend, x, axes);
-    const dtype = outDType ? outDType(x.dtype) : x.dtype;
-    const out = makeTypedArray(dtype, outer * inner);
-    const { init, step, finish } = reducer;
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) {
-        let acc = init;
-        let p = o * reduce * inner + i;
-        for (let r = 0; r < reduce; r++, p += inner) acc = step(acc, values[p]);
-        out[o * inner + i] = finish ? finish(acc, reduce) : acc;
+    const { info, values: out } = backend.allocate(reducedShape(x.shape, axes, keepDim), x.dtype);
+    if (inner < COMBINE_MIN_INNER || reduce === 0) {
+      for (let o = 0, q = 0; o < outer; o++) {
+        const start = o * reduce * inner;
+        for (let i = 0; i < inner; i++, q++) out[q] = reducer.fold(values, start + i, reduce, inner);
+      }
+    } else {
+      const acc = new Float64Array(inner);
+      for (let o = 0; o < outer; o++) {
+        const start = o * reduce * inner;
+        acc.fill(reducer.init);
+        for (let r = 0; r < reduce; r++) reducer.combine(acc, values, start + r * inner, inner);
+        out.set(acc, o * inner);
       }
     }
-    return backend.output(out, reducedShape(x.shape, axes, keepDim), dtype);
+    return info;
   };
 }
 
+export const sumReducer: Reducer = {
+  init: 0,
+  fold(values, start, count, stride) {
+    let acc = 0;
+    for (let r = 0, p = start; r < count; r++, p += stride) acc += values[p];
+    return acc;
+  },
+  combine(acc, values, start, n) {
+    for (let i = 0; i < n; i++) acc[i] += values[start + i];
+  },
+};
+
+export const prodReducer: Reducer = {
+  init: 1,
+  fold(values, start, count, stride) {
+    let acc = 1;
+    for (let r = 0, p = start; r < count; r++, p += stride) acc *= values[p];
+    return acc;
+  },
+  combine(acc, values, start, n) {
+    for (let i = 0; i < n; i++) acc[i] *= values[start + i];
+  },
+};
+
+// max and min propagate NaN, as PyTorch's: once the accumulator is NaN no comparison replaces it.
+export const maxReducer: Reducer = {
+  init: -Infinity,
+  fold(values, start, count, stride) {
+    let acc = -Infinity;
+    for (let r = 0, p = start; r < count; r++, p += stride) {
+      const v = values[p];
+      if (v > acc || v !== v) acc = v;
+    }
+    return acc;
+  },
+  combine(acc, values, start, n) {
+    for (let i = 0; i < n; i++) {
+      const v = values[start + i];
+      if (v > acc[i] || v !== v) acc[i] = v;
+    }
+  },
+};
+
+export const minReducer: Reducer = {
+  init: Infinity,
+  fold(values, start, count, stride) {
+    let acc = Infinity;
+    for (let r = 0, p = start; r < count; r++, p += stride) {
+      const v = values[p];
+      if (v < acc || v !== v) acc = v;
+    }
+    return acc;
+  },
+  combine(acc, values, start, n) {
+    for (let i = 0; i < n; i++) {
+      const v = values[start + i];
+      if (v < acc[i] || v !== v) acc[i] = v;
+    }
+  },
+};
+
 export const reduceKernels: KernelConfig[] = [
-  { kernelName: KernelName.Sum, kernelFunc: reduceKernel({ init: 0, step: (acc, x) => acc + x }) },
+  { kernelName: KernelName.Sum, kernelFunc: reduceKernel(sumReducer) },
+  { kernelName: KernelName.Prod, kernelFunc: reduceKernel(prodReducer) },
+  { kernelName: KernelName.Max, kernelFunc: reduceKernel(maxReducer) },
+  { kernelName: KernelName.Min, kernelFunc: reduceKernel(minReducer) },
 ];

@@ -1,23 +1,171 @@
 /**
- * Unary elementwise kernels, all built by `unaryKernel(fn)`: one tight loop over the
- * input array, output of the same dtype unless the kernel says otherwise.
+ * Unary elementwise kernels, all built by `unaryKernel(fn)`: one loop over the input array,
+ * output of the same dtype unless the kernel says otherwise. The formulas are computed in
+ * double precision and rounded once on store.
+ *
+ * V8 shares type feedback between all closures made at one site, so `fn` called per
+ * element from the shared loop is a megamorphic, never-inlined call. The hot ops therefore
+ * also pass `loop`: the same formula written out as its own loop.
  */
-import { KernelName, type DType } from '@nn/tensor';
+import {
+  KernelName,
+  type ClipAttrs,
+  type DType,
+  type EluAttrs,
+  type GeluAttrs,
+  type LeakyReluAttrs,
+  type SoftplusAttrs,
+  type TypedArray,
+} from '@nn/tensor';
+import { erfc } from './erf.js';
 import type { CpuKernel, KernelConfig } from './types.js';
 
-export function unaryKernel<A = Record<string, never>>(
-  fn: (x: number, attrs: A) => number,
-  outDType?: DType,
-): CpuKernel<A> {
+export type UnaryLoop<A> = (x: TypedArray, out: TypedArray, attrs: A) => void;
+
+export interface UnaryKernelOptions<A> {
+  /** Output dtype; the input's by default. */
+  outDType?: DType;
+  /** A specialised loop for hot ops; must compute exactly `fn`. */
+  loop?: UnaryLoop<A>;
+}
+
+export function unaryKernel<A = unknown>(fn: (x: number, attrs: A) => number, { outDType, loop }: UnaryKernelOptions<A> = {}): CpuKernel<A> {
+  const run: UnaryLoop<A> =
+    loop ??
+    ((x, out, attrs) => {
+      for (let i = 0; i < x.length; i++) out[i] = fn(x[i], attrs);
+    });
   return ({ inputs: { x }, attrs, backend }) => {
-    const input = backend.values(x.dataId);
     const { info, values } = backend.allocate(x.shape, outDType ?? x.dtype);
-    for (let i = 0; i < input.length; i++) values[i] = fn(input[i], attrs);
+    run(backend.values<TypedArray>(x.dataId), values, attrs);
     return info;
   };
 }
 
+/** Half to even, as torch.round: Math.round rounds halves up. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** 1 / (1 + exp(-x)) without overflow: exp only of non-positive numbers. */
+function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+const SQRT1_2 = Math.SQRT1_2;
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+/**
+ * x * Φ(x). The exact form uses erfc, which keeps its accuracy in the left tail; the tanh
+ * form uses 0.5 * (1 + tanh(u)) = sigmoid(2u), which does the same for PyTorch's formula.
+ */
+function gelu(x: number, { approximate }: GeluAttrs): number {
+  if (approximate === 'tanh') return x * sigmoid(2 * SQRT_2_OVER_PI * (x + 0.044715 * x * x * x));
+  return 0.5 * x * erfc(-x * SQRT1_2);
+}
+
+/** log(1 + exp(beta x)) / beta, or x past the threshold (PyTorch's rule); log1p form never overflows. */
+function softplus(x: number, { beta, threshold }: SoftplusAttrs): number {
+  const bx = beta * x;
+  if (bx > threshold) return x;
+  return (Math.max(bx, 0) + Math.log1p(Math.exp(-Math.abs(bx)))) / beta;
+}
+
+const unary = <A = unknown>(kernelName: string, fn: (x: number, attrs: A) => number, options?: UnaryKernelOptions<A>): KernelConfig => ({
+  kernelName,
+  kernelFunc: unaryKernel(fn, options),
+});
+
 export const unaryKernels: KernelConfig[] = [
-  { kernelName: KernelName.Neg, kernelFunc: unaryKernel((x) => -x) },
-  { kernelName: KernelName.Exp, kernelFunc: unaryKernel(Math.exp) },
+  unary(KernelName.Neg, (x) => -x, {
+    loop: (x, out) => {
+      for (let i = 0; i < x.length; i++) out[i] = -x[i];
+    },
+  }),
+  unary(KernelName.Abs, Math.abs, {
+    loop: (x, out) => {
+      for (let i = 0; i < x.length; i++) out[i] = Math.abs(x[i]);
+    },
+  }),
+  unary(KernelName.Exp, Math.exp, {
+    loop: (x, out) => {
+      for (let i = 0; i < x.length; i++) out[i] = Math.exp(x[i]);
+    },
+  }),
+  unary(KernelName.Log, Math.log),
+  unary(KernelName.Log1p, Math.log1p),
+  unary(KernelName.Sqrt, Math.sqrt, {
+    loop: (x, out) => {
+      for (let i = 0; i < x.length; i++) out[i] = Math.sqrt(x[i]);
+    },
+  }),
+  unary(KernelName.Rsqrt, (x) => 1 / Math.sqrt(x)),
+  unary(KernelName.Square, (x) => x * x, {
+    loop: (x, out) => {
+      // Math.imul wraps like int32 hardware; a double square of an int32 can lose low bits.
+      if (out instanceof Int32Array) for (let i = 0; i < x.length; i++) out[i] = Math.imul(x[i], x[i]);
+      else for (let i = 0; i < x.length; i++) out[i] = x[i] * x[i];
+    },
+  }),
+  unary(KernelName.Sin, Math.sin),
+  unary(KernelName.Cos, Math.cos),
+  unary(KernelName.Sign, (x) => (x > 0 ? 1 : 0) - (x < 0 ? 1 : 0)), // NaN -> 0, as torch.sign
+  unary(KernelName.Floor, Math.floor),
+  unary(KernelName.Ceil, Math.ceil),
+  unary(KernelName.Round, roundHalfEven),
+  unary(KernelName.Sigmoid, sigmoid, {
+    loop: (x, out) => {
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i];
+        if (v >= 0) {
+          out[i] = 1 / (1 + Math.exp(-v));
+        } else {
+          const e = Math.exp(v);
+          out[i] = e / (1 + e);
+        }
+      }
+    },
+  }),
+  unary(KernelName.Tanh, Math.tanh, {
+    loop: (x, out) => {
+      for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]);
+    },
+  }),
+  // x < 0 is false for NaN, so NaN passes through, as torch.relu.
+  unary(KernelName.Relu, (x) => (x < 0 ? 0 : x), {
+    loop: (x, out) => {
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i];
+        out[i] = v < 0 ? 0 : v;
+      }
+    },
+  }),
+  unary<LeakyReluAttrs>(KernelName.LeakyRelu, (x, { negativeSlope }) => (x > 0 ? x : x * negativeSlope), {
+    loop: (x, out, { negativeSlope }) => {
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i];
+        out[i] = v > 0 ? v : v * negativeSlope;
+      }
+    },
+  }),
+  unary<EluAttrs>(KernelName.Elu, (x, { alpha }) => (x > 0 ? x : alpha * Math.expm1(x))),
+  unary<GeluAttrs>(KernelName.Gelu, gelu),
+  unary<SoftplusAttrs>(KernelName.Softplus, softplus),
+  // Two comparisons that let NaN through; min > max gives max, as torch.clamp.
+  unary<ClipAttrs>(KernelName.Clip, (x, { min, max }) => {
+    const lower = x < min ? min : x;
+    return lower > max ? max : lower;
+  }, {
+    loop: (x, out, { min, max }) => {
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i];
+        const lower = v < min ? min : v;
+        out[i] = lower > max ? max : lower;
+      }
+    },
+  }),
+  unary(KernelName.LogicalNot, (x) => (x === 0 ? 1 : 0), { outDType: 'bool' }),
 ];

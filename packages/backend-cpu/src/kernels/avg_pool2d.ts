@@ -1,0 +1,105 @@
+/**
+ * Average pooling over NCHW planes and its gradient, with PyTorch's divisor: with
+ * countIncludePad the window clipped to the padded input (so a ceilMode window that runs
+ * past the padding counts only what lies inside it), otherwise the taps inside the image.
+ */
+import { KernelName, type AvgPool2DAttrs, type ImageGradAttrs } from '@nn/tensor';
+import type { CpuKernel, KernelConfig } from './types.js';
+
+/**
+ * Fills, per output row (or column), the clipped window [start, end) and the extent of the
+ * window inside the padded input, which countIncludePad divides by.
+ */
+function windows(
+  outSize: number,
+  inSize: number,
+  kernel: number,
+  stride: number,
+  padBefore: number,
+  padAfter: number,
+): { start: Int32Array; end: Int32Array; padded: Int32Array } {
+  const start = new Int32Array(outSize);
+  const end = new Int32Array(outSize);
+  const padded = new Int32Array(outSize);
+  for (let o = 0; o < outSize; o++) {
+    const s = o * stride - padBefore;
+    const e = Math.min(s + kernel, inSize + padAfter);
+    padded[o] = e - s;
+    start[o] = Math.max(s, 0);
+    end[o] = Math.min(e, inSize);
+  }
+  return { start, end, padded };
+}
+
+function divisor(attrs: AvgPool2DAttrs, hTaps: number, wTaps: number, hPadded: number, wPadded: number): number {
+  if (attrs.divisorOverride !== null) return attrs.divisorOverride;
+  return attrs.countIncludePad ? hPadded * wPadded : hTaps * wTaps;
+}
+
+const avgPool2d: CpuKernel<AvgPool2DAttrs> = ({ inputs: { x }, attrs, backend }) => {
+  const [n, c, inH, inW] = x.shape;
+  const [outH, outW] = attrs.outputSize;
+  const [top, bottom, left, right] = attrs.padding;
+  const rows = windows(outH, inH, attrs.kernelSize[0], attrs.stride[0], top, bottom);
+  const cols = windows(outW, inW, attrs.kernelSize[1], attrs.stride[1], left, right);
+  const input = backend.values(x.dataId);
+  const { info, values: out } = backend.allocate([n, c, outH, outW], 'float32');
+  const inPlane = inH * inW;
+  let o = 0;
+  for (let plane = 0; plane < n * c; plane++) {
+    const base = plane * inPlane;
+    for (let oh = 0; oh < outH; oh++) {
+      const h0 = rows.start[oh];
+      const h1 = rows.end[oh];
+      for (let ow = 0; ow < outW; ow++, o++) {
+        const w0 = cols.start[ow];
+        const w1 = cols.end[ow];
+        // An empty window (it lies in the padding) gives 0, as in PyTorch.
+        if (h0 >= h1 || w0 >= w1) continue;
+        let sum = 0;
+        for (let h = h0; h < h1; h++) {
+          const row = base + h * inW;
+          for (let w = w0; w < w1; w++) sum += input[row + w];
+        }
+        out[o] = sum / divisor(attrs, h1 - h0, w1 - w0, rows.padded[oh], cols.padded[ow]);
+      }
+    }
+  }
+  return info;
+};
+
+/** Spreads each dy over its window, divided as the forward divided. */
+const avgPool2dGrad: CpuKernel<AvgPool2DAttrs & ImageGradAttrs> = ({ inputs: { dy }, attrs, backend }) => {
+  const [n, c, inH, inW] = attrs.inputShape;
+  const [outH, outW] = attrs.outputSize;
+  const [top, bottom, left, right] = attrs.padding;
+  const rows = windows(outH, inH, attrs.kernelSize[0], attrs.stride[0], top, bottom);
+  const cols = windows(outW, inW, attrs.kernelSize[1], attrs.stride[1], left, right);
+  const grad = backend.values(dy.dataId);
+  const { info, values: dx } = backend.allocate(attrs.inputShape, 'float32');
+  const inPlane = inH * inW;
+  let o = 0;
+  for (let plane = 0; plane < n * c; plane++) {
+    const base = plane * inPlane;
+    for (let oh = 0; oh < outH; oh++) {
+      const h0 = rows.start[oh];
+      const h1 = rows.end[oh];
+      for (let ow = 0; ow < outW; ow++, o++) {
+        const w0 = cols.start[ow];
+        const w1 = cols.end[ow];
+        if (h0 >= h1 || w0 >= w1) continue;
+        const share = grad[o] / divisor(attrs, h1 - h0, w1 - w0, rows.padded[oh], cols.padded[ow]);
+        for (let h = h0; h < h1; h++) {
+          const row = base + h * inW;
+          for (let w = w0; w < w1; w++) dx[row + w] += share;
+        }
+      }
+    }
+  }
+  return info;
+};
+
+export const avgPool2dKernels: KernelConfig[] = [
+  { kernelName: KernelName.AvgPool2D, kernelFunc: avgPool2d },
+  { kernelName: KernelName.AvgPool2DGrad, kernelFunc: avgPool2dGrad },
+];

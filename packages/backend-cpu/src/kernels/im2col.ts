@@ -1,0 +1,199 @@
+/**
+ * The lowering shared by the convolution kernels. im2col copies the input patches of a run
+ * of output pixels into the columns of a [Cin/groups * kH * kW, count] matrix, so that a
+ * convolution becomes one GEMM with the weight; col2im adds such a matrix back into an
+ * image (the adjoint, for the input gradient). Both work on a tile of output pixels at a
+ * time so that the column buffer stays in cache, and both know the valid column range of
+ * each kernel tap in advance, so the inner loops carry no bounds tests.
+ */
+import type { Conv2DAttrs, Shape } from '@nn/tensor';
+
+/** Everything a conv kernel needs, in plain numbers. */
+export interface ConvGeometry {
+  batch: number;
+  inChannels: number;
+  inH: number;
+  inW: number;
+  outChannels: number;
+  outH: number;
+  outW: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+  dilationH: number;
+  dilationW: number;
+  groups: number;
+  /** Input channels per group. */
+  groupIn: number;
+  /** Output channels per group. */
+  groupOut: number;
+  /** Rows of the column matrix: groupIn * kH * kW. */
+  patchSize: number;
+  /** outH * outW. */
+  outArea: number;
+  /** inH * inW. */
+  inArea: number;
+}
+
+/**
+ * Geometry from the input shape [N, C, H, W], the weight shape [Cout, C/groups, kH, kW] and
+ * the output's spatial size. The output size comes from the tensor that has it (y or dy):
+ * a transposed convolution's output padding can leave dy smaller than the formula says.
+ */
+export function convGeometry(xShape: Shape, wShape: Shape, outH: number, outW: number, attrs: Conv2DAttrs): ConvGeometry {
+  const [batch, inChannels, inH, inW] = xShape;
+  const [outChannels, groupIn, kH, kW] = wShape;
+  const { stride, padding, dilation, groups } = attrs;
+  return {
+    batch,
+    inChannels,
+    inH,
+    inW,
+    outChannels,
+    outH,
+    outW,
+    kH,
+    kW,
+    strideH: stride[0],
+    strideW: stride[1],
+    padTop: padding[0],
+    padLeft: padding[2],
+    dilationH: dilation[0],
+    dilationW: dilation[1],
+    groups,
+    groupIn,
+    groupOut: outChannels / groups,
+    patchSize: groupIn * kH * kW,
+    outArea: outH * outW,
+    inArea: inH * inW,
+  };
+}
+
+/** Output spatial size of a forward convolution. */
+export function convOutputHW(xShape: Shape, wShape: Shape, attrs: Conv2DAttrs): [number, number] {
+  const { stride, padding, dilation } = attrs;
+  const outH = Math.floor((xShape[2] + padding[0] + padding[1] - dilation[0] * (wShape[2] - 1) - 1) / stride[0]) + 1;
+  const outW = Math.floor((xShape[3] + padding[2] + padding[3] - dilation[1] * (wShape[3] - 1) - 1) / stride[1]) + 1;
+  return [outH, outW];
+}
+
+/** A 1×1, stride 1, unpadded convolution: the input already is the column matrix. */
+export function isPointwise(g: ConvGeometry): boolean {
+  return g.kH === 1 && g.kW === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 && g.outH === g.inH && g.outW === g.inW;
+}
+
+/** Floats of column buffer per tile: 1 MiB, about an L2's worth, shared by the GEMM's packed panels. */
+const COLUMN_BUDGET = 1 << 18;
+
+/** Output pixels per tile: the whole image when its columns fit the budget, else a multiple of 16. */
+export function columnTile(g: ConvGeometry): number {
+  if (g.patchSize * g.outArea <= COLUMN_BUDGET) return g.outArea;
+  const tile = Math.max(64, Math.floor(COLUMN_BUDGET / g.patchSize / 16) * 16);
+  return Math.min(tile, g.outArea);
+}
+
+const scratchBuffers: Float32Array[] = [];
+
+/**
+ * A reusable float buffer of at least `size` elements (contents undefined). `slot` keeps
+ * buffers that are live at the same time apart. Kernels run one at a time, so one set serves all.
+ */
+export function scratch(slot: number, size: number): Float32Array {
+  const current = scratchBuffers[slot];
+  if (current !== undefined && current.length >= size) return current;
+  const next = new Float32Array(Math.max(size, current ? current.length * 2 : 0));
+  scratchBuffers[slot] = next;
+  return next;
+}
+
+/** First output column whose tap kj lands inside the input row (ow*strideW - padLeft + kj*dilationW >= 0). */
+function firstValidColumn(g: ConvGeometry, kj: number): number {
+  const shift = g.padLeft - kj * g.dilationW;
+  return shift <= 0 ? 0 : Math.ceil(shift / g.strideW);
+}
+
+/** One past the last output column whose tap kj lands inside the input row. */
+function endValidColumn(g: ConvGeometry, kj: number): number {
+  const last = g.inW - 1 + g.padLeft - kj * g.dilationW;
+  return last < 0 ? 0 : Math.min(g.outW, Math.floor(last / g.strideW) + 1);
+}
+
+/**
+ * Fills col[row * count + (p - p0)] for rows (c, ki, kj) of the channels of one group of one
+ * image (x read from xOffset, channel c at xOffset + c*inArea) and output pixels p in [p0, p0 + count).
+ */
+export function im2col(x: Float32Array, xOffset: number, g: ConvGeometry, p0: number, count: number, col: Float32Array): void {
+  const { kH, kW, inW, inH, outW, strideH, strideW, dilationH, padTop, padLeft, dilationW, inArea } = g;
+  const pEnd = p0 + count;
+  let row = 0;
+  for (let c = 0; c < g.groupIn; c++) {
+    const plane = xOffset + c * inArea;
+    for (let ki = 0; ki < kH; ki++) {
+      for (let kj = 0; kj < kW; kj++, row++) {
+        const lo = firstValidColumn(g, kj);
+        const hi = endValidColumn(g, kj);
+        const tapShift = kj * dilationW - padLeft;
+        let dst = row * count;
+        let p = p0;
+        while (p < pEnd) {
+          const oh = Math.floor(p / outW);
+          const owStart = p - oh * outW;
+          const owEnd = Math.min(outW, owStart + pEnd - p);
+          const ih = oh * strideH - padTop + ki * dilationH;
+          if (ih < 0 || ih >= inH) {
+            for (let ow = owStart; ow < owEnd; ow++) col[dst++] = 0;
+          } else {
+            const a = Math.max(owStart, Math.min(lo, owEnd));
+            const b = Math.max(a, Math.min(hi, owEnd));
+            let ow = owStart;
+            for (; ow < a; ow++) col[dst++] = 0;
+            let src = plane + ih * inW + a * strideW + tapShift;
+            if (strideW === 1) {
+              for (; ow < b; ow++) col[dst++] = x[src++];
+            } else {
+              for (; ow < b; ow++, src += strideW) col[dst++] = x[src];
+            }
+            for (; ow < owEnd; ow++) col[dst++] = 0;
+          }
+          p += owEnd - owStart;
+        }
+      }
+    }
+  }
+}
+
+/** The adjoint of im2col: adds col's entries back into the image planes at dx[dxOffset + c*inArea + ...]. */
+export function col2im(col: Float32Array, g: ConvGeometry, p0: number, count: number, dx: Float32Array, dxOffset: number): void {
+  const { kH, kW, inW, inH, outW, strideH, strideW, dilationH, padTop, padLeft, dilationW, inArea } = g;
+  const pEnd = p0 + count;
+  let row = 0;
+  for (let c = 0; c < g.groupIn; c++) {
+    const plane = dxOffset + c * inArea;
+    for (let ki = 0; ki < kH; ki++) {
+      for (let kj = 0; kj < kW; kj++, row++) {
+        const lo = firstValidColumn(g, kj);
+        const hi = endValidColumn(g, kj);
+        const tapShift = kj * dilationW - padLeft;
+        const rowStart = row * count - p0;
+        let p = p0;
+        while (p < pEnd) {
+          const oh = Math.floor(p / outW);
+          const owStart = p - oh * outW;
+          const owEnd = Math.min(outW, owStart + pEnd - p);
+          const ih = oh * strideH - padTop + ki * dilationH;
+          if (ih >= 0 && ih < inH) {
+            const a = Math.max(owStart, Math.min(lo, owEnd));
+            const b = Math.max(a, Math.min(hi, owEnd));
+            let src = rowStart + oh * outW + a;
+            let dst = plane + ih * inW + a * strideW + tapShift;
+            for (let ow = a; ow < b; ow++, dst += strideW) dx[dst] += col[src++];
+          }
+          p += owEnd - owStart;
+        }
+      }
+    }
+  }
+}

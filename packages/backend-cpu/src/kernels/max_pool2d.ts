@@ -1,0 +1,80 @@
+/**
+ * Max pooling over NCHW planes, and the scatter that is its gradient. Indices are flat
+ * `h*W + w` within each input plane, as PyTorch returns them, so one MaxPool2DGrad also
+ * serves AdaptiveMaxPool2D.
+ */
+import { KernelName, type ImageGradAttrs, type MaxPool2DAttrs } from '@nn/tensor';
+import type { CpuKernel, KernelConfig } from './types.js';
+
+const maxPool2d: CpuKernel<MaxPool2DAttrs> = ({ inputs: { x }, attrs, backend }) => {
+  const [n, c, inH, inW] = x.shape;
+  const [outH, outW] = attrs.outputSize;
+  const [kH, kW] = attrs.kernelSize;
+  const [sH, sW] = attrs.stride;
+  const [dH, dW] = attrs.dilation;
+  const padTop = attrs.padding[0];
+  const padLeft = attrs.padding[2];
+  const input = backend.values(x.dataId);
+  const outShape = [n, c, outH, outW];
+  const values = backend.allocate(outShape, 'float32');
+  const indices = backend.allocate(outShape, 'int32');
+  const out = values.values;
+  const idx = indices.values;
+  const inPlane = inH * inW;
+  let o = 0;
+  for (let plane = 0; plane < n * c; plane++) {
+    const base = plane * inPlane;
+    for (let oh = 0; oh < outH; oh++) {
+      // Window rows clipped to the image; the first in-image row keeps the dilation phase.
+      let h0 = oh * sH - padTop;
+      const h1 = Math.min(h0 + (kH - 1) * dH + 1, inH);
+      while (h0 < 0) h0 += dH;
+      for (let ow = 0; ow < outW; ow++, o++) {
+        let w0 = ow * sW - padLeft;
+        const w1 = Math.min(w0 + (kW - 1) * dW + 1, inW);
+        while (w0 < 0) w0 += dW;
+        let best = -Infinity;
+        let bestIndex = h0 * inW + w0;
+        for (let h = h0; h < h1; h += dH) {
+          const row = h * inW;
+          for (let w = w0; w < w1; w += dW) {
+            const v = input[base + row + w];
+            // Strictly greater keeps the first maximum; NaN propagates, as in PyTorch.
+            if (v > best || v !== v) {
+              best = v;
+              bestIndex = row + w;
+            }
+          }
+        }
+        out[o] = best;
+        idx[o] = bestIndex;
+      }
+    }
+  }
+  return [values.info, indices.info];
+};
+
+/** dx[plane, indices[o]] += dy[o] for every output element o of every plane. */
+const maxPool2dGrad: CpuKernel<ImageGradAttrs> = ({ inputs: { dy, indices }, attrs: { inputShape }, backend }) => {
+  const grad = backend.values(dy.dataId);
+  const idx = backend.values<Int32Array>(indices.dataId);
+  const { info, values: dx } = backend.allocate(inputShape, 'float32');
+  const [n, c, inH, inW] = inputShape;
+  const inPlane = inH * inW;
+  const outPlane = dy.shape[2] * dy.shape[3];
+  let o = 0;
+  for (let plane = 0; plane < n * c; plane++) {
+    const base = plane * inPlane;
+    for (let i = 0; i < outPlane; i++, o++) {
+      const at = idx[o];
+      // A window wholly in the padding has no input to send its gradient to.
+      if (at >= 0 && at < inPlane) dx[base + at] += grad[o];
+    }
+  }
+  return info;
+};
+
+export const maxPool2dKernels: KernelConfig[] = [
+  { kernelName: KernelName.MaxPool2D, kernelFunc: maxPool2d },
+  { kernelName: KernelName.MaxPool2DGrad, kernelFunc: maxPool2dGrad },
+];

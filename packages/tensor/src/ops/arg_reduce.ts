@@ -1,0 +1,72 @@
+/**
+ * argmax/argmin over one axis, or over the flattened tensor when the axis is undefined, as
+ * torch.argmax: int32 indices, the first occurrence on ties, NaN counting as the extreme.
+ * maxWithIndices/minWithIndices give torch.max(x, dim)'s (values, indices) pair.
+ */
+import { toTensor, type TensorLike } from '../convert.js';
+import { KernelName, type ArgReduceAttrs } from '../kernel_names.js';
+import { formatShape, normalizeAxis } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { assertNonEmptyReduction, max, min } from './reduce.js';
+import { reshape } from './reshape.js';
+import { runKernel } from './run.js';
+
+export interface ValuesAndIndices {
+  values: Tensor;
+  /** int32 positions along the reduced axis. */
+  indices: Tensor;
+}
+
+function singleAxis(op: string, axis: unknown, rank: number): number {
+  if (typeof axis !== 'number') throw new Error(`${op}: axis must be a single integer, got ${Array.isArray(axis) ? formatShape(axis as number[]) : String(axis)}`);
+  return normalizeAxis(op, axis, rank);
+}
+
+function argReduceOp(op: string, kernelName: string, x: TensorLike, axis: number | undefined, keepDim: boolean): Tensor {
+  const t = toTensor(x, op, 'x');
+  if (axis === undefined) {
+    if (t.size === 0) throw new Error(`${op}: cannot take the ${op} of an empty tensor (shape ${formatShape(t.shape)})`);
+    const attrs: ArgReduceAttrs = { axis: 0, keepDim: false };
+    const flat = runKernel(kernelName, { x: reshape(t, [t.size]) }, attrs);
+    return keepDim ? reshape(flat, t.shape.map(() => 1)) : flat;
+  }
+  const resolved = singleAxis(op, axis, t.rank);
+  assertNonEmptyReduction(op, t.shape, t.rank === 0 ? [] : [resolved]);
+  const attrs: ArgReduceAttrs = { axis: resolved, keepDim };
+  return runKernel(kernelName, { x: t }, attrs);
+}
+
+/** Index of the largest value along `axis` (of the flattened tensor when undefined). */
+export const argmax = (x: TensorLike, axis?: number, keepDim = false): Tensor => argReduceOp('argmax', KernelName.ArgMax, x, axis, keepDim);
+/** Index of the smallest value along `axis` (of the flattened tensor when undefined). */
+export const argmin = (x: TensorLike, axis?: number, keepDim = false): Tensor => argReduceOp('argmin', KernelName.ArgMin, x, axis, keepDim);
+
+/** torch.max(x, dim, keepdim): the largest values along `axis` and where they are. */
+export function maxWithIndices(x: TensorLike, axis: number, keepDim = false): ValuesAndIndices {
+  const t = toTensor(x, 'maxWithIndices', 'x');
+  const resolved = singleAxis('maxWithIndices', axis, t.rank);
+  const indices = argReduceOp('maxWithIndices', KernelName.ArgMax, t, resolved, keepDim);
+  return { values: max(t, t.rank === 0 ? [] : resolved, keepDim), indices };
+}
+
+/** torch.min(x, dim, keepdim): the smallest values along `axis` and where they are. */
+export function minWithIndices(x: TensorLike, axis: number, keepDim = false): ValuesAndIndices {
+  const t = toTensor(x, 'minWithIndices', 'x');
+  const resolved = singleAxis('minWithIndices', axis, t.rank);
+  const indices = argReduceOp('minWithIndices', KernelName.ArgMin, t, resolved, keepDim);
+  return { values: min(t, t.rank === 0 ? [] : resolved, keepDim), indices };
+}
+
+declare module '../tensor.js' {
+  interface Tensor {
+    argmax(axis?: number, keepDim?: boolean): Tensor;
+    argmin(axis?: number, keepDim?: boolean): Tensor;
+    maxWithIndices(axis: number, keepDim?: boolean): ValuesAndIndices;
+    minWithIndices(axis: number, keepDim?: boolean): ValuesAndIndices;
+  }
+}
+
+Tensor.prototype.argmax = function (this: Tensor, axis?: number, keepDim?: boolean) { return argmax(this, axis, keepDim); };
+Tensor.prototype.argmin = function (this: Tensor, axis?: number, keepDim?: boolean) { return argmin(this, axis, keepDim); };
+Tensor.prototype.maxWithIndices = function (this: Tensor, axis: number, keepDim?: boolean) { return maxWithIndices(this, axis, keepDim); };
+Tensor.prototype.minWithIndices = function (this: Tensor, axis: number, keepDim?: boolean) { return minWithIndices(this, axis, keepDim); };

@@ -1,0 +1,162 @@
+/**
+ * batchNorm: PyTorch's F.batch_norm over the channel axis 1 of [N, C], [N, C, L] or
+ * [N, C, H, W] input, composed from public ops so that autograd differentiates it (the
+ * dependence of the batch statistics on x included) with no kernel of its own:
+ *
+ *   y = (x - mean) / sqrt(var + eps) * weight + bias
+ *
+ * Training uses the batch's mean and biased variance and also moves the running statistics,
+ * r <- (1 - momentum) * r + momentum * batchStat, where running variance takes the UNBIASED
+ * batch variance (n/(n-1)), as PyTorch. Evaluation normalises with the running statistics.
+ *
+ * Tensors are immutable, so instead of updating running buffers in place the op returns the
+ * new ones: `{ output, runningMean, runningVar }`. A BatchNorm layer assigns them into its
+ * buffers; in evaluation (or without running stats) they are the tensors passed in.
+ */
+import { assertDType, toTensor, type TensorLike } from '../convert.js';
+import { engine } from '../engine.js';
+import { formatShape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { add, mul, sub } from './binary.js';
+import { mean } from './reduce.js';
+import { reshape } from './reshape.js';
+import { checkFinite, rsqrt, square } from './unary.js';
+
+export interface BatchNormOptions {
+  /** Normalise with batch statistics and update the running ones. Default false, as F.batch_norm. */
+  training?: boolean;
+  /** Weight of the new batch statistic in the running average. Default 0.1. */
+  momentum?: number;
+  /** Added to the variance before the square root. Default 1e-5. */
+  eps?: number;
+}
+
+/** `Stats` is null when the call had no running statistics. */
+export interface BatchNormResult<Stats extends Tensor | null = Tensor> {
+  output: Tensor;
+  /** The running mean after this call (new in training; the one passed in otherwise). */
+  runningMean: Stats;
+  /** The running variance after this call (new in training; the one passed in otherwise). */
+  runningVar: Stats;
+}
+
+export function batchNorm(
+  x: TensorLike,
+  runningMean: TensorLike,
+  runningVar: TensorLike,
+  weight?: TensorLike | null,
+  bias?: TensorLike | null,
+  options?: BatchNormOptions,
+): BatchNormResult<Tensor>;
+/** Without running statistics (PyTorch's track_running_stats=False): training only. */
+export function batchNorm(
+  x: TensorLike,
+  runningMean: null,
+  runningVar: null,
+  weight?: TensorLike | null,
+  bias?: TensorLike | null,
+  options?: BatchNormOptions,
+): BatchNormResult<null>;
+export function batchNorm(
+  x: TensorLike,
+  runningMean: TensorLike | null,
+  runningVar: TensorLike | null,
+  weight?: TensorLike | null,
+  bias?: TensorLike | null,
+  options?: BatchNormOptions,
+): BatchNormResult<Tensor | null>;
+export function batchNorm(
+  x: TensorLike,
+  runningMean: TensorLike | null,
+  runningVar: TensorLike | null,
+  weight?: TensorLike | null,
+  bias?: TensorLike | null,
+  options: BatchNormOptions = {},
+): BatchNormResult<Tensor | null> {
+  const op = 'batchNorm';
+  const input = toTensor(x, op, 'input');
+  if (input.rank < 2) throw new Error(`${op}: input must be [N, C, ...] with at least 2 dimensions, got shape ${formatShape(input.shape)}`);
+  assertDType(op, 'input', input, ['float32']);
+  const { training = false, momentum = 0.1, eps = 1e-5 } = options;
+  if (typeof training !== 'boolean') throw new Error(`${op}: training must be a boolean, got ${String(training)}`);
+  checkFinite(op, 'momentum', momentum);
+  checkFinite(op, 'eps', eps);
+  const channels = input.shape[1];
+  const perChannel = (value: TensorLike | null | undefined, name: string): Tensor | null => {
+    if (value === null || value === undefined) return null;
+    const t = toTensor(value, op, name);
+    assertDType(op, name, t, ['float32']);
+    if (t.rank !== 1 || t.shape[0] !== channels) {
+      throw new Error(`${op}: ${name} must have shape [${channels}] (one value per channel), got ${formatShape(t.shape)} (input ${formatShape(input.shape)})`);
+    }
+    return t;
+  };
+  const rMean = perChannel(runningMean, 'runningMean');
+  const rVar = perChannel(runningVar, 'runningVar');
+  const w = perChannel(weight, 'weight');
+  const b = perChannel(bias, 'bias');
+  if ((rMean === null) !== (rVar === null)) throw new Error(`${op}: give both runningMean and runningVar, or neither`);
+  const count = input.size / Math.max(channels, 1);
+  if (training && count <= 1) {
+    throw new Error(`${op}: expected more than 1 value per channel when training, got input ${formatShape(input.shape)}`);
+  }
+  if (!training && rMean === null) throw new Error(`${op}: runningMean and runningVar are required when not training`);
+
+  // [C] seen as [1, C, 1, ...] to broadcast against the input.
+  const columnShape = input.shape.map((d, i) => (i === 1 ? d : 1));
+  const axes = input.shape.map((_, i) => i).filter((i) => i !== 1);
+  return engine().tidy(() => {
+    const column = (t: Tensor): Tensor => reshape(t, columnShape);
+    let centered: Tensor;
+    let invStd: Tensor;
+    let newMean = rMean;
+    let newVar = rVar;
+    if (training) {
+      const batchMean = mean(input, axes, true);
+      centered = sub(input, batchMean);
+      const batchVar = mean(square(centered), axes, true);
+      invStd = rsqrt(add(batchVar, eps));
+      if (rMean !== null && rVar !== null) {
+        newMean = add(mul(rMean, 1 - momentum), mul(reshape(batchMean, [channels]), momentum));
+        newVar = add(mul(rVar, 1 - momentum), mul(reshape(batchVar, [channels]), (momentum * count) / (count - 1)));
+      }
+    } else {
+      centered = sub(input, column(rMean!));
+      invStd = rsqrt(add(column(rVar!), eps));
+    }
+    let output = mul(centered, invStd);
+    if (w !== null) output = mul(output, column(w));
+    if (b !== null) output = add(output, column(b));
+    return { output, runningMean: newMean, runningVar: newVar };
+  });
+}
+
+declare module '../tensor.js' {
+  interface Tensor {
+    batchNorm(
+      runningMean: TensorLike,
+      runningVar: TensorLike,
+      weight?: TensorLike | null,
+      bias?: TensorLike | null,
+      options?: BatchNormOptions,
+    ): BatchNormResult<Tensor>;
+    batchNorm(
+      runningMean: TensorLike | null,
+      runningVar: TensorLike | null,
+      weight?: TensorLike | null,
+      bias?: TensorLike | null,
+      options?: BatchNormOptions,
+    ): BatchNormResult<Tensor | null>;
+  }
+}
+
+Tensor.prototype.batchNorm = function (
+  this: Tensor,
+  runningMean: TensorLike | null,
+  runningVar: TensorLike | null,
+  weight?: TensorLike | null,
+  bias?: TensorLike | null,
+  options?: BatchNormOptions,
+) {
+  return batchNorm(this, runningMean, runningVar, weight, bias, options);
+} as Tensor['batchNorm'];

@@ -1,0 +1,16 @@
+/**
+ * One benchmark case: the same work run by @nn and by each TensorFlow.js peer, in one
+ * process, so the ratio is fair on a shared machine.
+ */
+export interface BenchCase {
+  /** Group shown as a table section, e.g. 'matmul', 'conv2d'. */
+  group: string;
+  /** Row label, e.g. '1024×1024'. */
+  name: string;
+  /** Floating-point operations per run (2 per multiply-add), for GFLOP/s; 0 to show times only. */
+  flops: number;
+  /** Sets up inputs on our CPU backend and returns the function to time (it must read back or sync its result). */
+  ours: () => { run: () => void; dispose: () => void };
+  /** The same on TensorFlow.js; `tf` is @tensorflow/tfjs-core with the backend already active. */
+  peer: (tf: typeof import('@tensorflow/tfjs-core')) => { run: () => void; dispose: () => void };
+}

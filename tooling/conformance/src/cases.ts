@@ -1,0 +1,366 @@
+/**
+ * The vectors' PyTorch ops, each as a run function over our public ops: it takes the
+ * case's input tensors and PyTorch attributes, translates the attributes to our names and
+ * returns the differentiable output (plus any extra outputs the vectors also hold). The
+ * forward suite (suites/vectors.ts) compares these results with the vectors; the gradient
+ * suite differentiates the same functions with respect to the case's differentiable
+ * inputs. An op or attribute that is not translated here is an error, never a skip.
+ */
+import {
+  abs,
+  adaptiveAvgPool2d,
+  adaptiveMaxPool2d,
+  add,
+  argmax,
+  argmin,
+  avgPool2d,
+  batchNorm,
+  concat,
+  conv1d,
+  conv2d,
+  convTranspose2d,
+  cos,
+  div,
+  elu,
+  exp,
+  flatten,
+  gelu,
+  layerNorm,
+  leakyRelu,
+  linear,
+  localResponseNorm,
+  log,
+  log1p,
+  logSoftmax,
+  logsumexp,
+  matmul,
+  max,
+  maximum,
+  maxPool2d,
+  maxWithIndices,
+  mean,
+  min,
+  minimum,
+  minWithIndices,
+  mul,
+  neg,
+  oneHot,
+  permute,
+  pow,
+  prod,
+  relu,
+  reshape,
+  rsqrt,
+  sigmoid,
+  sin,
+  softmax,
+  softplus,
+  sqrt,
+  square,
+  squeeze,
+  stack,
+  std,
+  sub,
+  sum,
+  tanh,
+  transpose,
+  unsqueeze,
+  upsample,
+  variance,
+  Tensor,
+  type AdaptiveOutputSize,
+} from '@nn/tensor';
+import { AttrReader, Inputs, type Attrs } from './attrs.js';
+
+export type { Attrs } from './attrs.js';
+
+export interface OpResult {
+  /** The differentiable output: the one the vectors' `output` and `grads` refer to. */
+  output: Tensor;
+  /** Non-differentiated outputs, by the vectors' `extra_outputs` names (indices, running statistics). */
+  extra?: Record<string, Tensor>;
+}
+
+export type OpRun = (inputs: Record<string, Tensor>, attrs: Attrs) => OpResult;
+
+/** Wraps a run body with the attribute and input readers; `done()` runs after the body. */
+function op(name: string, body: (x: Inputs, a: AttrReader) => OpResult | Tensor): OpRun {
+  return (inputs, attrs) => {
+    const reader = new AttrReader(name, attrs);
+    const result = body(new Inputs(name, inputs), reader);
+    reader.done();
+    return result instanceof Tensor ? { output: result } : result;
+  };
+}
+
+const unary = (name: string, fn: (x: Tensor) => Tensor): OpRun => op(name, (x) => fn(x.get('x', 0)));
+const binary = (name: string, fn: (a: Tensor, b: Tensor) => Tensor): OpRun => op(name, (x) => fn(x.get('a', 0), x.get('b', 1)));
+
+/** A reduction with PyTorch's `dim` (None = all) and `keepdim`. */
+const reduction = (name: string, fn: (x: Tensor, axis: number | number[] | undefined, keepDim: boolean) => Tensor): OpRun =>
+  op(name, (x, a) => fn(x.get('x', 0), a.axes('dim'), a.bool('keepdim', false)));
+
+/** Applies PyTorch's loss `reduction` to elementwise losses. */
+function reduce(a: AttrReader, losses: Tensor): Tensor {
+  const reduction = a.string('reduction', ['none', 'mean', 'sum'], 'mean');
+  return reduction === 'none' ? losses : reduction === 'sum' ? sum(losses) : mean(losses);
+}
+
+// The losses belong to @nn/layers' functional losses (issue 3); until they exist they are
+// composed here from tensor ops, so that their forward values are checked already.
+// TODO(layers): call the functional losses instead once @nn/layers has them.
+
+/** F.cross_entropy with class-index targets (int64 -> int32) or class-probability targets. */
+const crossEntropy = op('cross_entropy', (x, a) => {
+  const logits = x.get('logits', 0);
+  const target = x.get('target', 1);
+  const classWeight = x.optional('weight');
+  const smoothing = a.number('label_smoothing', 0);
+  a.expect('ignore_index', -100);
+  const classAxis = logits.rank === 1 ? 0 : 1;
+  const classes = logits.shape[classAxis];
+  const logProbs = logSoftmax(logits, classAxis);
+  // Class weights broadcast along the class axis: [C] -> [C, 1, ...] for inputs [N, C, d1, ...].
+  const weightShape = logits.shape.map((d, i) => (i === classAxis ? d : 1)).slice(logits.rank === 1 ? 0 : 1);
+  const w = classWeight === null ? null : reshape(classWeight, weightShape);
+  const weighted = w === null ? logProbs : mul(logProbs, w);
+  const reduction = a.string('reduction', ['none', 'mean', 'sum'], 'mean');
+  if (target.dtype === 'int32') {
+    // One-hot picks logp[i, target_i]; moved to the class axis for [N, C, d1, ...] inputs.
+    let picked = oneHot(target, classes).cast('float32');
+    if (logits.rank > 2) picked = permute(picked, [0, picked.rank - 1, ...Array.from({ length: picked.rank - 2 }, (_, i) => i + 1)]);
+    let losses = neg(sum(mul(picked, weighted), classAxis));
+    if (smoothing > 0) losses = add(mul(losses, 1 - smoothing), mul(neg(sum(weighted, classAxis)), smoothing / classes));
+    if (reduction === 'none') return losses;
+    if (reduction === 'sum') return sum(losses);
+    // The weighted mean divides by the summed weights of the targets, as PyTorch does.
+    return w === null ? mean(losses) : div(sum(losses), sum(mul(picked, w)));
+  }
+  const soft = smoothing > 0 ? add(mul(target, 1 - smoothing), smoothing / classes) : target;
+  const losses = neg(sum(mul(soft, weighted), classAxis));
+  if (reduction === 'none') return losses;
+  if (reduction === 'sum') return sum(losses);
+  return logits.rank === 1 ? losses : div(sum(losses), logits.size / classes);
+});
+
+/** F.mse_loss: (input - target)^2. */
+const mseLoss = op('mse_loss', (x, a) => reduce(a, square(sub(x.get('input', 0), x.get('target', 1)))));
+
+/**
+ * F.binary_cross_entropy_with_logits in its stable form:
+ * (1 - t) x + (1 + (pw - 1) t) (log(1 + exp(-|x|)) + max(-x, 0)), times the optional weight.
+ */
+const bceWithLogits = op('binary_cross_entropy_with_logits', (x, a) => {
+  const logits = x.get('logits', 0);
+  const target = x.get('target', 1);
+  const weight = x.optional('weight');
+  const posWeight = x.optional('pos_weight');
+  const softplusNeg = add(log1p(exp(neg(abs(logits)))), relu(neg(logits)));
+  const scale = posWeight === null ? null : add(mul(sub(posWeight, 1), target), 1);
+  let losses = add(mul(sub(1, target), logits), scale === null ? softplusNeg : mul(scale, softplusNeg));
+  if (weight !== null) losses = mul(losses, weight);
+  return reduce(a, losses);
+});
+
+const conv2dCase = op('conv2d', (x, a) => {
+  a.expect('padding_mode', 'zeros');
+  const padding = typeof a.peek('padding') === 'string' ? a.string('padding', ['same', 'valid']) : a.pair('padding', [0, 0]);
+  return conv2d(x.get('x', 0), x.get('weight', 1), x.optional('bias'), {
+    stride: a.pair('stride', [1, 1]),
+    padding,
+    dilation: a.pair('dilation', [1, 1]),
+    groups: a.int('groups', 1),
+  });
+});
+
+/** F.max_pool2d (with return_indices' indices as an extra output). */
+const maxPool2dCase = op('max_pool2d', (x, a) => {
+  const kernelSize = a.pair('kernel_size');
+  a.bool('return_indices', true);
+  const { values, indices } = maxPool2d(x.get('x', 0), {
+    kernelSize,
+    stride: a.pair('stride', kernelSize),
+    padding: a.pair('padding', [0, 0]),
+    dilation: a.pair('dilation', [1, 1]),
+    ceilMode: a.bool('ceil_mode', false),
+    returnIndices: true,
+  });
+  return { output: values, extra: { indices } };
+});
+
+/** PyTorch's adaptive output_size: an int, or a pair where None keeps the input's size. */
+function adaptiveSize(a: AttrReader): AdaptiveOutputSize {
+  const v = a.raw('output_size');
+  if (typeof v === 'number') return v;
+  if (Array.isArray(v) && v.length === 2 && v.every((d) => d === null || typeof d === 'number')) return [v[0], v[1]] as [number | null, number | null];
+  throw new Error(`cases: adaptive pooling: output_size ${JSON.stringify(v)} is not an int or a pair`);
+}
+
+/** F.interpolate / upsample by mode. */
+const interpolate = (name: string, fixedMode?: 'nearest' | 'bilinear'): OpRun =>
+  op(name, (x, a) => {
+    const mode = a.string('mode', ['nearest', 'bilinear'], fixedMode);
+    const size = a.has('size') ? a.pair('size') : undefined;
+    const scale = a.raw('scale_factor');
+    const scaleFactor = typeof scale === 'number' ? scale : Array.isArray(scale) ? [scale[0] as number, scale[1] as number] as const : undefined;
+    const alignCorners = a.bool('align_corners', false);
+    a.expect('recompute_scale_factor', null);
+    return upsample(x.get('x', 0), { size, scaleFactor, mode, alignCorners });
+  });
+
+/** F.batch_norm; running statistics before the call are inputs, after it extra outputs. */
+const batchNormCase = op('batch_norm', (x, a) => {
+  const input = x.get('x', 0);
+  const training = a.bool('training', false);
+  const momentum = a.number('momentum', 0.1);
+  const eps = a.number('eps', 1e-5);
+  const result = batchNorm(input, x.optional('running_mean'), x.optional('running_var'), x.optional('weight'), x.optional('bias'), {
+    training,
+    momentum,
+    eps,
+  });
+  const axes = [0, ...Array.from({ length: input.rank - 2 }, (_, i) => i + 2)];
+  const extra: Record<string, Tensor> = {
+    batch_mean: mean(input, axes),
+    batch_var_biased: variance(input, axes, { correction: 0 }),
+    batch_var_unbiased: variance(input, axes, { correction: 1 }),
+  };
+  if (result.runningMean !== null) extra.running_mean_after = result.runningMean;
+  if (result.runningVar !== null) extra.running_var_after = result.runningVar;
+  return { output: result.output, extra };
+});
+
+/** Every op of the vectors (PyTorch names), and the other foundation ops a reference case may use. */
+export const OP_CASES: Readonly<Record<string, OpRun>> = {
+  // elementwise
+  add: binary('add', add),
+  sub: binary('sub', sub),
+  mul: binary('mul', mul),
+  div: binary('div', div),
+  maximum: binary('maximum', maximum),
+  minimum: binary('minimum', minimum),
+  neg: unary('neg', neg),
+  abs: unary('abs', abs),
+  exp: unary('exp', exp),
+  log: unary('log', log),
+  log1p: unary('log1p', log1p),
+  sqrt: unary('sqrt', sqrt),
+  rsqrt: unary('rsqrt', rsqrt),
+  square: unary('square', square),
+  sin: unary('sin', sin),
+  cos: unary('cos', cos),
+  sigmoid: unary('sigmoid', sigmoid),
+  tanh: unary('tanh', tanh),
+  relu: unary('relu', relu),
+  pow: op('pow', (x, a) => {
+    // torch.pow(x, scalar) has the exponent as an attribute; torch.pow(a, b) as a second tensor.
+    const exponent = x.all()[1] ?? a.number('exponent');
+    return pow(x.get('x', 0), exponent);
+  }),
+  leaky_relu: op('leaky_relu', (x, a) => leakyRelu(x.get('x', 0), a.number('negative_slope', 0.01))),
+  elu: op('elu', (x, a) => elu(x.get('x', 0), a.number('alpha', 1))),
+  gelu: op('gelu', (x, a) => gelu(x.get('x', 0), a.string('approximate', ['none', 'tanh'] as const, 'none'))),
+  softplus: op('softplus', (x, a) => softplus(x.get('x', 0), a.number('beta', 1), a.number('threshold', 20))),
+
+  // reductions
+  sum: reduction('sum', sum),
+  mean: reduction('mean', mean),
+  prod: reduction('prod', prod),
+  logsumexp: reduction('logsumexp', logsumexp),
+  max: op('max', (x, a) => {
+    const input = x.get('x', 0);
+    const dim = a.optionalInt('dim');
+    const keepDim = a.bool('keepdim', false);
+    if (dim === undefined) return max(input, undefined, keepDim);
+    const { values, indices } = maxWithIndices(input, dim, keepDim);
+    return { output: values, extra: { indices } };
+  }),
+  min: op('min', (x, a) => {
+    const input = x.get('x', 0);
+    const dim = a.optionalInt('dim');
+    const keepDim = a.bool('keepdim', false);
+    if (dim === undefined) return min(input, undefined, keepDim);
+    const { values, indices } = minWithIndices(input, dim, keepDim);
+    return { output: values, extra: { indices } };
+  }),
+  argmax: op('argmax', (x, a) => argmax(x.get('x', 0), a.optionalInt('dim'), a.bool('keepdim', false))),
+  argmin: op('argmin', (x, a) => argmin(x.get('x', 0), a.optionalInt('dim'), a.bool('keepdim', false))),
+  var: op('var', (x, a) => variance(x.get('x', 0), a.axes('dim'), { correction: a.number('correction', a.bool('unbiased', true) ? 1 : 0), keepDim: a.bool('keepdim', false) })),
+  std: op('std', (x, a) => std(x.get('x', 0), a.axes('dim'), { correction: a.number('correction', a.bool('unbiased', true) ? 1 : 0), keepDim: a.bool('keepdim', false) })),
+  softmax: op('softmax', (x, a) => softmax(x.get('x', 0), a.int('dim'))),
+  log_softmax: op('log_softmax', (x, a) => logSoftmax(x.get('x', 0), a.int('dim'))),
+
+  // linear algebra
+  matmul: binary('matmul', matmul),
+  linear: op('linear', (x) => linear(x.get('x', 0), x.get('weight', 1), x.optional('bias'))),
+
+  // shape
+  reshape: op('reshape', (x, a) => reshape(x.get('x', 0), a.ints('shape'))),
+  transpose: op('transpose', (x, a) => transpose(x.get('x', 0), a.int('dim0'), a.int('dim1'))),
+  permute: op('permute', (x, a) => permute(x.get('x', 0), a.ints('dims'))),
+  flatten: op('flatten', (x, a) => flatten(x.get('x', 0), a.int('start_dim', 0), a.int('end_dim', -1))),
+  squeeze: op('squeeze', (x, a) => squeeze(x.get('x', 0), a.axes('dim'))),
+  unsqueeze: op('unsqueeze', (x, a) => unsqueeze(x.get('x', 0), a.int('dim'))),
+  cat: op('cat', (x, a) => concat(x.all(), a.int('dim', 0))),
+  stack: op('stack', (x, a) => stack(x.all(), a.int('dim', 0))),
+
+  // losses (composed here for now, see above)
+  cross_entropy: crossEntropy,
+  mse_loss: mseLoss,
+  binary_cross_entropy_with_logits: bceWithLogits,
+
+  // images (NCHW)
+  conv2d: conv2dCase,
+  conv1d: op('conv1d', (x, a) =>
+    conv1d(x.get('x', 0), x.get('weight', 1), x.optional('bias'), {
+      stride: a.int('stride', 1),
+      padding: a.int('padding', 0),
+      dilation: a.int('dilation', 1),
+      groups: a.int('groups', 1),
+    }),
+  ),
+  conv_transpose2d: op('conv_transpose2d', (x, a) =>
+    convTranspose2d(x.get('x', 0), x.get('weight', 1), x.optional('bias'), {
+      stride: a.pair('stride', [1, 1]),
+      padding: a.pair('padding', [0, 0]),
+      outputPadding: a.pair('output_padding', [0, 0]),
+      dilation: a.pair('dilation', [1, 1]),
+      groups: a.int('groups', 1),
+    }),
+  ),
+  max_pool2d: maxPool2dCase,
+  avg_pool2d: op('avg_pool2d', (x, a) => {
+    const kernelSize = a.pair('kernel_size');
+    return avgPool2d(x.get('x', 0), {
+      kernelSize,
+      stride: a.pair('stride', kernelSize),
+      padding: a.pair('padding', [0, 0]),
+      ceilMode: a.bool('ceil_mode', false),
+      countIncludePad: a.bool('count_include_pad', true),
+      divisorOverride: a.optionalInt('divisor_override') ?? null,
+    });
+  }),
+  adaptive_avg_pool2d: op('adaptive_avg_pool2d', (x, a) => adaptiveAvgPool2d(x.get('x', 0), adaptiveSize(a))),
+  adaptive_max_pool2d: op('adaptive_max_pool2d', (x, a) => {
+    a.bool('return_indices', true);
+    const { values, indices } = adaptiveMaxPool2d(x.get('x', 0), adaptiveSize(a), true);
+    return { output: values, extra: { indices } };
+  }),
+  batch_norm: batchNormCase,
+  layer_norm: op('layer_norm', (x, a) =>
+    layerNorm(x.get('x', 0), a.ints('normalized_shape'), x.optional('weight'), x.optional('bias'), a.number('eps', 1e-5)),
+  ),
+  local_response_norm: op('local_response_norm', (x, a) =>
+    localResponseNorm(x.get('x', 0), a.int('size'), a.number('alpha', 1e-4), a.number('beta', 0.75), a.number('k', 1)),
+  ),
+  upsample_nearest2d: interpolate('upsample_nearest2d', 'nearest'),
+  upsample_bilinear2d: interpolate('upsample_bilinear2d', 'bilinear'),
+  interpolate: interpolate('interpolate'),
+};
+
+/** The run function of `op`; throws, naming the op, when cases.ts has no entry for it. */
+export function opRun(opName: string): OpRun {
+  const run = OP_CASES[opName];
+  if (run === undefined) throw new Error(`cases: no mapping for op '${opName}': add it to OP_CASES in tooling/conformance/src/cases.ts`);
+  return run;
+}

@@ -1,0 +1,4 @@
+import '@nn/backend-cpu';
+import { defineConformance } from '../src/index.js';
+
+defineConformance('cpu');
