@@ -151,12 +151,12 @@ function contextOf(node: TapeNode, byName: Map<string, TapeInput>, needs: (input
   return {
     attrs: node.attrs,
     inputNames: node.inputs.map((input) => input.name),
-    input(name) {
+    input: (name) => {
       const saved = inputOf(name).saved;
       if (!saved) throw new Error(`backward: the gradient of '${node.kernelName}' reads input '${name}' but does not list it in saveInputs`);
       return saved;
     },
-    output(index = 0) {
+    output: (index = 0) => {
       const saved = node.savedOutputs?.[index];
       if (!saved) throw new Error(`backward: the gradient of '${node.kernelName}' reads output ${index} but does not set saveOutputs`);
       return saved;

@@ -69,15 +69,16 @@ export function producerOf(t: Tensor): Producer | undefined {
 
 function record(run: KernelRun): void {
   if (!gradEnabled) return;
-  const names = Object.keys(run.inputs);
   let any = false;
-  for (const name of names) {
+  for (const name in run.inputs) {
     if (run.inputs[name].requiresGrad) {
       any = true;
       break;
     }
   }
-  if (!any || isNonDifferentiable(run.kernelName)) return;
+  // Only floating-point outputs carry gradients (a cast to int32, MaxPool2D's indices do not).
+  if (!any || isNonDifferentiable(run.kernelName) || !run.outputs.some((t) => t.dtype === 'float32')) return;
+  const names = Object.keys(run.inputs);
   const def = gradientFor(run.kernelName);
   const saveInputs = def?.saveInputs ?? [];
   const inputs: TapeInput[] = names.map((name) => {
@@ -104,7 +105,6 @@ function record(run: KernelRun): void {
     released: false,
   };
   run.outputs.forEach((t, index) => {
-    // Only floating-point values carry gradients (MaxPool2D's int32 indices do not).
     if (t.dtype !== 'float32') return;
     t.requiresGrad = true;
     producers.set(t, { node, index });

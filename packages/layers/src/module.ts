@@ -113,7 +113,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       out.push([path, m]);
       for (const [name, child] of m.namedChildren()) visit(child, path ? `${path}.${name}` : name);
     };
-    visit(this as unknown as AnyModule, prefix);
+    visit(this, prefix);
     return out;
   }
 
@@ -183,7 +183,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /** Calls `fn` on every child's subtree first, then on this module (PyTorch's order). */
   apply(fn: (m: AnyModule) => void): this {
     for (const child of this.children()) child.apply(fn);
-    fn(this as unknown as AnyModule);
+    fn(this);
     return this;
   }
 
@@ -216,7 +216,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       for (const [name, b] of m.ownBuffers(true)) out[key(name)] = b;
       for (const [name, child] of m.namedChildren()) visit(child, key(name));
     };
-    visit(this as unknown as AnyModule, '');
+    visit(this, '');
     return out;
   }
 

@@ -54,9 +54,9 @@ export const KernelName = {
   // Reductions. inputs: {x}; attrs: {axes: number[], keepDim}
   Sum: 'Sum',
   Prod: 'Prod',
-  Max: 'Max',
-  Min: 'Min',
-  ArgMax: 'ArgMax', // attrs: {axis, keepDim}
+  Max: 'Max', // maxWithIndices adds attrs.ties = 'first' (autograd: gradient to argmax only); kernels ignore it
+  Min: 'Min', // likewise for minWithIndices
+  ArgMax: 'ArgMax', // attrs: {axis, keepDim}; int32 output, first index on ties, first NaN wins; 0-d input gives 0
   ArgMin: 'ArgMin', // attrs: {axis, keepDim}
   Softmax: 'Softmax', // attrs: {axis}
   LogSoftmax: 'LogSoftmax', // attrs: {axis}
@@ -68,11 +68,11 @@ export const KernelName = {
   Reshape: 'Reshape', // attrs: {shape}
   Transpose: 'Transpose', // attrs: {perm}
   BroadcastTo: 'BroadcastTo', // attrs: {shape}
-  Slice: 'Slice', // attrs: {begin, end, step} per axis, step > 0
+  Slice: 'Slice', // attrs: {begin, end, step} per axis, resolved by the op: 0 <= begin <= end <= size, step > 0
   SliceGrad: 'SliceGrad', // inputs: {dy}; attrs: {inputShape, begin, end, step}: scatter back into zeros
   Concat: 'Concat', // inputs: {x0, x1, ...}; attrs: {axis}
-  Pad: 'Pad', // attrs: {paddings: [before, after][], mode: 'constant' | 'reflect', value}
-  Gather: 'Gather', // inputs: {x, indices (int32)}; attrs: {axis}
+  Pad: 'Pad', // attrs: {paddings: [before, after][] per axis, mode: 'constant' | 'reflect', value}; constant pads may be negative (crop)
+  Gather: 'Gather', // inputs: {x, indices (int32, 1-D)}; attrs: {axis}: indexSelect, output axis has indices.length entries
   IndexAdd: 'IndexAdd', // inputs: {dy, indices}; attrs: {axis, size}: scatter-add rows back along axis
   OneHot: 'OneHot', // inputs: {indices (int32)}; attrs: {depth}
   // torch.gather: out[..i..] = x[..index[..i..] at axis..]; index has x's rank. inputs: {x, indices}; attrs: {axis}

@@ -3,7 +3,7 @@
  * case's run function: `done()` throws on any left over, so that a reference case with an
  * attribute we do not translate fails loudly instead of running with a default.
  */
-import type { Tensor } from '@nn/tensor';
+import { Tensor } from '@nn/tensor';
 import type { AttrValue } from './vectors.js';
 
 export type Attrs = Readonly<Record<string, AttrValue>>;
@@ -53,6 +53,14 @@ export class AttrReader {
   int(name: string, fallback?: number): number {
     const v = this.number(name, fallback);
     if (!Number.isInteger(v)) this.fail(name, 'is not an integer');
+    return v;
+  }
+
+  /** A number, or undefined for None/absent (e.g. clamp's `min=None`). */
+  optionalNumber(name: string): number | undefined {
+    const v = this.take(name);
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number') this.fail(name, 'is not a number');
     return v;
   }
 
@@ -147,3 +155,23 @@ export class Inputs {
     return this.list;
   }
 }
+
+export interface OpResult {
+  /** The differentiable output: the one the vectors' `output` and `grads` refer to. */
+  output: Tensor;
+  /** Non-differentiated outputs, by the vectors' `extra_outputs` names (indices, running statistics). */
+  extra?: Record<string, Tensor>;
+}
+
+export type OpRun = (inputs: Record<string, Tensor>, attrs: Attrs) => OpResult;
+
+/** Wraps a run body with the attribute and input readers; `done()` runs after the body. */
+export function op(name: string, body: (x: Inputs, a: AttrReader) => OpResult | Tensor): OpRun {
+  return (inputs, attrs) => {
+    const reader = new AttrReader(name, attrs);
+    const result = body(new Inputs(name, inputs), reader);
+    reader.done();
+    return result instanceof Tensor ? { output: result } : result;
+  };
+}
+

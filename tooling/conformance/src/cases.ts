@@ -44,7 +44,6 @@ import {
   minWithIndices,
   mul,
   neg,
-  oneHot,
   permute,
   pow,
   prod,
@@ -67,31 +66,24 @@ import {
   unsqueeze,
   upsample,
   variance,
-  Tensor,
+  broadcastTo,
+  ceil,
+  clip,
+  expand,
+  floor,
+  gather,
+  indexSelect,
+  narrow,
+  pad,
+  round,
+  sign,
   type AdaptiveOutputSize,
+  type Tensor,
 } from '@nn/tensor';
-import { AttrReader, Inputs, type Attrs } from './attrs.js';
+import { op, type AttrReader, type OpRun } from './attrs.js';
+import { bceWithLogits, crossEntropy, mseLoss } from './losses.js';
 
-export type { Attrs } from './attrs.js';
-
-export interface OpResult {
-  /** The differentiable output: the one the vectors' `output` and `grads` refer to. */
-  output: Tensor;
-  /** Non-differentiated outputs, by the vectors' `extra_outputs` names (indices, running statistics). */
-  extra?: Record<string, Tensor>;
-}
-
-export type OpRun = (inputs: Record<string, Tensor>, attrs: Attrs) => OpResult;
-
-/** Wraps a run body with the attribute and input readers; `done()` runs after the body. */
-function op(name: string, body: (x: Inputs, a: AttrReader) => OpResult | Tensor): OpRun {
-  return (inputs, attrs) => {
-    const reader = new AttrReader(name, attrs);
-    const result = body(new Inputs(name, inputs), reader);
-    reader.done();
-    return result instanceof Tensor ? { output: result } : result;
-  };
-}
+export type { Attrs, OpResult, OpRun } from './attrs.js';
 
 const unary = (name: string, fn: (x: Tensor) => Tensor): OpRun => op(name, (x) => fn(x.get('x', 0)));
 const binary = (name: string, fn: (a: Tensor, b: Tensor) => Tensor): OpRun => op(name, (x) => fn(x.get('a', 0), x.get('b', 1)));
@@ -99,68 +91,6 @@ const binary = (name: string, fn: (a: Tensor, b: Tensor) => Tensor): OpRun => op
 /** A reduction with PyTorch's `dim` (None = all) and `keepdim`. */
 const reduction = (name: string, fn: (x: Tensor, axis: number | number[] | undefined, keepDim: boolean) => Tensor): OpRun =>
   op(name, (x, a) => fn(x.get('x', 0), a.axes('dim'), a.bool('keepdim', false)));
-
-/** Applies PyTorch's loss `reduction` to elementwise losses. */
-function reduce(a: AttrReader, losses: Tensor): Tensor {
-  const reduction = a.string('reduction', ['none', 'mean', 'sum'], 'mean');
-  return reduction === 'none' ? losses : reduction === 'sum' ? sum(losses) : mean(losses);
-}
-
-// The losses belong to @nn/layers' functional losses (issue 3); until they exist they are
-// composed here from tensor ops, so that their forward values are checked already.
-// TODO(layers): call the functional losses instead once @nn/layers has them.
-
-/** F.cross_entropy with class-index targets (int64 -> int32) or class-probability targets. */
-const crossEntropy = op('cross_entropy', (x, a) => {
-  const logits = x.get('logits', 0);
-  const target = x.get('target', 1);
-  const classWeight = x.optional('weight');
-  const smoothing = a.number('label_smoothing', 0);
-  a.expect('ignore_index', -100);
-  const classAxis = logits.rank === 1 ? 0 : 1;
-  const classes = logits.shape[classAxis];
-  const logProbs = logSoftmax(logits, classAxis);
-  // Class weights broadcast along the class axis: [C] -> [C, 1, ...] for inputs [N, C, d1, ...].
-  const weightShape = logits.shape.map((d, i) => (i === classAxis ? d : 1)).slice(logits.rank === 1 ? 0 : 1);
-  const w = classWeight === null ? null : reshape(classWeight, weightShape);
-  const weighted = w === null ? logProbs : mul(logProbs, w);
-  const reduction = a.string('reduction', ['none', 'mean', 'sum'], 'mean');
-  if (target.dtype === 'int32') {
-    // One-hot picks logp[i, target_i]; moved to the class axis for [N, C, d1, ...] inputs.
-    let picked = oneHot(target, classes).cast('float32');
-    if (logits.rank > 2) picked = permute(picked, [0, picked.rank - 1, ...Array.from({ length: picked.rank - 2 }, (_, i) => i + 1)]);
-    let losses = neg(sum(mul(picked, weighted), classAxis));
-    if (smoothing > 0) losses = add(mul(losses, 1 - smoothing), mul(neg(sum(weighted, classAxis)), smoothing / classes));
-    if (reduction === 'none') return losses;
-    if (reduction === 'sum') return sum(losses);
-    // The weighted mean divides by the summed weights of the targets, as PyTorch does.
-    return w === null ? mean(losses) : div(sum(losses), sum(mul(picked, w)));
-  }
-  const soft = smoothing > 0 ? add(mul(target, 1 - smoothing), smoothing / classes) : target;
-  const losses = neg(sum(mul(soft, weighted), classAxis));
-  if (reduction === 'none') return losses;
-  if (reduction === 'sum') return sum(losses);
-  return logits.rank === 1 ? losses : div(sum(losses), logits.size / classes);
-});
-
-/** F.mse_loss: (input - target)^2. */
-const mseLoss = op('mse_loss', (x, a) => reduce(a, square(sub(x.get('input', 0), x.get('target', 1)))));
-
-/**
- * F.binary_cross_entropy_with_logits in its stable form:
- * (1 - t) x + (1 + (pw - 1) t) (log(1 + exp(-|x|)) + max(-x, 0)), times the optional weight.
- */
-const bceWithLogits = op('binary_cross_entropy_with_logits', (x, a) => {
-  const logits = x.get('logits', 0);
-  const target = x.get('target', 1);
-  const weight = x.optional('weight');
-  const posWeight = x.optional('pos_weight');
-  const softplusNeg = add(log1p(exp(neg(abs(logits)))), relu(neg(logits)));
-  const scale = posWeight === null ? null : add(mul(sub(posWeight, 1), target), 1);
-  let losses = add(mul(sub(1, target), logits), scale === null ? softplusNeg : mul(scale, softplusNeg));
-  if (weight !== null) losses = mul(losses, weight);
-  return reduce(a, losses);
-});
 
 const conv2dCase = op('conv2d', (x, a) => {
   a.expect('padding_mode', 'zeros');
@@ -252,6 +182,11 @@ export const OP_CASES: Readonly<Record<string, OpRun>> = {
   sigmoid: unary('sigmoid', sigmoid),
   tanh: unary('tanh', tanh),
   relu: unary('relu', relu),
+  sign: unary('sign', sign),
+  floor: unary('floor', floor),
+  ceil: unary('ceil', ceil),
+  round: unary('round', round),
+  clamp: op('clamp', (x, a) => clip(x.get('x', 0), x.optional('min') ?? a.optionalNumber('min'), x.optional('max') ?? a.optionalNumber('max'))),
   pow: op('pow', (x, a) => {
     // torch.pow(x, scalar) has the exponent as an attribute; torch.pow(a, b) as a second tensor.
     const exponent = x.all()[1] ?? a.number('exponent');
@@ -268,6 +203,8 @@ export const OP_CASES: Readonly<Record<string, OpRun>> = {
   prod: reduction('prod', prod),
   logsumexp: reduction('logsumexp', logsumexp),
   max: op('max', (x, a) => {
+    // torch.max(a, b) is the elementwise maximum.
+    if (x.all().length === 2) return maximum(x.get('a', 0), x.get('b', 1));
     const input = x.get('x', 0);
     const dim = a.optionalInt('dim');
     const keepDim = a.bool('keepdim', false);
@@ -276,6 +213,7 @@ export const OP_CASES: Readonly<Record<string, OpRun>> = {
     return { output: values, extra: { indices } };
   }),
   min: op('min', (x, a) => {
+    if (x.all().length === 2) return minimum(x.get('a', 0), x.get('b', 1));
     const input = x.get('x', 0);
     const dim = a.optionalInt('dim');
     const keepDim = a.bool('keepdim', false);
@@ -301,10 +239,18 @@ export const OP_CASES: Readonly<Record<string, OpRun>> = {
   flatten: op('flatten', (x, a) => flatten(x.get('x', 0), a.int('start_dim', 0), a.int('end_dim', -1))),
   squeeze: op('squeeze', (x, a) => squeeze(x.get('x', 0), a.axes('dim'))),
   unsqueeze: op('unsqueeze', (x, a) => unsqueeze(x.get('x', 0), a.int('dim'))),
+  expand: op('expand', (x, a) => expand(x.get('x', 0), a.ints('size'))),
+  broadcast_to: op('broadcast_to', (x, a) => broadcastTo(x.get('x', 0), a.ints('size'))),
+  narrow: op('narrow', (x, a) => narrow(x.get('x', 0), a.int('dim'), a.int('start'), a.int('length'))),
+  gather: op('gather', (x, a) => gather(x.get('x', 0), a.int('dim'), x.get('index', 1))),
+  index_select: op('index_select', (x, a) => indexSelect(x.get('x', 0), a.int('dim'), x.get('index', 1))),
+  pad: op('pad', (x, a) =>
+    pad(x.get('x', 0), a.ints('pad'), a.string('mode', ['constant', 'reflect'] as const, 'constant'), a.optionalNumber('value') ?? 0),
+  ),
   cat: op('cat', (x, a) => concat(x.all(), a.int('dim', 0))),
   stack: op('stack', (x, a) => stack(x.all(), a.int('dim', 0))),
 
-  // losses (composed here for now, see above)
+  // losses (composed from tensor ops for now, see losses.ts)
   cross_entropy: crossEntropy,
   mse_loss: mseLoss,
   binary_cross_entropy_with_logits: bceWithLogits,

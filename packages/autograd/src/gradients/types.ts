@@ -9,14 +9,14 @@ export interface GradContext<A = Record<string, unknown>> {
   /** The attributes the kernel ran with. */
   readonly attrs: A;
   /** An input's value, as it was when the kernel ran (only the names listed in `saveInputs`). */
-  input(name: string): Tensor;
+  readonly input: (name: string) => Tensor;
   /** An output's value (only when `saveOutputs` is set). */
-  output(index?: number): Tensor;
-  inputShape(name: string): Shape;
+  readonly output: (index?: number) => Tensor;
+  readonly inputShape: (name: string) => Shape;
   /** Input names in the order the op passed them (Concat's x0, x1, ...). */
   readonly inputNames: readonly string[];
   /** Whether `name` needs a gradient; a gradient may skip work for inputs that do not. */
-  needs(name: string): boolean;
+  readonly needs: (name: string) => boolean;
 }
 
 /** Gradients by input name; inputs that need none may be left out. */
@@ -28,7 +28,7 @@ export interface GradientDef<A = Record<string, unknown>> {
   /** Whether the gradient reads the kernel's outputs. */
   readonly saveOutputs?: boolean;
   /** `dy` is the gradient of the kernel's first output (the only differentiable one of any kernel here). */
-  grad(dy: Tensor, ctx: GradContext<A>): InputGrads;
+  readonly grad: (dy: Tensor, ctx: GradContext<A>) => InputGrads;
 }
 
 /** A family's gradients by kernel name. */

@@ -7,6 +7,7 @@
  */
 import { KernelName, type Conv2DAttrs } from '@nn/tensor';
 import { gemm, type GemmArgs } from './gemm.js';
+import { forwardDirect } from './conv2d_direct.js';
 import { columnTile, convGeometry, convOutputHW, im2col, isPointwise, scratch, type ConvGeometry } from './im2col.js';
 import type { CpuKernel, KernelConfig } from './types.js';
 
@@ -56,78 +57,6 @@ function forwardIm2col(x: Float32Array, w: Float32Array, y: Float32Array, g: Con
         gemm(args);
       }
     }
-  }
-}
-
-/**
- * Direct loop for one input channel per group. The channel is first copied into a zero-padded
- * scratch plane, so no tap needs a bounds test; each output row is then computed four
- * pixels at a time with the sums in registers (one weight load feeds four multiply-adds).
- */
-function forwardDirect(x: Float32Array, w: Float32Array, y: Float32Array, g: ConvGeometry): void {
-  const { kH, kW, outH, outW, strideH, strideW, dilationH, dilationW, groupOut, outArea } = g;
-  // The extent of the padded input that the taps read.
-  const paddedH = (outH - 1) * strideH + (kH - 1) * dilationH + 1;
-  const paddedW = (outW - 1) * strideW + (kW - 1) * dilationW + 1;
-  const plane = scratch(1, paddedH * paddedW);
-  const taps = kH * kW;
-  const rowStep = dilationH * paddedW;
-  const blockEnd = outW - (outW % 4);
-  for (let n = 0; n < g.batch; n++) {
-    for (let c = 0; c < g.inChannels; c++) {
-      padPlane(x, (n * g.inChannels + c) * g.inArea, g, plane, paddedH, paddedW);
-      for (let j = 0; j < groupOut; j++) {
-        const o = c * groupOut + j;
-        const wBase = o * taps;
-        const yPlane = (n * g.outChannels + o) * outArea;
-        for (let oh = 0; oh < outH; oh++) {
-          const rowBase = oh * strideH * paddedW;
-          let dst = yPlane + oh * outW;
-          let ow = 0;
-          for (; ow < blockEnd; ow += 4, dst += 4) {
-            let s0 = 0;
-            let s1 = 0;
-            let s2 = 0;
-            let s3 = 0;
-            let t = wBase;
-            for (let ki = 0, row = rowBase + ow * strideW; ki < kH; ki++, row += rowStep) {
-              for (let kj = 0, src = row; kj < kW; kj++, src += dilationW) {
-                const wv = w[t++];
-                s0 += wv * plane[src];
-                s1 += wv * plane[src + strideW];
-                s2 += wv * plane[src + 2 * strideW];
-                s3 += wv * plane[src + 3 * strideW];
-              }
-            }
-            y[dst] = s0;
-            y[dst + 1] = s1;
-            y[dst + 2] = s2;
-            y[dst + 3] = s3;
-          }
-          for (; ow < outW; ow++, dst++) {
-            let sum = 0;
-            let t = wBase;
-            for (let ki = 0, row = rowBase + ow * strideW; ki < kH; ki++, row += rowStep) {
-              for (let kj = 0, src = row; kj < kW; kj++, src += dilationW) sum += w[t++] * plane[src];
-            }
-            y[dst] = sum;
-          }
-        }
-      }
-    }
-  }
-}
-
-/** Copies the input plane at x[offset] into the top-left-padded window [paddedH × paddedW], zeros elsewhere. */
-function padPlane(x: Float32Array, offset: number, g: ConvGeometry, plane: Float32Array, paddedH: number, paddedW: number): void {
-  const { inH, inW, padTop, padLeft } = g;
-  plane.fill(0, 0, paddedH * paddedW);
-  const rows = Math.min(inH, paddedH - padTop);
-  const cols = Math.min(inW, paddedW - padLeft);
-  for (let r = 0; r < rows; r++) {
-    let src = offset + r * inW;
-    let dst = (r + padTop) * paddedW + padLeft;
-    for (let col = 0; col < cols; col++) plane[dst++] = x[src++];
   }
 }
 

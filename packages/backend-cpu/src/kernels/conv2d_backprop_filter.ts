@@ -6,7 +6,7 @@
  */
 import { KernelName, type Conv2DBackpropFilterAttrs } from '@nn/tensor';
 import { gemm, type GemmArgs } from './gemm.js';
-import { columnTile, convGeometry, im2col, isPointwise, scratch, type ConvGeometry } from './im2col.js';
+import { columnTile, convGeometry, im2col, isPointwise, padPlane, paddedExtent, scratch, scratch64, type ConvGeometry } from './im2col.js';
 import type { CpuKernel, KernelConfig } from './types.js';
 
 /** Adds the filter gradient of a conv with geometry g into dw (which the caller zeroed). */
@@ -51,34 +51,78 @@ function backpropFilterIm2col(x: Float32Array, dy: Float32Array, dw: Float32Arra
   }
 }
 
-/** Each tap's gradient is a sum of products of a dy row with a strided x row. */
+/**
+ * One input channel per group (depthwise): each image's channel is padded once into float64
+ * scratch, and every tap's gradient is a dot product of a dy plane with a strided window of
+ * it. Four neighbouring taps of a kernel row go together: with stride 1 their windows slide
+ * by one, so each dy value meets four inputs that were loaded one at a time.
+ */
 function backpropFilterDirect(x: Float32Array, dy: Float32Array, dw: Float32Array, g: ConvGeometry): void {
-  const { kH, kW, inH, inW, outH, outW, strideH, strideW, dilationH, dilationW, padTop, padLeft, groupIn, groupOut, outArea, inArea } = g;
-  for (let o = 0; o < g.outChannels; o++) {
-    const grp = Math.floor(o / groupOut);
-    for (let c = 0; c < groupIn; c++) {
-      const wBase = (o * groupIn + c) * kH * kW;
-      for (let ki = 0; ki < kH; ki++) {
-        const shiftH = padTop - ki * dilationH;
-        const ohLo = shiftH <= 0 ? 0 : Math.ceil(shiftH / strideH);
-        const ohHi = Math.min(outH, Math.floor((inH - 1 + shiftH) / strideH) + 1);
-        for (let kj = 0; kj < kW; kj++) {
-          const shiftW = padLeft - kj * dilationW;
-          const owLo = shiftW <= 0 ? 0 : Math.ceil(shiftW / strideW);
-          const owHi = Math.min(outW, Math.floor((inW - 1 + shiftW) / strideW) + 1);
-          let sum = 0;
-          for (let n = 0; owHi > owLo && n < g.batch; n++) {
-            const dyPlane = (n * g.outChannels + o) * outArea;
-            const xPlane = (n * g.inChannels + grp * groupIn + c) * inArea;
-            for (let oh = ohLo; oh < ohHi; oh++) {
-              let src = xPlane + (oh * strideH - shiftH) * inW + owLo * strideW - shiftW;
-              const end = dyPlane + oh * outW + owHi;
-              for (let d = dyPlane + oh * outW + owLo; d < end; d++, src += strideW) sum += dy[d] * x[src];
-            }
+  const { groupOut, outArea } = g;
+  const [paddedH, paddedW] = paddedExtent(g);
+  // Two elements of zeroed slack after the plane, for the dropped sums of a short last tap group.
+  const plane = scratch64(0, paddedH * paddedW + 2);
+  plane.fill(0, paddedH * paddedW, paddedH * paddedW + 2);
+  const taps = g.kH * g.kW;
+  const sums = scratch64(1, groupOut * taps);
+  for (let c = 0; c < g.inChannels; c++) {
+    sums.fill(0, 0, groupOut * taps);
+    for (let n = 0; n < g.batch; n++) {
+      padPlane(x, (n * g.inChannels + c) * g.inArea, g, plane, paddedH, paddedW);
+      for (let j = 0; j < groupOut; j++) tapGradients(plane, paddedW, dy, (n * g.outChannels + c * groupOut + j) * outArea, sums, j * taps, g);
+    }
+    const wBase = c * groupOut * taps;
+    for (let t = 0; t < groupOut * taps; t++) dw[wBase + t] += sums[t];
+  }
+}
+
+/** sums[s0 + tap] += Σ_oh,ow dy[dyPlane + oh*outW + ow] · plane[window of the tap]. */
+function tapGradients(plane: Float64Array, paddedW: number, dy: Float32Array, dyPlane: number, sums: Float64Array, s0: number, g: ConvGeometry): void {
+  const { kH, kW, outH, outW, strideH, strideW, dilationH, dilationW } = g;
+  const contiguous = strideW === 1 && dilationW === 1;
+  for (let ki = 0; ki < kH; ki++) {
+    let kj = 0;
+    if (contiguous) {
+      // A last group of two or three taps runs as a group of four too: the extra sums read
+      // past the row (into the next row or the plane's slack) and are dropped.
+      for (; kj + 2 <= kW; kj += 4) {
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        let a3 = 0;
+        for (let oh = 0; oh < outH; oh++) {
+          const row = (oh * strideH + ki * dilationH) * paddedW + kj;
+          const dyRow = dyPlane + oh * outW;
+          let x1 = plane[row];
+          let x2 = plane[row + 1];
+          let x3 = plane[row + 2];
+          for (let ow = 0; ow < outW; ow++) {
+            const x0 = x1;
+            x1 = x2;
+            x2 = x3;
+            x3 = plane[row + ow + 3];
+            const d = dy[dyRow + ow];
+            a0 += d * x0;
+            a1 += d * x1;
+            a2 += d * x2;
+            a3 += d * x3;
           }
-          dw[wBase + ki * kW + kj] += sum;
         }
+        const s = s0 + ki * kW + kj;
+        sums[s] += a0;
+        sums[s + 1] += a1;
+        if (kj + 2 < kW) sums[s + 2] += a2;
+        if (kj + 3 < kW) sums[s + 3] += a3;
       }
+    }
+    for (; kj < kW; kj++) {
+      let a = 0;
+      for (let oh = 0; oh < outH; oh++) {
+        let src = (oh * strideH + ki * dilationH) * paddedW + kj * dilationW;
+        const end = dyPlane + (oh + 1) * outW;
+        for (let d = dyPlane + oh * outW; d < end; d++, src += strideW) a += dy[d] * plane[src];
+      }
+      sums[s0 + ki * kW + kj] += a;
     }
   }
 }

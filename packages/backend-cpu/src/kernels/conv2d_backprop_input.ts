@@ -6,7 +6,7 @@
  */
 import { KernelName, type Conv2DBackpropInputAttrs } from '@nn/tensor';
 import { gemm, type GemmArgs } from './gemm.js';
-import { col2im, columnTile, convGeometry, isPointwise, scratch, type ConvGeometry } from './im2col.js';
+import { col2im, columnTile, convGeometry, isPointwise, paddedExtent, scratch, scratch64, unpadPlane, type ConvGeometry } from './im2col.js';
 import type { CpuKernel, KernelConfig } from './types.js';
 
 /** Adds the input gradient of a conv with geometry g into dx (which the caller zeroed). */
@@ -51,33 +51,65 @@ function backpropInputIm2col(dy: Float32Array, w: Float32Array, dx: Float32Array
   }
 }
 
-/** The transpose of conv2d's direct loop: each tap scatters a dy row, scaled, into a dx row. */
+/**
+ * One input channel per group (depthwise): the transpose of the direct forward loop. Each
+ * output channel's dy scatters, tap by tap, into a zero-padded float64 plane that is then
+ * added into dx without its border. With stride 1, four neighbouring dy values go together:
+ * along a kernel row their contributions slide by one, so they are summed in registers and
+ * each plane element is read and written once per kernel row instead of once per tap.
+ */
 function backpropInputDirect(dy: Float32Array, w: Float32Array, dx: Float32Array, g: ConvGeometry): void {
-  const { kH, kW, inH, inW, outH, outW, strideH, strideW, dilationH, dilationW, padTop, padLeft, groupIn, groupOut, outArea, inArea } = g;
-  for (let n = 0; n < g.batch; n++) {
-    for (let o = 0; o < g.outChannels; o++) {
-      const grp = Math.floor(o / groupOut);
-      const dyPlane = (n * g.outChannels + o) * outArea;
-      for (let c = 0; c < groupIn; c++) {
-        const dxPlane = (n * g.inChannels + grp * groupIn + c) * inArea;
-        const wBase = (o * groupIn + c) * kH * kW;
-        for (let ki = 0; ki < kH; ki++) {
-          const shiftH = padTop - ki * dilationH;
-          const ohLo = shiftH <= 0 ? 0 : Math.ceil(shiftH / strideH);
-          const ohHi = Math.min(outH, Math.floor((inH - 1 + shiftH) / strideH) + 1);
-          for (let kj = 0; kj < kW; kj++) {
-            const wv = w[wBase + ki * kW + kj];
-            const shiftW = padLeft - kj * dilationW;
-            const owLo = shiftW <= 0 ? 0 : Math.ceil(shiftW / strideW);
-            const owHi = Math.min(outW, Math.floor((inW - 1 + shiftW) / strideW) + 1);
-            if (owHi <= owLo) continue;
-            for (let oh = ohLo; oh < ohHi; oh++) {
-              let dst = dxPlane + (oh * strideH - shiftH) * inW + owLo * strideW - shiftW;
-              const srcEnd = dyPlane + oh * outW + owHi;
-              for (let src = dyPlane + oh * outW + owLo; src < srcEnd; src++, dst += strideW) dx[dst] += wv * dy[src];
-            }
-          }
+  const { groupOut, outArea } = g;
+  const [paddedH, paddedW] = paddedExtent(g);
+  const plane = scratch64(0, paddedH * paddedW);
+  const taps = g.kH * g.kW;
+  const weights = scratch64(1, groupOut * taps);
+  for (let c = 0; c < g.inChannels; c++) {
+    const wBase = c * groupOut * taps;
+    for (let t = 0; t < groupOut * taps; t++) weights[t] = w[wBase + t];
+    for (let n = 0; n < g.batch; n++) {
+      plane.fill(0, 0, paddedH * paddedW);
+      for (let j = 0; j < groupOut; j++) scatterTaps(dy, (n * g.outChannels + c * groupOut + j) * outArea, weights, j * taps, plane, paddedW, g);
+      unpadPlane(plane, paddedH, paddedW, g, dx, (n * g.inChannels + c) * g.inArea);
+    }
+  }
+}
+
+/** plane[window of each tap] += weights[w0 + tap] · dy[dyPlane + pixel], for every pixel and tap. */
+function scatterTaps(dy: Float32Array, dyPlane: number, weights: Float64Array, w0: number, plane: Float64Array, paddedW: number, g: ConvGeometry): void {
+  const { kH, kW, outH, outW, strideH, strideW, dilationH, dilationW } = g;
+  const blockEnd = strideW === 1 && dilationW === 1 ? outW - (outW % 4) : 0;
+  for (let oh = 0; oh < outH; oh++) {
+    const dyRow = dyPlane + oh * outW;
+    for (let ki = 0; ki < kH; ki++) {
+      const row = (oh * strideH + ki * dilationH) * paddedW;
+      const wRow = w0 + ki * kW;
+      let ow = 0;
+      for (; ow < blockEnd; ow += 4) {
+        const d0 = dy[dyRow + ow];
+        const d1 = dy[dyRow + ow + 1];
+        const d2 = dy[dyRow + ow + 2];
+        const d3 = dy[dyRow + ow + 3];
+        // Before tap kj, r0..r2 hold the sums pending for plane positions base+kj .. base+kj+2.
+        const base = row + ow;
+        let r0 = 0;
+        let r1 = 0;
+        let r2 = 0;
+        for (let kj = 0; kj < kW; kj++) {
+          const wv = weights[wRow + kj];
+          plane[base + kj] += r0 + wv * d0;
+          r0 = r1 + wv * d1;
+          r1 = r2 + wv * d2;
+          r2 = wv * d3;
         }
+        plane[base + kW] += r0;
+        plane[base + kW + 1] += r1;
+        plane[base + kW + 2] += r2;
+      }
+      for (; ow < outW; ow++) {
+        const d = dy[dyRow + ow];
+        let dst = row + ow * strideW;
+        for (let kj = 0; kj < kW; kj++, dst += dilationW) plane[dst] += weights[wRow + kj] * d;
       }
     }
   }

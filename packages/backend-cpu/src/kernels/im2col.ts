@@ -96,6 +96,7 @@ export function columnTile(g: ConvGeometry): number {
 }
 
 const scratchBuffers: Float32Array[] = [];
+const scratchBuffers64: Float64Array[] = [];
 
 /**
  * A reusable float buffer of at least `size` elements (contents undefined). `slot` keeps
@@ -106,6 +107,15 @@ export function scratch(slot: number, size: number): Float32Array {
   if (current !== undefined && current.length >= size) return current;
   const next = new Float32Array(Math.max(size, current ? current.length * 2 : 0));
   scratchBuffers[slot] = next;
+  return next;
+}
+
+/** The same in float64, for operands that inner loops read many times (no float32 widening per load). */
+export function scratch64(slot: number, size: number): Float64Array {
+  const current = scratchBuffers64[slot];
+  if (current !== undefined && current.length >= size) return current;
+  const next = new Float64Array(Math.max(size, current ? current.length * 2 : 0));
+  scratchBuffers64[slot] = next;
   return next;
 }
 
@@ -195,5 +205,35 @@ export function col2im(col: Float32Array, g: ConvGeometry, p0: number, count: nu
         }
       }
     }
+  }
+}
+
+/** The extent [rows, columns] of the zero-padded input that a conv's taps read (for the direct loops). */
+export function paddedExtent(g: ConvGeometry): [number, number] {
+  return [(g.outH - 1) * g.strideH + (g.kH - 1) * g.dilationH + 1, (g.outW - 1) * g.strideW + (g.kW - 1) * g.dilationW + 1];
+}
+
+/** Copies the input plane at x[offset] into the top-left-padded window [paddedH × paddedW], zeros elsewhere. */
+export function padPlane(x: Float32Array, offset: number, g: ConvGeometry, plane: Float64Array, paddedH: number, paddedW: number): void {
+  const { inH, inW, padTop, padLeft } = g;
+  plane.fill(0, 0, paddedH * paddedW);
+  const rows = Math.min(inH, paddedH - padTop);
+  const cols = Math.min(inW, paddedW - padLeft);
+  for (let r = 0; r < rows; r++) {
+    let src = offset + r * inW;
+    let dst = (r + padTop) * paddedW + padLeft;
+    for (let col = 0; col < cols; col++) plane[dst++] = x[src++];
+  }
+}
+
+/** The adjoint of padPlane: adds the interior of a padded plane into the image plane at dx[offset]. */
+export function unpadPlane(plane: Float64Array, paddedH: number, paddedW: number, g: ConvGeometry, dx: Float32Array, offset: number): void {
+  const { inH, inW, padTop, padLeft } = g;
+  const rows = Math.min(inH, paddedH - padTop);
+  const cols = Math.min(inW, paddedW - padLeft);
+  for (let r = 0; r < rows; r++) {
+    let src = (r + padTop) * paddedW + padLeft;
+    let dst = offset + r * inW;
+    for (let col = 0; col < cols; col++) dx[dst++] += plane[src++];
   }
 }

@@ -9,6 +9,7 @@ import { conv2dBackpropFilterKernels } from './conv2d_backprop_filter.js';
 import { conv2dBackpropInputKernels } from './conv2d_backprop_input.js';
 import { lrnKernels } from './lrn.js';
 import { maxPool2dKernels } from './max_pool2d.js';
+import { matmulKernels } from './matmul.js';
 import { argReduceKernels } from './arg_reduce.js';
 import { broadcastToKernels } from './broadcast_to.js';
 import { concatKernels } from './concat.js';
@@ -45,6 +46,7 @@ const all: KernelConfig[] = [
   ...gatherKernels,
   ...oneHotKernels,
   // linear algebra
+  ...matmulKernels,
   // images (NCHW)
   ...conv2dKernels,
   ...conv2dBackpropInputKernels,

@@ -30,6 +30,7 @@ const cases: { shape: number[]; attrs: LRNAttrs }[] = [
   { shape: [1, 7, 4], attrs: { size: 4, alpha: 0.8, beta: 0.6, k: 1 } }, // even size: lopsided window, 3-D input
   { shape: [2, 3, 2, 2, 3], attrs: { size: 2, alpha: 1.5, beta: 1.2, k: 0.5 } }, // 5-D input
   { shape: [1, 4, 5], attrs: { size: 9, alpha: 1, beta: 0.5, k: 1 } }, // window wider than the channels
+  { shape: [2, 5, 3], attrs: { size: 3, alpha: 2, beta: 1, k: 1 } },
 ];
 
 describe('LRN kernel', () => {

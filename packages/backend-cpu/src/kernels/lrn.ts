@@ -15,42 +15,53 @@ function lrnView(shape: Shape): [number, number, number] {
   return [shape[0], shape[1], inner];
 }
 
+/** d^-beta, with the usual betas (0.75 above all, AlexNet's and PyTorch's default) done without pow. */
+function powNeg(d: number, beta: number): number {
+  if (beta === 0.75) {
+    const root = Math.sqrt(d);
+    return 1 / (root * Math.sqrt(root));
+  }
+  if (beta === 0.5) return 1 / Math.sqrt(d);
+  if (beta === 1) return 1 / d;
+  return Math.pow(d, -beta);
+}
+
 /**
- * D for every element of `x` (same layout), summing the channel window row by row so the
- * inner loop runs over contiguous memory.
+ * Fills `d` (C x inner, one sample) with D for the sample at `offset` of `x`, summing the
+ * channel window row by row so that the inner loop runs over contiguous memory.
  */
-function denominators(x: Float32Array, n: number, c: number, inner: number, attrs: LRNAttrs): Float64Array {
+function denominators(x: Float32Array, offset: number, c: number, inner: number, attrs: LRNAttrs, d: Float64Array): void {
   const { size, alpha, k } = attrs;
   const before = Math.floor(size / 2);
   const after = Math.floor((size - 1) / 2);
   const scale = alpha / size;
-  const d = new Float64Array(x.length);
-  for (let b = 0; b < n; b++) {
-    const batch = b * c * inner;
-    for (let ch = 0; ch < c; ch++) {
-      const row = batch + ch * inner;
-      const lo = Math.max(0, ch - before);
-      const hi = Math.min(c - 1, ch + after);
-      for (let src = lo; src <= hi; src++) {
-        const from = batch + src * inner;
-        for (let i = 0; i < inner; i++) {
-          const v = x[from + i];
-          d[row + i] += v * v;
-        }
+  d.fill(0);
+  for (let ch = 0; ch < c; ch++) {
+    const row = ch * inner;
+    const hi = Math.min(c - 1, ch + after);
+    for (let src = Math.max(0, ch - before); src <= hi; src++) {
+      const from = offset + src * inner;
+      for (let i = 0; i < inner; i++) {
+        const v = x[from + i];
+        d[row + i] += v * v;
       }
-      for (let i = 0; i < inner; i++) d[row + i] = k + scale * d[row + i];
     }
+    for (let i = 0; i < inner; i++) d[row + i] = k + scale * d[row + i];
   }
-  return d;
 }
 
 const lrn: CpuKernel<LRNAttrs> = ({ inputs: { x }, attrs, backend }) => {
   const input = backend.values(x.dataId);
   const [n, c, inner] = lrnView(x.shape);
-  const d = denominators(input, n, c, inner, attrs);
   const { info, values: out } = backend.allocate(x.shape, 'float32');
+  const sample = c * inner;
+  const d = new Float64Array(sample);
   const beta = attrs.beta;
-  for (let i = 0; i < input.length; i++) out[i] = input[i] / Math.pow(d[i], beta);
+  for (let b = 0; b < n; b++) {
+    const offset = b * sample;
+    denominators(input, offset, c, inner, attrs, d);
+    for (let i = 0; i < sample; i++) out[offset + i] = input[offset + i] * powNeg(d[i], beta);
+  }
   return info;
 };
 
@@ -64,29 +75,29 @@ const lrnGrad: CpuKernel<LRNAttrs> = ({ inputs: { x, y, dy }, attrs, backend }) 
   const grad = backend.values(dy.dataId);
   const [n, c, inner] = lrnView(x.shape);
   const { size, alpha, beta } = attrs;
-  const d = denominators(input, n, c, inner, attrs);
-  // ratio = dy * y / D, then summed over the reversed channel window.
-  const ratio = new Float64Array(input.length);
-  for (let i = 0; i < input.length; i++) ratio[i] = (grad[i] * output[i]) / d[i];
   const { info, values: dx } = backend.allocate(x.shape, 'float32');
   const before = Math.floor((size - 1) / 2);
   const after = Math.floor(size / 2);
   const factor = (2 * alpha * beta) / size;
+  const sample = c * inner;
+  const d = new Float64Array(sample);
+  const ratio = new Float64Array(sample);
   const acc = new Float64Array(inner);
   for (let b = 0; b < n; b++) {
-    const batch = b * c * inner;
+    const offset = b * sample;
+    denominators(input, offset, c, inner, attrs, d);
+    for (let i = 0; i < sample; i++) ratio[i] = (grad[offset + i] * output[offset + i]) / d[i];
     for (let ch = 0; ch < c; ch++) {
-      const row = batch + ch * inner;
+      const row = ch * inner;
       acc.fill(0);
-      const lo = Math.max(0, ch - before);
       const hi = Math.min(c - 1, ch + after);
-      for (let src = lo; src <= hi; src++) {
-        const from = batch + src * inner;
+      for (let src = Math.max(0, ch - before); src <= hi; src++) {
+        const from = src * inner;
         for (let i = 0; i < inner; i++) acc[i] += ratio[from + i];
       }
       for (let i = 0; i < inner; i++) {
-        const at = row + i;
-        dx[at] = grad[at] * Math.pow(d[at], -beta) - factor * input[at] * acc[i];
+        const at = offset + row + i;
+        dx[at] = grad[at] * powNeg(d[row + i], beta) - factor * input[at] * acc[i];
       }
     }
   }

@@ -6,14 +6,28 @@
 import { KernelName, type ImageGradAttrs, type MaxPool2DAttrs } from '@nn/tensor';
 import type { CpuKernel, KernelConfig } from './types.js';
 
+/**
+ * Per output row (or column), the first in-image tap of its window and the end of the
+ * window clipped to the image. The first tap keeps the dilation phase: it is the window
+ * start plus the fewest whole dilation steps that bring it to 0 or beyond.
+ */
+function dilatedWindows(outSize: number, inSize: number, kernel: number, stride: number, padBefore: number, dilation: number): { start: Int32Array; end: Int32Array } {
+  const start = new Int32Array(outSize);
+  const end = new Int32Array(outSize);
+  for (let o = 0; o < outSize; o++) {
+    const s = o * stride - padBefore;
+    start[o] = s < 0 ? s + Math.ceil(-s / dilation) * dilation : s;
+    end[o] = Math.min(s + (kernel - 1) * dilation + 1, inSize);
+  }
+  return { start, end };
+}
+
 const maxPool2d: CpuKernel<MaxPool2DAttrs> = ({ inputs: { x }, attrs, backend }) => {
   const [n, c, inH, inW] = x.shape;
   const [outH, outW] = attrs.outputSize;
-  const [kH, kW] = attrs.kernelSize;
-  const [sH, sW] = attrs.stride;
   const [dH, dW] = attrs.dilation;
-  const padTop = attrs.padding[0];
-  const padLeft = attrs.padding[2];
+  const rows = dilatedWindows(outH, inH, attrs.kernelSize[0], attrs.stride[0], attrs.padding[0], dH);
+  const cols = dilatedWindows(outW, inW, attrs.kernelSize[1], attrs.stride[1], attrs.padding[2], dW);
   const input = backend.values(x.dataId);
   const outShape = [n, c, outH, outW];
   const values = backend.allocate(outShape, 'float32');
@@ -25,14 +39,11 @@ const maxPool2d: CpuKernel<MaxPool2DAttrs> = ({ inputs: { x }, attrs, backend })
   for (let plane = 0; plane < n * c; plane++) {
     const base = plane * inPlane;
     for (let oh = 0; oh < outH; oh++) {
-      // Window rows clipped to the image; the first in-image row keeps the dilation phase.
-      let h0 = oh * sH - padTop;
-      const h1 = Math.min(h0 + (kH - 1) * dH + 1, inH);
-      while (h0 < 0) h0 += dH;
+      const h0 = rows.start[oh];
+      const h1 = rows.end[oh];
       for (let ow = 0; ow < outW; ow++, o++) {
-        let w0 = ow * sW - padLeft;
-        const w1 = Math.min(w0 + (kW - 1) * dW + 1, inW);
-        while (w0 < 0) w0 += dW;
+        const w0 = cols.start[ow];
+        const w1 = cols.end[ow];
         let best = -Infinity;
         let bestIndex = h0 * inW + w0;
         for (let h = h0; h < h1; h += dH) {

@@ -62,9 +62,11 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
  * x * Φ(x). The exact form uses erfc, which keeps its accuracy in the left tail; the tanh
  * form uses 0.5 * (1 + tanh(u)) = sigmoid(2u), which does the same for PyTorch's formula.
  */
-function gelu(x: number, { approximate }: GeluAttrs): number {
-  if (approximate === 'tanh') return x * sigmoid(2 * SQRT_2_OVER_PI * (x + 0.044715 * x * x * x));
+function geluErf(x: number): number {
   return 0.5 * x * erfc(-x * SQRT1_2);
+}
+function geluTanh(x: number): number {
+  return x * sigmoid(2 * SQRT_2_OVER_PI * (x + 0.044715 * x * x * x));
 }
 
 /** log(1 + exp(beta x)) / beta, or x past the threshold (PyTorch's rule); log1p form never overflows. */
@@ -152,7 +154,12 @@ export const unaryKernels: KernelConfig[] = [
     },
   }),
   unary<EluAttrs>(KernelName.Elu, (x, { alpha }) => (x > 0 ? x : alpha * Math.expm1(x))),
-  unary<GeluAttrs>(KernelName.Gelu, gelu),
+  unary<GeluAttrs>(KernelName.Gelu, (x, { approximate }) => (approximate === 'tanh' ? geluTanh(x) : geluErf(x)), {
+    loop: (x, out, { approximate }) => {
+      if (approximate === 'tanh') for (let i = 0; i < x.length; i++) out[i] = geluTanh(x[i]);
+      else for (let i = 0; i < x.length; i++) out[i] = geluErf(x[i]);
+    },
+  }),
   unary<SoftplusAttrs>(KernelName.Softplus, softplus),
   // Two comparisons that let NaN through; min > max gives max, as torch.clamp.
   unary<ClipAttrs>(KernelName.Clip, (x, { min, max }) => {

@@ -65,7 +65,7 @@ export class Sequential extends Container<[Tensor], Tensor> {
   }
 
   [Symbol.iterator](): IterableIterator<TensorModule> {
-    return (this.items.values() as IterableIterator<unknown>) as IterableIterator<TensorModule>;
+    return this.items.values() as IterableIterator<TensorModule>;
   }
 }
 
@@ -102,11 +102,14 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Container<never
   }
 }
 
-/** Modules by name, in insertion order; no forward of its own. */
+/**
+ * Modules by name, in insertion order; no forward of its own. Give [name, module] entries to
+ * fix the order exactly: an object literal lists integer-like keys ('1') first.
+ */
 export class ModuleDict<M extends AnyModule = AnyModule> extends Container<never[], never> {
   constructor(modules: Record<string, M> | Iterable<[string, M]> = {}) {
     super();
-    const entries = Symbol.iterator in modules ? [...(modules as Iterable<[string, M]>)] : Object.entries(modules);
+    const entries = Symbol.iterator in modules ? [...modules] : Object.entries(modules);
     for (const [name, m] of entries) this.set(name, m);
   }
 

@@ -19,13 +19,7 @@ interface Reference {
 }
 const reference = JSON.parse(readFileSync(join(import.meta.dirname, '../../test/fixtures/optim_reference.json'), 'utf8')) as Reference;
 
-const classes: Record<string, new (params: Tensor[], options: never) => Optimizer<OptimizerOptions>> = {
-  SGD: SGD as never,
-  Adam: Adam as never,
-  AdamW: AdamW as never,
-  RMSprop: RMSprop as never,
-  Adagrad: Adagrad as never,
-};
+const classes: Record<string, new (params: Tensor[], options: never) => Optimizer<OptimizerOptions>> = { SGD, Adam, AdamW, RMSprop, Adagrad };
 
 function setGrad(p: Tensor, values: number[]): void {
   p.grad?.dispose();

@@ -4,10 +4,11 @@
  * maxWithIndices/minWithIndices give torch.max(x, dim)'s (values, indices) pair.
  */
 import { toTensor, type TensorLike } from '../convert.js';
-import { KernelName, type ArgReduceAttrs } from '../kernel_names.js';
+import { engine } from '../engine.js';
+import { KernelName, type ArgReduceAttrs, type ReduceAttrs } from '../kernel_names.js';
 import { formatShape, normalizeAxis } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { assertNonEmptyReduction, max, min } from './reduce.js';
+import { assertNonEmptyReduction } from './reduce.js';
 import { reshape } from './reshape.js';
 import { runKernel } from './run.js';
 
@@ -24,11 +25,14 @@ function singleAxis(op: string, axis: unknown, rank: number): number {
 
 function argReduceOp(op: string, kernelName: string, x: TensorLike, axis: number | undefined, keepDim: boolean): Tensor {
   const t = toTensor(x, op, 'x');
+  if (typeof keepDim !== 'boolean') throw new Error(`${op}: keepDim must be a boolean, got ${String(keepDim)}`);
   if (axis === undefined) {
     if (t.size === 0) throw new Error(`${op}: cannot take the ${op} of an empty tensor (shape ${formatShape(t.shape)})`);
     const attrs: ArgReduceAttrs = { axis: 0, keepDim: false };
-    const flat = runKernel(kernelName, { x: reshape(t, [t.size]) }, attrs);
-    return keepDim ? reshape(flat, t.shape.map(() => 1)) : flat;
+    return engine().tidy(() => {
+      const flat = runKernel(kernelName, { x: reshape(t, [t.size]) }, attrs);
+      return keepDim ? reshape(flat, t.shape.map(() => 1)) : flat;
+    });
   }
   const resolved = singleAxis(op, axis, t.rank);
   assertNonEmptyReduction(op, t.shape, t.rank === 0 ? [] : [resolved]);
@@ -41,12 +45,22 @@ export const argmax = (x: TensorLike, axis?: number, keepDim = false): Tensor =>
 /** Index of the smallest value along `axis` (of the flattened tensor when undefined). */
 export const argmin = (x: TensorLike, axis?: number, keepDim = false): Tensor => argReduceOp('argmin', KernelName.ArgMin, x, axis, keepDim);
 
+/**
+ * The Max/Min kernel over one axis, marked `ties: 'first'`: autograd then sends the gradient
+ * to the index argmax/argmin returned (torch.max(x, dim)) rather than sharing it among ties
+ * (torch.amax). Kernels ignore the mark.
+ */
+function extremumAt(kernelName: string, t: Tensor, axis: number, keepDim: boolean): Tensor {
+  const attrs: ReduceAttrs & { ties: 'first' } = { axes: t.rank === 0 ? [] : [axis], keepDim, ties: 'first' };
+  return runKernel(kernelName, { x: t }, attrs);
+}
+
 /** torch.max(x, dim, keepdim): the largest values along `axis` and where they are. */
 export function maxWithIndices(x: TensorLike, axis: number, keepDim = false): ValuesAndIndices {
   const t = toTensor(x, 'maxWithIndices', 'x');
   const resolved = singleAxis('maxWithIndices', axis, t.rank);
   const indices = argReduceOp('maxWithIndices', KernelName.ArgMax, t, resolved, keepDim);
-  return { values: max(t, t.rank === 0 ? [] : resolved, keepDim), indices };
+  return { values: extremumAt(KernelName.Max, t, resolved, keepDim), indices };
 }
 
 /** torch.min(x, dim, keepdim): the smallest values along `axis` and where they are. */
@@ -54,7 +68,7 @@ export function minWithIndices(x: TensorLike, axis: number, keepDim = false): Va
   const t = toTensor(x, 'minWithIndices', 'x');
   const resolved = singleAxis('minWithIndices', axis, t.rank);
   const indices = argReduceOp('minWithIndices', KernelName.ArgMin, t, resolved, keepDim);
-  return { values: min(t, t.rank === 0 ? [] : resolved, keepDim), indices };
+  return { values: extremumAt(KernelName.Min, t, resolved, keepDim), indices };
 }
 
 declare module '../tensor.js' {

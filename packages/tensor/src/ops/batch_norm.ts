@@ -104,7 +104,6 @@ export function batchNorm(
 
   // [C] seen as [1, C, 1, ...] to broadcast against the input.
   const columnShape = input.shape.map((d, i) => (i === 1 ? d : 1));
-  const axes = input.shape.map((_, i) => i).filter((i) => i !== 1);
   return engine().tidy(() => {
     const column = (t: Tensor): Tensor => reshape(t, columnShape);
     let centered: Tensor;
@@ -112,9 +111,9 @@ export function batchNorm(
     let newMean = rMean;
     let newVar = rVar;
     if (training) {
-      const batchMean = mean(input, axes, true);
+      const batchMean = channelMean(input);
       centered = sub(input, batchMean);
-      const batchVar = mean(square(centered), axes, true);
+      const batchVar = channelMean(square(centered));
       invStd = rsqrt(add(batchVar, eps));
       if (rMean !== null && rVar !== null) {
         newMean = add(mul(rMean, 1 - momentum), mul(reshape(batchMean, [channels]), momentum));
@@ -129,6 +128,17 @@ export function batchNorm(
     if (b !== null) output = add(output, column(b));
     return { output, runningMean: newMean, runningVar: newVar };
   });
+}
+
+/**
+ * The mean over every axis but the channels, kept as [1, C, 1, ...]: first over the trailing
+ * (adjacent) axes, then over the batch, which equals the mean over all of them because every
+ * inner mean covers as many values, and spares the reduction a transpose of the whole input.
+ */
+function channelMean(t: Tensor): Tensor {
+  if (t.rank === 2) return mean(t, 0, true);
+  const spatial = t.shape.map((_, i) => i).slice(2);
+  return mean(mean(t, spatial, true), 0, true);
 }
 
 declare module '../tensor.js' {

@@ -1,5 +1,6 @@
 /** Joining tensors: concat (alias cat) along an existing axis, stack along a new one. */
 import { toTensor, type TensorLike } from '../convert.js';
+import { engine } from '../engine.js';
 import { upcastDType } from '../dtype.js';
 import { KernelName, type AxisAttrs } from '../kernel_names.js';
 import { formatShape, normalizeAxis, shapesEqual } from '../shape.js';
@@ -22,6 +23,11 @@ function toTensorList(op: string, tensors: readonly TensorLike[]): Tensor[] {
 
 /** Joins tensors along `axis`; every other dimension must agree. */
 export function concat(tensors: readonly TensorLike[], axis = 0): Tensor {
+  // The scope frees converted and promoted inputs.
+  return engine().tidy(() => concatOp(tensors, axis));
+}
+
+function concatOp(tensors: readonly TensorLike[], axis: number): Tensor {
   const op = 'concat';
   const list = toTensorList(op, tensors);
   const first = list[0];
@@ -49,6 +55,10 @@ export const cat = concat;
 
 /** Joins same-shaped tensors along a new axis at `axis` (in [-rank-1, rank]). */
 export function stack(tensors: readonly TensorLike[], axis = 0): Tensor {
+  return engine().tidy(() => stackOp(tensors, axis));
+}
+
+function stackOp(tensors: readonly TensorLike[], axis: number): Tensor {
   const op = 'stack';
   const list = toTensorList(op, tensors);
   for (let i = 1; i < list.length; i++) {
@@ -57,7 +67,7 @@ export function stack(tensors: readonly TensorLike[], axis = 0): Tensor {
     }
   }
   const resolved = normalizeAxis(op, axis, list[0].rank + 1);
-  return concat(list.map((t) => unsqueeze(t, resolved)), resolved);
+  return concatOp(list.map((t) => unsqueeze(t, resolved)), resolved);
 }
 
 function withOthers(self: Tensor, others: Tensor | readonly TensorLike[]): TensorLike[] {

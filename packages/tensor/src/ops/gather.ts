@@ -5,6 +5,7 @@
  * kernel, is run by `indexAdd` in grad_ops.ts.
  */
 import { toTensor, type TensorLike } from '../convert.js';
+import { engine } from '../engine.js';
 import { KernelName, type AxisAttrs, type ScatterAddAttrs } from '../kernel_names.js';
 import { assertValidShape, formatShape, normalizeAxis, shapesEqual, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -24,13 +25,15 @@ function checkIndexList(op: string, indices: TensorLike, size: number, axis: num
 
 /** torch.index_select: the slices of `x` at `indices` along `axis`, in that order. */
 export function indexSelect(x: TensorLike, axis: number, indices: TensorLike): Tensor {
-  const op = 'indexSelect';
-  const t = toTensor(x, op, 'x');
-  if (t.rank === 0) throw new Error(`${op}: cannot index a 0-d tensor`);
-  const resolved = normalizeAxis(op, axis, t.rank);
-  const idx = checkIndexList(op, indices, t.shape[resolved], resolved);
-  const attrs: AxisAttrs = { axis: resolved };
-  return runKernel(KernelName.Gather, { x: t, indices: idx }, attrs);
+  return engine().tidy(() => {
+    const op = 'indexSelect';
+    const t = toTensor(x, op, 'x');
+    if (t.rank === 0) throw new Error(`${op}: cannot index a 0-d tensor`);
+    const resolved = normalizeAxis(op, axis, t.rank);
+    const idx = checkIndexList(op, indices, t.shape[resolved], resolved);
+    const attrs: AxisAttrs = { axis: resolved };
+    return runKernel(KernelName.Gather, { x: t, indices: idx }, attrs);
+  });
 }
 
 /** Checks torch.gather's index against the gathered tensor's shape; returns the resolved axis. */
@@ -52,37 +55,43 @@ function checkElementIndex(op: string, shape: Shape, index: Tensor, axis: number
 
 /** torch.gather: out[i][j][k] = x[index[i][j][k]][j][k] (axis 0), and so on; output has index's shape. */
 export function gather(x: TensorLike, axis: number, index: TensorLike): Tensor {
-  const op = 'gather';
-  const t = toTensor(x, op, 'x');
-  const idx = toIndexTensor(index, op, 'index');
-  const attrs: AxisAttrs = { axis: checkElementIndex(op, t.shape, idx, axis, 'x') };
-  return runKernel(KernelName.GatherElements, { x: t, indices: idx }, attrs);
+  return engine().tidy(() => {
+    const op = 'gather';
+    const t = toTensor(x, op, 'x');
+    const idx = toIndexTensor(index, op, 'index');
+    const attrs: AxisAttrs = { axis: checkElementIndex(op, t.shape, idx, axis, 'x') };
+    return runKernel(KernelName.GatherElements, { x: t, indices: idx }, attrs);
+  });
 }
 
 /** The gradient of gather: zeros of `shape`, then out[..index[p]..] += dy[p] (kernel ScatterAdd). */
 export function gatherGrad(dy: TensorLike, axis: number, index: TensorLike, shape: Shape): Tensor {
-  const op = 'gatherGrad';
-  const g = toTensor(dy, op, 'dy');
-  const idx = toIndexTensor(index, op, 'index');
-  assertValidShape(op, shape);
-  if (!shapesEqual(g.shape, idx.shape)) throw new Error(`${op}: dy ${formatShape(g.shape)} and index ${formatShape(idx.shape)} must have the same shape`);
-  const attrs: ScatterAddAttrs = { axis: checkElementIndex(op, shape, idx, axis, 'the output'), shape: [...shape] };
-  return runKernel(KernelName.ScatterAdd, { dy: g, indices: idx }, attrs);
+  return engine().tidy(() => {
+    const op = 'gatherGrad';
+    const g = toTensor(dy, op, 'dy');
+    const idx = toIndexTensor(index, op, 'index');
+    assertValidShape(op, shape);
+    if (!shapesEqual(g.shape, idx.shape)) throw new Error(`${op}: dy ${formatShape(g.shape)} and index ${formatShape(idx.shape)} must have the same shape`);
+    const attrs: ScatterAddAttrs = { axis: checkElementIndex(op, shape, idx, axis, 'the output'), shape: [...shape] };
+    return runKernel(KernelName.ScatterAdd, { dy: g, indices: idx }, attrs);
+  });
 }
 
 /** torch.scatter_add: x plus src's elements added at x[..index[p]..] (repeats accumulate). */
 export function scatterAdd(x: TensorLike, axis: number, index: TensorLike, src: TensorLike): Tensor {
-  const op = 'scatterAdd';
-  const t = toTensor(x, op, 'x');
-  const s = toTensor(src, op, 'src');
-  const idx = toIndexTensor(index, op, 'index');
-  if (s.rank !== idx.rank || idx.shape.some((d, i) => d > s.shape[i])) {
-    throw new Error(`${op}: index ${formatShape(idx.shape)} must have src's rank and be no larger than src ${formatShape(s.shape)}`);
-  }
-  // PyTorch reads only the part of src that index covers.
-  const used = shapesEqual(s.shape, idx.shape) ? s : slice(s, idx.shape.map(() => 0), [...idx.shape]);
-  checkElementIndex(op, t.shape, idx, axis, 'x');
-  return add(t, gatherGrad(used, axis, idx, t.shape));
+  return engine().tidy(() => {
+    const op = 'scatterAdd';
+    const t = toTensor(x, op, 'x');
+    const s = toTensor(src, op, 'src');
+    const idx = toIndexTensor(index, op, 'index');
+    if (s.rank !== idx.rank || idx.shape.some((d, i) => d > s.shape[i])) {
+      throw new Error(`${op}: index ${formatShape(idx.shape)} must have src's rank and be no larger than src ${formatShape(s.shape)}`);
+    }
+    // PyTorch reads only the part of src that index covers.
+    const used = shapesEqual(s.shape, idx.shape) ? s : slice(s, idx.shape.map(() => 0), [...idx.shape]);
+    checkElementIndex(op, t.shape, idx, axis, 'x');
+    return add(t, gatherGrad(used, axis, idx, t.shape));
+  });
 }
 
 declare module '../tensor.js' {

@@ -24,6 +24,8 @@ export * from './indices.js';
 export * from './gather.js';
 export * from './one_hot.js';
 // linear algebra
+export * from './matmul.js';
+export * from './linear.js';
 // images (NCHW)
 export * from './conv_util.js';
 export * from './conv2d.js';

@@ -1,5 +1,6 @@
 /** oneHot, as F.one_hot: int32 class indices to int32 rows of zeros with a one at the class. */
 import type { TensorLike } from '../convert.js';
+import { engine } from '../engine.js';
 import { KernelName, type OneHotAttrs } from '../kernel_names.js';
 import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -11,19 +12,21 @@ import { runKernel } from './run.js';
  * more than the largest index. An index outside [0, numClasses) is an error.
  */
 export function oneHot(indices: TensorLike, numClasses = -1): Tensor {
-  const op = 'oneHot';
-  const idx = toIndexTensor(indices, op, 'indices');
-  if (!Number.isInteger(numClasses) || numClasses < -1) throw new Error(`${op}: numClasses must be a non-negative integer or -1, got ${numClasses}`);
-  let depth = numClasses;
-  if (depth === -1) {
-    if (idx.size === 0) throw new Error(`${op}: cannot infer numClasses from empty indices ${formatShape(idx.shape)}; pass numClasses`);
-    const values = idx.dataSync();
-    depth = 0;
-    for (let i = 0; i < values.length; i++) depth = Math.max(depth, values[i] + 1);
-  }
-  assertIndicesInRange(op, idx, depth, `for numClasses ${depth}`);
-  const attrs: OneHotAttrs = { depth };
-  return runKernel(KernelName.OneHot, { indices: idx }, attrs);
+  return engine().tidy(() => {
+    const op = 'oneHot';
+    const idx = toIndexTensor(indices, op, 'indices');
+    if (!Number.isInteger(numClasses) || numClasses < -1) throw new Error(`${op}: numClasses must be a non-negative integer or -1, got ${numClasses}`);
+    let depth = numClasses;
+    if (depth === -1) {
+      if (idx.size === 0) throw new Error(`${op}: cannot infer numClasses from empty indices ${formatShape(idx.shape)}; pass numClasses`);
+      const values = idx.dataSync();
+      depth = 0;
+      for (let i = 0; i < values.length; i++) depth = Math.max(depth, values[i] + 1);
+    }
+    assertIndicesInRange(op, idx, depth, `for numClasses ${depth}`);
+    const attrs: OneHotAttrs = { depth };
+    return runKernel(KernelName.OneHot, { indices: idx }, attrs);
+  });
 }
 
 declare module '../tensor.js' {

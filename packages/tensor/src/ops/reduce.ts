@@ -2,9 +2,11 @@
  * Reductions over one axis, several, or all (axis undefined), with keepDim, as PyTorch's.
  * `reduceOp` checks axes and runs the kernel; the backend's reducer supplies the loop.
  * mean, logsumexp, variance and std are compositions of kernels, so autograd
- * differentiates them through their parts.
+ * differentiates them through their parts; each runs in a tidy scope so that its
+ * intermediates are freed at once.
  */
 import { toTensor, type TensorLike } from '../convert.js';
+import { engine } from '../engine.js';
 import { KernelName, type ReduceAttrs } from '../kernel_names.js';
 import { formatShape, normalizeAxes, reducedShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -41,12 +43,12 @@ export function assertNonEmptyReduction(op: string, shape: readonly number[], ax
 }
 
 function reduceOp(op: string, kernelName: string, x: TensorLike, axis: Axes | undefined, keepDim: boolean, keepBool = false): Tensor {
-  let t = toTensor(x, op, 'x');
+  const t = toTensor(x, op, 'x');
   if (typeof keepDim !== 'boolean') throw new Error(`${op}: keepDim must be a boolean, got ${String(keepDim)}`);
   const axes = normalizeAxes(op, axis, t.rank);
   if (kernelName === KernelName.Max || kernelName === KernelName.Min) assertNonEmptyReduction(op, t.shape, axes);
-  if (t.dtype === 'bool' && !keepBool) t = cast(t, 'int32');
   const attrs: ReduceAttrs = { axes, keepDim };
+  if (t.dtype === 'bool' && !keepBool) return engine().tidy(() => runKernel(kernelName, { x: cast(t, 'int32') }, attrs));
   return runKernel(kernelName, { x: t }, attrs);
 }
 
@@ -66,9 +68,9 @@ export const min = (x: TensorLike, axis?: Axes, keepDim = false): Tensor => redu
 
 /** Arithmetic mean, in float32 (integer input is converted); NaN over an empty axis, as PyTorch. */
 export function mean(x: TensorLike, axis?: Axes, keepDim = false): Tensor {
-  const t = toFloat('mean', x);
-  const axes = normalizeAxes('mean', axis, t.rank);
-  return div(sum(t, axes, keepDim), reducedCount(t.shape, axes));
+  const input = toTensor(x, 'mean', 'x');
+  const axes = normalizeAxes('mean', axis, input.rank);
+  return engine().tidy(() => div(sum(toFloat('mean', input), axes, keepDim), reducedCount(input.shape, axes)));
 }
 
 /**
@@ -77,34 +79,46 @@ export function mean(x: TensorLike, axis?: Axes, keepDim = false): Tensor {
  * gives PyTorch's -inf for all -inf inputs and +inf when any input is +inf.
  */
 export function logsumexp(x: TensorLike, axis?: Axes, keepDim = false): Tensor {
-  const t = toFloat('logsumexp', x);
-  const axes = normalizeAxes('logsumexp', axis, t.rank);
-  const outShape = reducedShape(t.shape, axes, keepDim);
-  if (reducedCount(t.shape, axes) === 0) return full(outShape, -Infinity);
-  const m = max(t, axes, true);
-  const shift = where(lt(abs(m), Infinity), m, 0);
-  const result = add(log(sum(exp(sub(t, shift)), axes, true)), shift);
-  return keepDim ? result : reshape(result, outShape);
+  const input = toTensor(x, 'logsumexp', 'x');
+  const axes = normalizeAxes('logsumexp', axis, input.rank);
+  if (typeof keepDim !== 'boolean') throw new Error(`logsumexp: keepDim must be a boolean, got ${String(keepDim)}`);
+  const outShape = reducedShape(input.shape, axes, keepDim);
+  if (reducedCount(input.shape, axes) === 0) return full(outShape, -Infinity);
+  return engine().tidy(() => {
+    const t = toFloat('logsumexp', input);
+    const m = max(t, axes, true);
+    const shift = where(lt(abs(m), Infinity), m, 0);
+    const result = add(log(sum(exp(sub(t, shift)), axes, true)), shift);
+    return keepDim ? result : reshape(result, outShape);
+  });
 }
 
 /** Variance with `correction` (torch.var(correction=)): sum((x - mean)^2) / (N - correction). */
 export function variance(x: TensorLike, axis?: Axes, options: VarianceOptions = {}): Tensor {
-  const t = toFloat('variance', x);
+  return varianceOp('variance', x, axis, options);
+}
+
+function varianceOp(op: string, x: TensorLike, axis: Axes | undefined, options: VarianceOptions): Tensor {
+  const input = toTensor(x, op, 'x');
   const { correction = 1, keepDim = false } = options;
   if (typeof correction !== 'number' || !Number.isFinite(correction)) {
-    throw new Error(`variance: correction must be a finite number, got ${String(correction)}`);
+    throw new Error(`${op}: correction must be a finite number, got ${String(correction)}`);
   }
-  const axes = normalizeAxes('variance', axis, t.rank);
-  const centered = sub(t, mean(t, axes, true));
-  const squares = sum(mul(centered, centered), axes, keepDim);
+  if (typeof keepDim !== 'boolean') throw new Error(`${op}: keepDim must be a boolean, got ${String(keepDim)}`);
+  const axes = normalizeAxes(op, axis, input.rank);
   // N - correction <= 0 divides by zero, giving inf or NaN as PyTorch does.
-  return div(squares, Math.max(0, reducedCount(t.shape, axes) - correction));
+  const divisor = Math.max(0, reducedCount(input.shape, axes) - correction);
+  return engine().tidy(() => {
+    const t = toFloat(op, input);
+    const centered = sub(t, mean(t, axes, true));
+    const result = div(sum(mul(centered, centered), axes, keepDim), divisor);
+    return op === 'std' ? sqrt(result) : result;
+  });
 }
 
 /** Standard deviation: sqrt(variance(x, axis, options)). */
 export function std(x: TensorLike, axis?: Axes, options: VarianceOptions = {}): Tensor {
-  const op = 'std';
-  return sqrt(variance(toFloat(op, x), axis, options));
+  return varianceOp('std', x, axis, options);
 }
 
 declare module '../tensor.js' {

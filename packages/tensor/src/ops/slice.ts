@@ -5,6 +5,7 @@
  * whose gradient (SliceGrad, exported as sliceGrad) puts dy back into zeros.
  */
 import { toTensor, type TensorLike } from '../convert.js';
+import { engine } from '../engine.js';
 import { KernelName, type SliceAttrs, type SliceGradAttrs } from '../kernel_names.js';
 import { assertValidShape, formatShape, normalizeAxis, shapesEqual, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -39,6 +40,7 @@ function checkList(op: string, name: string, list: readonly unknown[] | undefine
 export function slice(x: TensorLike, begin: readonly number[], end?: readonly (number | null)[], step?: readonly number[]): Tensor {
   const op = 'slice';
   const t = toTensor(x, op, 'x');
+  if (begin === undefined) throw new Error(`${op}: begin is required (use [] to take every axis whole)`);
   checkList(op, 'begin', begin, t.rank, false);
   checkList(op, 'end', end, t.rank, true);
   checkList(op, 'step', step, t.rank, false);
@@ -87,7 +89,7 @@ export function select(x: TensorLike, dim: number, index: number): Tensor {
     throw new Error(`${op}: index ${index} is out of range for axis ${axis} of size ${size} (shape ${formatShape(t.shape)})`);
   }
   const outShape = t.shape.filter((_, i) => i !== axis);
-  return reshape(narrow(t, axis, index < 0 ? index + size : index, 1), outShape);
+  return engine().tidy(() => reshape(narrow(t, axis, index < 0 ? index + size : index, 1), outShape));
 }
 
 /**

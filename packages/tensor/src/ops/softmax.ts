@@ -3,6 +3,7 @@
  * subtract the maximum first (numerically stable) and autograd has one simple gradient.
  */
 import { toTensor, type TensorLike } from '../convert.js';
+import { engine } from '../engine.js';
 import { KernelName, type AxisAttrs } from '../kernel_names.js';
 import { normalizeAxis } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -10,10 +11,10 @@ import { cast } from './cast.js';
 import { runKernel } from './run.js';
 
 function softmaxOp(op: string, kernelName: string, x: TensorLike, axis: number): Tensor {
-  let t = toTensor(x, op, 'x');
+  const t = toTensor(x, op, 'x');
   if (typeof axis !== 'number') throw new Error(`${op}: axis must be a single integer, got ${String(axis)}`);
   const attrs: AxisAttrs = { axis: normalizeAxis(op, axis, t.rank) };
-  if (t.dtype !== 'float32') t = cast(t, 'float32');
+  if (t.dtype !== 'float32') return engine().tidy(() => runKernel(kernelName, { x: cast(t, 'float32') }, attrs));
   return runKernel(kernelName, { x: t }, attrs);
 }
 

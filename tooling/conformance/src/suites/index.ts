@@ -2,9 +2,13 @@ import { setBackend } from '@nn/tensor';
 import { beforeAll } from 'vitest';
 import type { VectorCase } from '../vectors.js';
 import { defineConvSuite } from './conv.js';
+import { defineElementwiseSuite } from './elementwise.js';
+import { defineGradientSuite } from './gradients.js';
 import { defineEngineSuite } from './engine.js';
 import { defineImageSuite } from './image.js';
 import { definePropertySuite } from './properties.js';
+import { defineReduceSuite } from './reduce.js';
+import { defineShapeSuite } from './shape.js';
 import { defineVectorSuite } from './vectors.js';
 
 export interface ConformanceOptions {
@@ -23,6 +27,10 @@ export function defineConformance(backend: string, options: ConformanceOptions =
   defineEngineSuite(backend);
   defineVectorSuite(backend, options);
   definePropertySuite(backend);
+  defineElementwiseSuite(backend);
+  defineReduceSuite(backend);
+  defineShapeSuite(backend);
   defineConvSuite(backend);
   defineImageSuite(backend, options);
+  defineGradientSuite(backend, options);
 }

@@ -1,0 +1,35 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import '@nn/backend-cpu';
+import * as nn from '@nn/tensor';
+import type { Tensor } from '@nn/tensor';
+import { gradcheck } from '../index.js';
+import { random, reseed } from '../test-utils/inputs.js';
+
+beforeEach(() => reseed());
+
+describe('matmul gradients (gradcheck)', () => {
+  const shapes: [string, number[], number[]][] = [
+    ['2-D', [3, 4], [4, 5]],
+    ['batched', [2, 3, 4], [2, 4, 5]],
+    ['broadcast batch dims', [2, 1, 3, 4], [3, 4, 2]],
+    ['matrix by batch', [3, 4], [2, 4, 5]],
+    ['vector by matrix', [4], [4, 3]],
+    ['matrix by vector', [3, 4], [4]],
+    ['vector by vector', [4], [4]],
+    ['batch by vector', [2, 3, 4], [4]],
+  ];
+  for (const [name, a, b] of shapes) {
+    it(`matmul ${name}: [${a.join(',')}] @ [${b.join(',')}]`, () => {
+      expect(gradcheck((x: Tensor, y: Tensor) => nn.matmul(x, y), [random(a), random(b)]).ok).toBe(true);
+    });
+  }
+
+  it('matmul of transposed operands', () => {
+    expect(gradcheck((x: Tensor, y: Tensor) => nn.matmul(nn.t(x), nn.t(y)), [random([4, 3]), random([5, 4])]).ok).toBe(true);
+  });
+
+  it('linear with and without bias', () => {
+    expect(gradcheck((x: Tensor, w: Tensor, b: Tensor) => nn.linear(x, w, b), [random([2, 3, 5]), random([4, 5]), random([4])]).ok).toBe(true);
+    expect(gradcheck((x: Tensor, w: Tensor) => nn.linear(x, w), [random([5]), random([4, 5])]).ok).toBe(true);
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * @nn/layers: Module and Parameter, layers, losses, optimizers, learning-rate schedulers,
+ * weight initialisation, model summaries and safetensors checkpoints (bytes here; files in
+ * '@nn/layers/node').
+ */
+// Installs backward() and friends on Tensor: training with these layers needs them.
+import '@nn/autograd';
+
+export { isParameter, Module, parameter, stateKey, type AnyModule, type LoadResult } from './module.js';
+export { summary, type ModelSummary, type SummaryOptions, type SummaryRow } from './summary.js';
+export * as init from './init.js';
+export type { FanMode, InitOptions, KaimingOptions, Nonlinearity, XavierOptions } from './init.js';
+
+// layers
+export * from './layers/activation.js';
+export * from './layers/attention.js';
+export * from './layers/containers.js';
+export * from './layers/conv.js';
+export * from './layers/dropout.js';
+export * from './layers/embedding.js';
+export * from './layers/linear.js';
+export * from './layers/normalization.js';
+export * from './layers/pooling.js';
+export * from './layers/shape.js';
+
+// losses
+export * from './losses/functional.js';
+export * from './losses/modules.js';
+
+// optimizers
+export * from './optim/optimizer.js';
+export * from './optim/sgd.js';
+export * from './optim/adam.js';
+export * from './optim/rmsprop.js';
+export * from './optim/adagrad.js';
+export * from './optim/lr_scheduler.js';
+export * from './optim/clip_grad.js';
+
+// checkpoints
+export {
+  findDuplicateKey,
+  fromBytes,
+  fromBytesWithMetadata,
+  MAX_HEADER_BYTES,
+  readHeader,
+  SafetensorsError,
+  toBytes,
+  type ReadOptions,
+  type SafetensorsEntry,
+  type SafetensorsHeader,
+  type StateDict,
+  type WriteOptions,
+} from './safetensors.js';
