@@ -6,7 +6,7 @@
  */
 import { add, engine, formatShape, keep, shapesEqual, tidy, zeros, type Shape, type Tensor } from '@nn/tensor';
 import type { GradContext } from './gradients/types.js';
-import { producerOf, releaseNode, setGradEnabled, type TapeInput, type TapeNode } from './tape.js';
+import { producerOf, releaseNode, setGradEnabled, sweepUnreachable, type TapeInput, type TapeNode } from './tape.js';
 
 export interface BackwardOptions {
   /** Keep the saved tensors so that backward can run through this graph again (default false). */
@@ -24,13 +24,19 @@ interface Request {
   retained?: ReadonlySet<Tensor>;
 }
 
-/** Runs backward; returns the targets' gradients (zeros where none reaches) when targets are given. */
+/**
+ * Runs backward; returns the targets' gradients (zeros where none reaches) when targets are
+ * given. Afterwards it also frees records nobody can reach (e.g. running statistics computed
+ * from a batch that required grad, then disposed), so a training loop's memory stays flat
+ * step by step rather than only at the tape's periodic sweep.
+ */
 export function runBackward(request: Request): Tensor[] {
   const previous = setGradEnabled(false);
   try {
     return tidy(() => backwardPass(request));
   } finally {
     setGradEnabled(previous);
+    sweepUnreachable();
   }
 }
 

@@ -26,7 +26,7 @@ describe('conv2dBackpropInput / conv2dBackpropFilter', () => {
     expect(() => conv2dBackpropFilter(zeros([1, 1, 3, 3], { dtype: 'int32' }), zeros([1, 1, 2, 2]), [1, 1, 2, 2], attrs)).toThrow(
       /conv2dBackpropFilter: argument 'x' has dtype int32, expected float32/,
     );
-    expect(() => conv2dBackpropFilter(zeros([1, 1, 3, 3]), zeros([1, 1, 2, 2]), [1, 1, 2], attrs)).toThrow(/conv2dBackpropFilter: 'filterShape' must have rank 4/);
+    expect(() => conv2dBackpropFilter(zeros([1, 1, 3, 3]), zeros([1, 1, 2, 2]), [1, 1, 2] as unknown as [number, number, number, number], attrs)).toThrow(/conv2dBackpropFilter: 'filterShape' must have rank 4/);
   });
 });
 

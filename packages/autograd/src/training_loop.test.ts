@@ -26,7 +26,11 @@ describe('training loop memory', () => {
     const x = keep(random([4, 1, 6, 6]));
     const target = keep(nn.oneHot(tensor([0, 2, 1, 2], undefined, 'int32'), 3).cast('float32'));
     const step = (): number => {
-      const value = tidy(() => loss(x, target));
+      const value = tidy(() => {
+        // A side computation recorded on the tape and then dropped (as running statistics are).
+        void nn.mean(nn.mul(params[0], 0.5));
+        return loss(x, target);
+      });
       value.backward();
       const scalar = value.item();
       value.dispose();

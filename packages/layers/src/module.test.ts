@@ -191,6 +191,16 @@ describe('Module', () => {
     dispose(net.stateDict());
   });
 
+  it('frees all its tensors with dispose()', () => {
+    const before = memory().numTensors;
+    const net = new Net();
+    net.stem.weight.grad = ones([2, 4]);
+    net.notAParameter.dispose();
+    net.dispose();
+    expect(memory().numTensors).toBe(before);
+    expect(net.parameters().every((p) => p.isDisposed)).toBe(true);
+  });
+
   it('freezes parameters with requiresGrad_', () => {
     const net = new Net();
     net.requiresGrad_(false);

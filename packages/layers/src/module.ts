@@ -201,6 +201,16 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     }
   }
 
+  /** Frees every parameter (with its gradient) and buffer; the module cannot be used afterwards. */
+  dispose(): void {
+    for (const p of this.parameters()) {
+      p.grad?.dispose();
+      p.grad = null;
+      p.dispose();
+    }
+    for (const b of this.buffers()) b.dispose();
+  }
+
   // ---- state --------------------------------------------------------------------------------
 
   /**

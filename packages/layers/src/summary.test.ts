@@ -50,7 +50,7 @@ describe('summary', () => {
     expect(lines[1]).toMatch(/^Layer \(type \(name\):depth-idx\)\s+Output Shape\s+Param #\s+Mult-Adds$/);
     expect(lines[3]).toMatch(/^Small\s+\[1, 2304\]\s+--\s+--$/);
     expect(lines[4]).toMatch(/^├─Sequential \(features\): 1-1\s+\[1, 6, 12, 12\]\s+--\s+--$/);
-    expect(lines[5]).toMatch(/^│    └─Conv2d \(0\): 2-1\s+\[1, 6, 24, 24\]\s+156\s+86,400$/);
+    expect(lines[5]).toMatch(/^│ {4}└─Conv2d \(0\): 2-1\s+\[1, 6, 24, 24\]\s+156\s+86,400$/);
     expect(lines[8]).toMatch(/^├─Conv2d \(conv2\): 1-2\s+\[1, 16, 12, 12\]\s+2,416\s+345,600$/);
     expect(lines[10]).toMatch(/^├─Conv2d \(conv2\): 1-4\s+\[1, 16, 12, 12\]\s+\(recursive\)\s+345,600$/);
     expect(s.text).toContain('Total params: 2,604');

@@ -88,9 +88,14 @@ export function tensor(values: NestedNumbers | TypedArray, shape?: Shape, dtype?
   return engine().makeTensor(out, finalShape, target);
 }
 
-/** 0-d tensor. */
+/** 0-d tensor. Written directly: ops convert every JS number argument through here. */
 export function scalar(value: number | boolean, dtype?: DType): Tensor {
-  return tensor(value, [], dtype);
+  const target = dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
+  if (!isDType(target)) throw new Error(`scalar: unknown dtype '${String(target)}'`);
+  if (typeof value !== 'number' && typeof value !== 'boolean') throw new Error(`scalar: expected a number or boolean, got ${typeof value}`);
+  const values = makeTypedArray(target, 1);
+  values[0] = target === 'bool' ? (value ? 1 : 0) : Number(value);
+  return engine().makeTensor(values, [], target);
 }
 
 /**

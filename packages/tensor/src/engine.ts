@@ -342,14 +342,19 @@ export class Engine {
   }
 }
 
-function collectTensors(container: TensorContainer, into: Set<Tensor>): void {
+/** Finds every tensor in a container; `seen` guards against cycles in returned objects. */
+function collectTensors(container: TensorContainer, into: Set<Tensor>, seen = new Set<object>()): void {
   if (container == null || typeof container !== 'object') return;
   if (container instanceof Tensor) {
     into.add(container);
-  } else if (Array.isArray(container)) {
-    for (const item of container as readonly TensorContainer[]) collectTensors(item, into);
+    return;
+  }
+  if (seen.has(container)) return;
+  seen.add(container);
+  if (Array.isArray(container)) {
+    for (const item of container as readonly TensorContainer[]) collectTensors(item, into, seen);
   } else {
-    for (const value of Object.values(container)) collectTensors(value, into);
+    for (const value of Object.values(container)) collectTensors(value, into, seen);
   }
 }
 

@@ -2,6 +2,8 @@
  * One benchmark case: the same work run by @nn and by each TensorFlow.js peer, in one
  * process, so the ratio is fair on a shared machine.
  */
+import type * as tfjs from '@tensorflow/tfjs-core';
+
 export interface BenchCase {
   /** Group shown as a table section, e.g. 'matmul', 'conv2d'. */
   group: string;
@@ -12,5 +14,5 @@ export interface BenchCase {
   /** Sets up inputs on our CPU backend and returns the function to time (it must read back or sync its result). */
   ours: () => { run: () => void; dispose: () => void };
   /** The same on TensorFlow.js; `tf` is @tensorflow/tfjs-core with the backend already active. */
-  peer: (tf: typeof import('@tensorflow/tfjs-core')) => { run: () => void; dispose: () => void };
+  peer: (tf: typeof tfjs) => { run: () => void; dispose: () => void };
 }

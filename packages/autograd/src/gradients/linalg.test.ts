@@ -33,3 +33,15 @@ describe('matmul gradients (gradcheck)', () => {
     expect(gradcheck((x: Tensor, w: Tensor) => nn.linear(x, w), [random([5]), random([4, 5])]).ok).toBe(true);
   });
 });
+
+describe('matmul transpose flags', () => {
+  for (const transposeA of [false, true]) {
+    for (const transposeB of [false, true]) {
+      it(`transposeA ${transposeA}, transposeB ${transposeB}, with broadcast batch dims`, () => {
+        const a = random(transposeA ? [2, 1, 4, 3] : [2, 1, 3, 4]);
+        const b = random(transposeB ? [3, 5, 4] : [3, 4, 5]);
+        expect(gradcheck((x: Tensor, y: Tensor) => nn.matmul(x, y, { transposeA, transposeB }), [a, b]).ok).toBe(true);
+      });
+    }
+  }
+});

@@ -1,20 +1,14 @@
 /**
  * Linear algebra. C = op(A) op(B) with op a transpose when the kernel's flag says so; batch
  * dimensions broadcast, so each gradient is summed back to its operand's shape.
- *   dA = dC op(B)^T   (or its transpose when A was transposed)
- *   dB = op(A)^T dC   (or its transpose when B was transposed)
+ *   dA' = dC op(B)^T,  dB' = op(A)^T dC   (then transposed back where A or B was)
+ * Every product below uses matmul's transpose flags, so no transposed copy is made.
  */
-import { KernelName, matmul, transpose, type MatMulAttrs, type Tensor } from '@nn/tensor';
+import { KernelName, matmul, type MatMulAttrs, type Tensor } from '@nn/tensor';
 import { gradient, type GradientTable } from './types.js';
 import { sumToShape } from './util.js';
 
-/** x^T over the last two axes. */
-const mT = (x: Tensor): Tensor => transpose(x, -1, -2);
-
-/** a @ b with either operand transposed first. */
-function mm(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
-  return matmul(transposeA ? mT(a) : a, transposeB ? mT(b) : b);
-}
+const mm = (a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor => matmul(a, b, { transposeA, transposeB });
 
 export const linalgGradients: GradientTable = {
   [KernelName.BatchMatMul]: gradient<MatMulAttrs>({
@@ -22,7 +16,7 @@ export const linalgGradients: GradientTable = {
     grad: (dc, { input, inputShape, needs, attrs }) => {
       const [a, b] = [input('a'), input('b')];
       const { transposeA, transposeB } = attrs;
-      // Each case is dA' = dC B'^T and dB' = A'^T dC, rewritten to avoid transposing results.
+      // A: dC B^T, dC B, B dC^T, B^T dC^T for (tA, tB) = ff, ft, tf, tt; B symmetrically.
       const da = !needs('a') ? undefined : transposeA ? mm(b, dc, transposeB, true) : mm(dc, b, false, !transposeB);
       const db = !needs('b') ? undefined : transposeB ? mm(dc, a, true, transposeA) : mm(a, dc, !transposeA, false);
       return {

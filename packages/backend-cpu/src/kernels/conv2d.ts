@@ -1,13 +1,13 @@
 /**
  * Conv2D: y[n, o] = Σ_c,ki,kj w[o, c, ki, kj] · x[n, c, oh*s - pad + ki*d, ow*s - pad + kj*d]
  * per group. Three ways, picked per shape: a 1×1 unstrided conv is one GEMM on the input as
- * it lies; a conv with a single input channel per group and few output channels (depthwise,
- * or LeNet's first layer) runs a direct loop, where the GEMM would be a thin outer product;
+ * it lies; a conv with a single input channel per group (depthwise, or LeNet's first layer)
+ * mostly runs a direct loop (conv2d_direct.ts), where the GEMM would have a tiny K;
  * everything else goes through im2col tiles and the shared GEMM.
  */
 import { KernelName, type Conv2DAttrs } from '@nn/tensor';
 import { gemm, type GemmArgs } from './gemm.js';
-import { forwardDirect } from './conv2d_direct.js';
+import { forwardDirect, prefersDirect } from './conv2d_direct.js';
 import { columnTile, convGeometry, convOutputHW, im2col, isPointwise, scratch, type ConvGeometry } from './im2col.js';
 import type { CpuKernel, KernelConfig } from './types.js';
 
@@ -16,14 +16,6 @@ export function conv2dForward(x: Float32Array, w: Float32Array, y: Float32Array,
   if (isPointwise(g)) forwardPointwise(x, w, y, g);
   else if (prefersDirect(g)) forwardDirect(x, w, y, g);
   else forwardIm2col(x, w, y, g);
-}
-
-/**
- * The direct loop wins when each group has one input channel and few outputs: im2col would
- * copy kH*kW values per pixel to feed a GEMM whose M and K are tiny.
- */
-function prefersDirect(g: ConvGeometry): boolean {
-  return g.groupIn === 1 && g.groupOut <= 8;
 }
 
 function forwardPointwise(x: Float32Array, w: Float32Array, y: Float32Array, g: ConvGeometry): void {

@@ -5,6 +5,7 @@
  * direct loop of dot products.
  */
 import { KernelName, type Conv2DBackpropFilterAttrs } from '@nn/tensor';
+import { prefersDirect } from './conv2d_direct.js';
 import { gemm, type GemmArgs } from './gemm.js';
 import { columnTile, convGeometry, im2col, isPointwise, padPlane, paddedExtent, scratch, scratch64, type ConvGeometry } from './im2col.js';
 import type { CpuKernel, KernelConfig } from './types.js';
@@ -13,7 +14,7 @@ import type { CpuKernel, KernelConfig } from './types.js';
 export function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, g: ConvGeometry): void {
   if (dy.length === 0 || dw.length === 0) return;
   if (isPointwise(g)) backpropFilterPointwise(x, dy, dw, g);
-  else if (g.groupIn === 1 && g.groupOut <= 8) backpropFilterDirect(x, dy, dw, g);
+  else if (prefersDirect(g)) backpropFilterDirect(x, dy, dw, g);
   else backpropFilterIm2col(x, dy, dw, g);
 }
 

@@ -13,6 +13,7 @@ import type { CpuKernel, KernelConfig } from './types.js';
 export function conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, g: ConvGeometry): void {
   if (dy.length === 0 || dx.length === 0 || g.patchSize === 0 || g.groupOut === 0) return;
   if (isPointwise(g)) backpropInputPointwise(dy, w, dx, g);
+  // Scattering pays off for few output channels only (measured: 1→6 5×5 0.9 vs 0.6 GFLOP/s, 1→32 3×3 0.7 vs 1.0).
   else if (g.groupIn === 1 && g.groupOut <= 8) backpropInputDirect(dy, w, dx, g);
   else backpropInputIm2col(dy, w, dx, g);
 }

@@ -61,12 +61,14 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 /**
  * x * Φ(x). The exact form uses erfc, which keeps its accuracy in the left tail; the tanh
  * form uses 0.5 * (1 + tanh(u)) = sigmoid(2u), which does the same for PyTorch's formula.
+ * At -Infinity both give the limit 0 rather than -Infinity * 0 = NaN (PyTorch 2.x returns
+ * NaN there and treats that as a bug, pytorch#187293).
  */
 function geluErf(x: number): number {
-  return 0.5 * x * erfc(-x * SQRT1_2);
+  return x === -Infinity ? 0 : 0.5 * x * erfc(-x * SQRT1_2);
 }
 function geluTanh(x: number): number {
-  return x * sigmoid(2 * SQRT_2_OVER_PI * (x + 0.044715 * x * x * x));
+  return x === -Infinity ? 0 : x * sigmoid(2 * SQRT_2_OVER_PI * (x + 0.044715 * x * x * x));
 }
 
 /** log(1 + exp(beta x)) / beta, or x past the threshold (PyTorch's rule); log1p form never overflows. */

@@ -35,7 +35,7 @@ describe('Linear', () => {
     expect(maxAbs(layer.weight)).toBeLessThanOrEqual(bound);
     expect(maxAbs(layer.weight)).toBeGreaterThan(0.99 * bound);
     expect(maxAbs(layer.bias!)).toBeLessThanOrEqual(bound);
-    const w = layer.weight.dataSync();
+    const w = Array.from(layer.weight.dataSync());
     const std = Math.sqrt(w.reduce((a, b) => a + b * b, 0) / w.length);
     expect(std / (bound / Math.sqrt(3))).toBeCloseTo(1, 1);
   });

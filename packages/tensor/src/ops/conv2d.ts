@@ -9,7 +9,7 @@ import { KernelName, type Conv2DAttrs } from '../kernel_names.js';
 import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { add } from './binary.js';
-import { checkBias, checkConvOperands, convOutputSize, parseConv2DPadding, parseGroups, parsePair, type Conv2DPadding, type IntPair } from './conv_util.js';
+import { checkBias, checkConvOperands, parseConv2DPadding, parseGroups, parsePair, type Conv2DPadding, type IntPair } from './conv_util.js';
 import { reshape } from './reshape.js';
 import { runKernel } from './run.js';
 
@@ -97,17 +97,6 @@ export function unbatched(x: Tensor, fn: (batched: Tensor) => Tensor): Tensor {
   batched.dispose();
   y.dispose();
   return out;
-}
-
-/** The output shape of a conv2d with checked attributes. */
-export function conv2dOutputShape(xShape: readonly number[], wShape: readonly number[], attrs: Conv2DAttrs): [number, number, number, number] {
-  const { stride, padding, dilation } = attrs;
-  return [
-    xShape[0],
-    wShape[0],
-    convOutputSize(xShape[2], wShape[2], stride[0], padding[0], padding[1], dilation[0]),
-    convOutputSize(xShape[3], wShape[3], stride[1], padding[2], padding[3], dilation[1]),
-  ];
 }
 
 /** y + bias[c] over [N, C, ...] for a checked bias. Frees y and the bias view, whose only use was this sum. */

@@ -70,7 +70,7 @@ export function linspace(start: number, end: number, steps: number, options: Fac
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Fill from both ends, as PyTorch does, so the last value is exactly `end`.
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) values[i] = i < half ? start + i * delta : end - (steps - 1 - i) * delta;
+  for (let i = 0; i < steps; i++) values[i] = i < half || steps === 1 ? start + i * delta : end - (steps - 1 - i) * delta;
   return engine().makeTensor(values, [steps], dtype);
 }
 

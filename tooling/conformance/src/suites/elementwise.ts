@@ -84,8 +84,9 @@ const UNARY: [string, (x: Tensor) => Tensor, (x: number) => number][] = [
   ['leakyRelu(2)', (x) => x.leakyRelu(2), (x) => (x > 0 ? x : 2 * x)],
   ['elu', (x) => nn.elu(x), (x) => (x > 0 ? x : Math.expm1(x))],
   ['elu(0.5)', (x) => x.elu(0.5), (x) => (x > 0 ? x : 0.5 * Math.expm1(x))],
-  ['gelu', (x) => nn.gelu(x), (x) => 0.5 * x * erfc(-x / Math.SQRT2)],
-  ['gelu(tanh)', (x) => x.gelu('tanh'), geluTanh],
+  // gelu's limit at -Infinity is 0 (PyTorch gives NaN and calls that a bug, pytorch#187293).
+  ['gelu', (x) => nn.gelu(x), (x) => (x === -Infinity ? 0 : 0.5 * x * erfc(-x / Math.SQRT2))],
+  ['gelu(tanh)', (x) => x.gelu('tanh'), (x) => (x === -Infinity ? 0 : geluTanh(x))],
   ['softplus', (x) => nn.softplus(x), (x) => softplus(x, 1, 20)],
   ['softplus(0.5, 3)', (x) => x.softplus(0.5, 3), (x) => softplus(x, 0.5, 3)],
   ['clip(-1, 2)', (x) => nn.clip(x, -1, 2), (x) => (Number.isNaN(x) ? NaN : Math.min(Math.max(x, -1), 2))],

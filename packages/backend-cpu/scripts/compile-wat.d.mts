@@ -1,0 +1,1 @@
+export function compileGemmWat(wat: string): Promise<Uint8Array>;

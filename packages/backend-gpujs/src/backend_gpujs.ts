@@ -1,0 +1,188 @@
+/**
+ * The gpu.js backend: every buffer lives on the device (device.ts) in a 2-D layout
+ * (layout.ts) and kernels are gpu.js kernels generated per kernel name and static shape
+ * signature (codegen.ts), compiled once and cached. Values come back to the host only in
+ * read/readSync.
+ *
+ * All dtypes are stored as float32 on the device: int32 values are exact up to 2^24 in
+ * magnitude, bool is 0/1. Reading back rounds int32 to the nearest integer.
+ */
+import {
+  makeTypedArray,
+  sizeFromShape,
+  type Backend,
+  type BackendMemory,
+  type DataId,
+  type DType,
+  type KernelFunc,
+  type Shape,
+  type TensorInfo,
+  type TypedArray,
+} from '@nn/tensor';
+import { KernelSource, type TensorRef } from './codegen.js';
+import { AUTO_ORDER, Device, probeMode, type DeviceValue, type GpujsMode, type GpujsModeOption } from './device.js';
+import { kernels } from './kernels/index.js';
+import type { Layout } from './layout.js';
+
+export interface GpujsBackendOptions {
+  /** gpu.js mode, or 'auto' for the fastest that works here (see AUTO_ORDER). */
+  mode?: GpujsModeOption;
+  /** Most compiled kernels kept before the least recently used is destroyed (default 512). */
+  maxCachedKernels?: number;
+}
+
+interface Buffer {
+  value: DeviceValue | null;
+  layout: Layout;
+  dtype: DType;
+  /** What made the buffer, for kernels that need its history (MaxPool2DGrad reads its pool's window). */
+  origin?: unknown;
+}
+
+/** How one output is computed: its shape and dtype, its inputs, and the body that builds the source. */
+export interface ComputeSpec {
+  label: string;
+  shape: Shape;
+  dtype: DType;
+  inputs: readonly TensorInfo[];
+  /** Emits statements into `src` and returns the expression of the output value. */
+  body: (src: KernelSource, refs: TensorRef[]) => string;
+}
+
+export class GpujsBackend implements Backend {
+  readonly name = 'gpujs';
+  readonly kernels: ReadonlyMap<string, KernelFunc> = kernels;
+  readonly device: Device;
+  private readonly store = new Map<DataId, Buffer>();
+  private bytes = 0;
+
+  constructor(options: GpujsBackendOptions = {}) {
+    const requested = options.mode ?? 'auto';
+    this.device = new Device(requested === 'auto' ? chooseMode() : requested, { maxCachedKernels: options.maxCachedKernels });
+  }
+
+  /** The gpu.js mode that runs the kernels. */
+  get mode(): GpujsMode {
+    return this.device.mode;
+  }
+
+  write(values: TypedArray, shape: Shape, dtype: DType, dataId: DataId = {}): DataId {
+    const layout = this.device.layout(values.length);
+    let value: DeviceValue | null = null;
+    if (values.length > 0) {
+      const padded = new Float32Array(layout.width * layout.height);
+      padded.set(values);
+      value = this.device.upload(padded, layout);
+    }
+    this.store.set(dataId, { value, layout, dtype });
+    this.bytes += layout.size * 4;
+    void shape;
+    return dataId;
+  }
+
+  readSync(dataId: DataId): TypedArray {
+    const buffer = this.buffer(dataId);
+    if (buffer.value === null) return makeTypedArray(buffer.dtype, 0);
+    return toDType(this.device.readSync(buffer.value, buffer.layout), buffer);
+  }
+
+  async read(dataId: DataId): Promise<TypedArray> {
+    const buffer = this.buffer(dataId);
+    if (buffer.value === null) return makeTypedArray(buffer.dtype, 0);
+    return toDType(await this.device.read(buffer.value, buffer.layout), buffer);
+  }
+
+  dispose(dataId: DataId): void {
+    const buffer = this.store.get(dataId);
+    if (!buffer) return;
+    if (buffer.value !== null) this.device.delete(buffer.value);
+    this.bytes -= buffer.layout.size * 4;
+    this.store.delete(dataId);
+  }
+
+  memory(): BackendMemory {
+    return {
+      numDataIds: this.store.size,
+      numBytes: this.bytes,
+      numTextures: this.device.liveBuffers,
+      numCachedKernels: this.device.cachedKernels,
+    };
+  }
+
+  /** Destroys every compiled kernel; they compile again on next use. */
+  clearKernelCache(): void {
+    this.device.clearCache();
+  }
+
+  destroy(): void {
+    for (const buffer of this.store.values()) if (buffer.value !== null) this.device.delete(buffer.value);
+    this.store.clear();
+    this.bytes = 0;
+    this.device.destroy();
+  }
+
+  // --- for kernels ---------------------------------------------------------------------
+
+  layoutOf(info: TensorInfo): Layout {
+    return this.buffer(info.dataId).layout;
+  }
+
+  /** Marks where a buffer came from (see Buffer.origin). */
+  setOrigin(info: TensorInfo, origin: unknown): void {
+    this.buffer(info.dataId).origin = origin;
+  }
+
+  originOf(info: TensorInfo): unknown {
+    return this.store.get(info.dataId)?.origin;
+  }
+
+  /** Runs one generated kernel and stores its output as a new buffer. */
+  compute(spec: ComputeSpec): TensorInfo {
+    const size = sizeFromShape(spec.shape);
+    const layout = this.device.layout(size, `${spec.label} output`);
+    const dataId: DataId = {};
+    let value: DeviceValue | null = null;
+    if (size > 0) {
+      const src = new KernelSource(layout);
+      const refs = spec.inputs.map((info, k) => src.tensor(this.layoutOf(info), k));
+      const expr = spec.body(src, refs);
+      const args = src.args.map((arg) => (arg.kind === 'table' ? arg.values : this.valueOf(spec.inputs[arg.index])));
+      value = this.device.run({ label: spec.label, source: src.build(expr), out: layout, args, loopMax: src.loopMax });
+    }
+    this.store.set(dataId, { value, layout, dtype: spec.dtype });
+    this.bytes += size * 4;
+    return { dataId, shape: [...spec.shape], dtype: spec.dtype };
+  }
+
+  /** Frees an intermediate that a multi-pass kernel made with compute(). */
+  release(info: TensorInfo): void {
+    this.dispose(info.dataId);
+  }
+
+  private valueOf(info: TensorInfo): DeviceValue {
+    const value = this.buffer(info.dataId).value;
+    if (value === null) throw new Error('gpujs: an empty tensor cannot be a kernel argument');
+    return value;
+  }
+
+  private buffer(dataId: DataId): Buffer {
+    const buffer = this.store.get(dataId);
+    if (!buffer) throw new Error('gpujs backend: buffer not found (was the tensor disposed?)');
+    return buffer;
+  }
+}
+
+function toDType(flat: Float32Array, { layout, dtype }: Buffer): TypedArray {
+  const values = flat.subarray(0, layout.size);
+  if (dtype === 'float32') return values.slice();
+  const out = makeTypedArray(dtype, layout.size);
+  if (dtype === 'bool') for (let i = 0; i < values.length; i++) out[i] = values[i] !== 0 ? 1 : 0;
+  else for (let i = 0; i < values.length; i++) out[i] = Math.round(values[i]);
+  return out;
+}
+
+/** The first mode of AUTO_ORDER whose probe runs here. */
+function chooseMode(): GpujsMode {
+  for (const mode of AUTO_ORDER) if (probeMode(mode)) return mode;
+  throw new Error(`gpujs: no gpu.js mode works here (tried ${AUTO_ORDER.join(', ')})`);
+}

@@ -1,0 +1,234 @@
+/**
+ * The gpu.js side: one GPU instance in one mode, the compiled-kernel cache, uploads and
+ * readbacks. What a tensor holds on the device depends on the mode: a texture on the GL
+ * modes, a buffer handle on WebGPU (behind a promise: WebGPU kernels answer
+ * asynchronously), and rows of floats on webasm and cpu, whose "device" is this
+ * process's memory.
+ *
+ * gpu.js falls back to its CPU kernel without failing when a mode cannot take a kernel;
+ * every compiled kernel is checked after its first run, and one that did not run in the
+ * chosen mode is an error naming the kernel and the mode.
+ */
+import { GPU, input } from 'gpu.js';
+import { layoutFor, MAX_ROW, type Layout } from './layout.js';
+
+export const MODES = ['webgl2', 'webgl', 'headlessgl', 'webgpu', 'webasm', 'cpu'] as const;
+export type GpujsMode = (typeof MODES)[number];
+export type GpujsModeOption = GpujsMode | 'auto';
+
+/**
+ * Synchronous modes in the order `auto` tries them: a working GL context outranks wasm
+ * (SIMD on one core), which outranks the plain-JavaScript cpu mode. WebGPU is taken only
+ * when asked for, because it has no synchronous readback (dataSync() cannot work).
+ */
+export const AUTO_ORDER: readonly GpujsMode[] = ['headlessgl', 'webgl2', 'webgl', 'webasm', 'cpu'];
+
+/** What a tensor holds on the device (opaque outside this file). */
+export type DeviceValue = unknown;
+
+interface GpuTexture {
+  toArray(): unknown;
+  delete(): void;
+}
+
+/** A compiled gpu.js kernel as this file uses it. */
+interface CompiledKernel {
+  (...args: unknown[]): unknown;
+  kernel?: { constructor: { mode?: string }; fallbackReason?: string | null };
+  destroy(removeCanvasReferences?: boolean): void;
+}
+
+interface CacheEntry {
+  run: CompiledKernel;
+  checked: boolean;
+}
+
+/** A kernel to run: source from codegen.ts, its output layout, and its arguments in order. */
+export interface Launch {
+  /** For error messages: the kernel name (and stage). */
+  label: string;
+  source: string;
+  out: Layout;
+  args: DeviceValue[];
+  loopMax: number;
+}
+
+const GL_MODES = new Set<GpujsMode>(['webgl2', 'webgl', 'headlessgl']);
+
+export interface DeviceOptions {
+  /** Most compiled kernels kept; the least recently used is destroyed past it. */
+  maxCachedKernels?: number;
+}
+
+export class Device {
+  readonly gpu: GPU;
+  readonly maxTextureSize: number;
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly maxCachedKernels: number;
+  /** Live device buffers this device made and has not deleted. */
+  liveBuffers = 0;
+
+  constructor(
+    readonly mode: GpujsMode,
+    options: DeviceOptions = {},
+  ) {
+    this.maxCachedKernels = options.maxCachedKernels ?? 512;
+    this.gpu = new GPU({ mode });
+    const features = (this.gpu.Kernel as unknown as { features?: { maxTextureSize?: number } } | null)?.features;
+    const reported = features?.maxTextureSize;
+    this.maxTextureSize = typeof reported === 'number' && Number.isFinite(reported) && reported > 0 ? reported : 16384;
+    if (this.maxTextureSize < MAX_ROW && GL_MODES.has(mode)) {
+      // Nothing more to do: layoutFor narrows rows to the device's limit and names it when exceeded.
+    }
+  }
+
+  get isAsync(): boolean {
+    return this.mode === 'webgpu';
+  }
+
+  get isGL(): boolean {
+    return GL_MODES.has(this.mode);
+  }
+
+  layout(size: number, what?: string): Layout {
+    return layoutFor(size, this.maxTextureSize, what);
+  }
+
+  get cachedKernels(): number {
+    return this.cache.size;
+  }
+
+  clearCache(): void {
+    for (const entry of this.cache.values()) entry.run.destroy();
+    this.cache.clear();
+  }
+
+  destroy(): void {
+    this.clearCache();
+    void this.gpu.destroy();
+  }
+
+  /** Runs a kernel (compiling it on first use); the result may be a promise on WebGPU. */
+  run(launch: Launch): DeviceValue {
+    const entry = this.kernelFor(launch);
+    if (this.isAsync) {
+      return Promise.all(launch.args).then((args) => this.count(entry.run(...args)));
+    }
+    const result = entry.run(...launch.args);
+    if (!entry.checked) {
+      this.checkMode(entry.run, launch.label);
+      entry.checked = true;
+    }
+    return this.count(result);
+  }
+
+  /** Stores host values (already float32 and padded to the layout) on the device. */
+  upload(values: Float32Array, layout: Layout): DeviceValue {
+    if (this.mode === 'cpu' || this.mode === 'webasm') {
+      const rows: Float32Array[] = [];
+      for (let r = 0; r < layout.height; r++) rows.push(values.slice(r * layout.width, (r + 1) * layout.width));
+      this.liveBuffers++;
+      return rows;
+    }
+    const source = 'function(v) {\n  return v[this.thread.y][this.thread.x];\n}';
+    return this.run({ label: 'upload', source, out: layout, args: [input(values, [layout.width, layout.height])], loopMax: 1 });
+  }
+
+  /** The flat values (padding included) of a device value, synchronously. */
+  readSync(value: DeviceValue, layout: Layout): Float32Array {
+    if (this.isAsync) {
+      throw new Error('gpujs: the webgpu mode has no synchronous readback; use `await tensor.data()` instead of dataSync()');
+    }
+    return flatten(this.isGL ? (value as GpuTexture).toArray() : value, layout);
+  }
+
+  async read(value: DeviceValue, layout: Layout): Promise<Float32Array> {
+    const resolved = await value;
+    const rows: unknown = this.isGL || this.isAsync ? await (resolved as GpuTexture).toArray() : resolved;
+    return flatten(rows, layout);
+  }
+
+  /** Frees a device value. */
+  delete(value: DeviceValue): void {
+    this.liveBuffers--;
+    if (this.isAsync) {
+      void (value as Promise<GpuTexture>).then((t) => t.delete());
+    } else if (this.isGL) {
+      (value as GpuTexture).delete();
+    }
+  }
+
+  private count(result: unknown): unknown {
+    this.liveBuffers++;
+    return result;
+  }
+
+  private kernelFor(launch: Launch): CacheEntry {
+    const key = `${launch.out.width}x${launch.out.height}:${launch.source}`;
+    const hit = this.cache.get(key);
+    if (hit) {
+      // Most recently used goes last: Map keeps insertion order.
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return hit;
+    }
+    const run = this.gpu.createKernel(launch.source, {
+      output: [launch.out.width, launch.out.height],
+      pipeline: true,
+      immutable: true,
+      precision: 'single',
+      tactic: 'precision',
+      loopMaxIterations: Math.max(1000, launch.loopMax + 1),
+      dynamicOutput: false,
+      dynamicArguments: false,
+    }) as unknown as CompiledKernel;
+    const entry: CacheEntry = { run, checked: false };
+    this.cache.set(key, entry);
+    if (this.cache.size > this.maxCachedKernels) {
+      const oldest = this.cache.keys().next().value!;
+      this.cache.get(oldest)!.run.destroy();
+      this.cache.delete(oldest);
+    }
+    return entry;
+  }
+
+  private checkMode(run: CompiledKernel, label: string): void {
+    const ran = run.kernel?.constructor.mode;
+    if (ran !== undefined && ran !== this.mode) {
+      const reason = run.kernel?.fallbackReason;
+      throw new Error(`gpujs: kernel '${label}' cannot run in mode '${this.mode}' (gpu.js fell back to '${ran}'${reason ? `: ${reason}` : ''})`);
+    }
+  }
+}
+
+/** Rows (or one flat array) from gpu.js as one Float32Array of the layout's padded size. */
+function flatten(rows: unknown, layout: Layout): Float32Array {
+  const out = new Float32Array(layout.width * layout.height);
+  if (rows instanceof Float32Array) {
+    out.set(rows.subarray(0, out.length));
+    return out;
+  }
+  const list = rows as ArrayLike<ArrayLike<number>>;
+  for (let r = 0; r < layout.height; r++) out.set(list[r], r * layout.width);
+  return out;
+}
+
+/** True when `mode` works here: a GPU instance opens and a probe kernel runs in it with the right numbers. */
+export function probeMode(mode: GpujsMode): boolean {
+  let device: Device | null = null;
+  try {
+    device = new Device(mode, { maxCachedKernels: 2 });
+    if (device.isAsync) return false;
+    const layout = device.layout(3);
+    const x = device.upload(new Float32Array([1, 2, 3]), layout);
+    const y = device.run({ label: 'probe', source: 'function(a) {\n  return a[this.thread.y][this.thread.x] * 2.0 + 0.5;\n}', out: layout, args: [x], loopMax: 1 });
+    const values = device.readSync(y, layout);
+    device.delete(x);
+    device.delete(y);
+    return values[0] === 2.5 && values[1] === 4.5 && values[2] === 6.5;
+  } catch {
+    return false;
+  } finally {
+    device?.destroy();
+  }
+}

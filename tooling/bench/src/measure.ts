@@ -1,0 +1,52 @@
+/** Timing one prepared piece of work: a warm-up run, then the median of several. */
+
+export interface Timing {
+  /** Median wall time of the timed runs, in milliseconds. */
+  medianMs: number;
+  /**
+   * Median CPU time of this process over the same runs, in milliseconds. Every
+   * implementation here runs on one thread, so on a machine shared with other jobs this is
+   * the steadier figure: it does not count the time the scheduler gave to someone else.
+   */
+  medianCpuMs: number;
+  runs: number;
+}
+
+/** Aim for about this much timed work per (case, implementation), within the run limits below. */
+const TARGET_MS = 2000;
+const MIN_RUNS = 3;
+const MAX_RUNS = 25;
+/** Past this warm-up time a peer is slow enough that two timed runs tell enough. */
+const SLOW_MS = 2500;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+}
+
+/**
+ * Runs `run` once to warm up (JIT, caches, scratch buffers), then enough times to fill
+ * TARGET_MS: fast work up to MAX_RUNS, slow peers (seconds per run) only a few.
+ */
+export function measure(run: () => void): Timing {
+  const warmStart = performance.now();
+  run();
+  const warmMs = performance.now() - warmStart;
+  const runs = warmMs > SLOW_MS ? 2 : Math.max(MIN_RUNS, Math.min(MAX_RUNS, Math.round(TARGET_MS / Math.max(warmMs, 0.01))));
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const cpuStart = process.cpuUsage();
+    const start = performance.now();
+    run();
+    wall.push(performance.now() - start);
+    cpu.push(cpuMs(cpuStart));
+  }
+  return { medianMs: median(wall), medianCpuMs: median(cpu), runs };
+}
