@@ -113,15 +113,16 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
     delimiter: options.delimiter ?? ',',
     skipEmptyLines: 'greedy',
     step(result) {
-      // The cursor is just past the record; count line breaks up to its last character.
-      const end = result.meta.cursor - 1;
+      // Blank space before the record (skipped empty lines) moves the line count on; the
+      // record starts at the first other character, and its own line breaks follow it.
+      const end = result.meta.cursor;
+      for (; scanned < end && /\s/.test(source[scanned]); scanned++) if (source.charCodeAt(scanned) === 10) line++;
+      const start = line;
       for (; scanned < end; scanned++) if (source.charCodeAt(scanned) === 10) line++;
-      const cells = trim ? result.data.map((c) => c.trim()) : result.data;
-      const inner = result.data.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0);
-      records.push(cells);
-      lines.push(line - inner);
+      records.push(trim ? result.data.map((c) => c.trim()) : result.data);
+      lines.push(start);
       for (const e of result.errors) {
-        if (e.type === 'Quotes') problems.push(`${at}line ${line - inner}: ${e.message.toLowerCase()} (a quote opened here is never closed)`);
+        if (e.type === 'Quotes') problems.push(`${at}line ${start}: ${e.message.toLowerCase()} (a quote opened here is never closed)`);
       }
     },
   });

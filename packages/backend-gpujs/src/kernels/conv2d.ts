@@ -1,0 +1,219 @@
+/**
+ * Conv2D and its two gradients as gathers, one output element per thread:
+ *  - forward: y[n,o,oh,ow] = Σ_c,ki,kj w[o,c,ki,kj] · x[n, g·Cg + c, oh·s - p + ki·d, ow·s - p + kj·d];
+ *  - input gradient: each dx element sums the (o, tap) pairs whose window covers it: the
+ *    tap's offset must land on the stride grid, which is tested, not scattered;
+ *  - filter gradient: each dw element is a dot product of a dy plane with a strided window
+ *    of x over the whole batch, split into partial sums over the batch when long.
+ * (conv2d_tiled.ts replaces the forward where tiling pays.)
+ */
+import {
+  KernelName,
+  type Conv2DAttrs,
+  type Conv2DBackpropFilterAttrs,
+  type Conv2DBackpropInputAttrs,
+  type Shape,
+  type TensorInfo,
+} from '@nn/tensor';
+import type { GpujsBackend } from '../backend_gpujs.js';
+import { lit, type KernelSource } from '../codegen.js';
+import { reduceView } from './reduce.js';
+import type { GpujsKernel, KernelConfig } from './types.js';
+
+export interface ConvGeometry {
+  batch: number;
+  inChannels: number;
+  inH: number;
+  inW: number;
+  outChannels: number;
+  outH: number;
+  outW: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+  dilationH: number;
+  dilationW: number;
+  groups: number;
+  groupIn: number;
+  groupOut: number;
+}
+
+export function convGeometry(xShape: Shape, wShape: Shape, outH: number, outW: number, attrs: Conv2DAttrs): ConvGeometry {
+  const [batch, inChannels, inH, inW] = xShape;
+  const [outChannels, groupIn, kH, kW] = wShape;
+  return {
+    batch,
+    inChannels,
+    inH,
+    inW,
+    outChannels,
+    outH,
+    outW,
+    kH,
+    kW,
+    strideH: attrs.stride[0],
+    strideW: attrs.stride[1],
+    padTop: attrs.padding[0],
+    padLeft: attrs.padding[2],
+    dilationH: attrs.dilation[0],
+    dilationW: attrs.dilation[1],
+    groups: attrs.groups,
+    groupIn,
+    groupOut: outChannels / attrs.groups,
+  };
+}
+
+export function convOutputHW(xShape: Shape, wShape: Shape, attrs: Conv2DAttrs): [number, number] {
+  const { stride, padding, dilation } = attrs;
+  return [
+    Math.floor((xShape[2] + padding[0] + padding[1] - dilation[0] * (wShape[2] - 1) - 1) / stride[0]) + 1,
+    Math.floor((xShape[3] + padding[2] + padding[3] - dilation[1] * (wShape[3] - 1) - 1) / stride[1]) + 1,
+  ];
+}
+
+/** Emits: if (t is on the stride grid and t / stride < size) and returns the quotient's name. */
+function onGrid(src: KernelSource, t: string, stride: number, size: number): { q: string; ok: string } {
+  if (stride === 1) return { q: t, ok: `${t} >= 0.0 && ${t} < ${lit(size)}` };
+  const [q, r] = src.divmod(`Math.max(${t}, 0.0)`, stride);
+  return { q, ok: `${t} >= 0.0 && ${r} == 0.0 && ${q} < ${lit(size)}` };
+}
+
+export function conv2dPlain(backend: GpujsBackend, x: TensorInfo, weight: TensorInfo, g: ConvGeometry): TensorInfo {
+  const outShape = [g.batch, g.outChannels, g.outH, g.outW];
+  return backend.compute({
+    label: 'Conv2D',
+    shape: outShape,
+    dtype: 'float32',
+    inputs: g.groupIn * g.kH * g.kW === 0 ? [] : [x, weight],
+    body: (src, refs) => {
+      if (refs.length === 0) return '0.0';
+      const [rx, rw] = refs;
+      const [n, o, oh, ow] = src.coords('i', outShape);
+      const [grp] = src.divmod(o, g.groupOut);
+      const xBase = src.let(`(${n} * ${lit(g.inChannels)} + ${grp} * ${lit(g.groupIn)}) * ${lit(g.inH * g.inW)}`);
+      const h0 = src.let(`${oh} * ${lit(g.strideH)} - ${lit(g.padTop)}`);
+      const w0 = src.let(`${ow} * ${lit(g.strideW)} - ${lit(g.padLeft)}`);
+      const acc = src.let('0.0');
+      const c = src.loop(g.groupIn, 'c');
+      const ki = src.loop(g.kH, 'y');
+      const h = src.let(`${h0} + ${ki} * ${lit(g.dilationH)}`);
+      src.open(`if (${h} >= 0.0 && ${h} < ${lit(g.inH)})`);
+      const kj = src.loop(g.kW, 'x');
+      const w = src.let(`${w0} + ${kj} * ${lit(g.dilationW)}`);
+      src.open(`if (${w} >= 0.0 && ${w} < ${lit(g.inW)})`);
+      const wv = src.read(rw, `((${o} * ${lit(g.groupIn)} + ${c}) * ${lit(g.kH)} + ${ki}) * ${lit(g.kW)} + ${kj}`);
+      const xv = src.read(rx, `${xBase} + ${c} * ${lit(g.inH * g.inW)} + ${h} * ${lit(g.inW)} + ${w}`);
+      src.line(`${acc} = ${acc} + ${wv} * ${xv};`);
+      src.end();
+      src.end();
+      src.end();
+      src.end();
+      src.end();
+      return acc;
+    },
+  });
+}
+
+const conv2d: GpujsKernel<Conv2DAttrs> = ({ inputs: { x, weight }, attrs, backend }) => {
+  const [outH, outW] = convOutputHW(x.shape, weight.shape, attrs);
+  return conv2dPlain(backend, x, weight, convGeometry(x.shape, weight.shape, outH, outW, attrs));
+};
+
+export function conv2dBackpropInputPlain(backend: GpujsBackend, dy: TensorInfo, weight: TensorInfo, g: ConvGeometry): TensorInfo {
+  const inShape = [g.batch, g.inChannels, g.inH, g.inW];
+  return backend.compute({
+    label: 'Conv2DBackpropInput',
+    shape: inShape,
+    dtype: 'float32',
+    inputs: g.groupOut * g.outH * g.outW === 0 ? [] : [dy, weight],
+    body: (src, refs) => {
+      if (refs.length === 0) return '0.0';
+      const [rd, rw] = refs;
+      const [n, c, h, w] = src.coords('i', inShape);
+      const [grp, cl] = src.divmod(c, g.groupIn);
+      const acc = src.let('0.0');
+      const j = src.loop(g.groupOut, 'j');
+      const o = src.let(`${grp} * ${lit(g.groupOut)} + ${j}`);
+      const ki = src.loop(g.kH, 'y');
+      const rows = onGrid(src, `${h} + ${lit(g.padTop)} - ${ki} * ${lit(g.dilationH)}`, g.strideH, g.outH);
+      src.open(`if (${rows.ok})`);
+      const kj = src.loop(g.kW, 'x');
+      const cols = onGrid(src, `${w} + ${lit(g.padLeft)} - ${kj} * ${lit(g.dilationW)}`, g.strideW, g.outW);
+      src.open(`if (${cols.ok})`);
+      const wv = src.read(rw, `((${o} * ${lit(g.groupIn)} + ${cl}) * ${lit(g.kH)} + ${ki}) * ${lit(g.kW)} + ${kj}`);
+      const dv = src.read(rd, `((${n} * ${lit(g.outChannels)} + ${o}) * ${lit(g.outH)} + ${rows.q}) * ${lit(g.outW)} + ${cols.q}`);
+      src.line(`${acc} = ${acc} + ${wv} * ${dv};`);
+      src.end();
+      src.end();
+      src.end();
+      src.end();
+      src.end();
+      return acc;
+    },
+  });
+}
+
+const conv2dBackpropInput: GpujsKernel<Conv2DBackpropInputAttrs> = ({ inputs: { dy, weight }, attrs, backend }) =>
+  conv2dBackpropInputPlain(backend, dy, weight, convGeometry(attrs.inputShape, weight.shape, dy.shape[2], dy.shape[3], attrs));
+
+/** Terms one thread adds up before the batch is split into partial sums. */
+const FILTER_SPLIT = 8192;
+
+export function conv2dBackpropFilterPlain(backend: GpujsBackend, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
+  const filterShape = [g.outChannels, g.groupIn, g.kH, g.kW];
+  const filterSize = g.outChannels * g.groupIn * g.kH * g.kW;
+  const area = g.outH * g.outW;
+  // Images per partial sum: the whole batch unless one thread would add too many terms.
+  const perPart = Math.max(1, Math.min(g.batch, Math.floor(FILTER_SPLIT / Math.max(area, 1))));
+  const parts = Math.ceil(g.batch / perPart);
+  const partial = backend.compute({
+    label: 'Conv2DBackpropFilter',
+    shape: parts === 1 ? filterShape : [parts, ...filterShape],
+    dtype: 'float32',
+    inputs: g.batch * area === 0 ? [] : [x, dy],
+    body: (src, refs) => {
+      if (refs.length === 0) return '0.0';
+      const [rx, rd] = refs;
+      const [p, o, c, ki, kj] = src.coords('i', [parts, ...filterShape]);
+      const [grp] = src.divmod(o, g.groupOut);
+      const acc = src.let('0.0');
+      const b = src.loop(perPart, 'b');
+      const n = src.let(`${p} * ${lit(perPart)} + ${b}`);
+      if (parts * perPart > g.batch) src.open(`if (${n} < ${lit(g.batch)})`);
+      const xBase = src.let(`((${n} * ${lit(g.inChannels)} + ${grp} * ${lit(g.groupIn)} + ${c}) * ${lit(g.inH)}) * ${lit(g.inW)}`);
+      const dBase = src.let(`(${n} * ${lit(g.outChannels)} + ${o}) * ${lit(area)}`);
+      const oh = src.loop(g.outH, 'y');
+      const h = src.let(`${oh} * ${lit(g.strideH)} - ${lit(g.padTop)} + ${ki} * ${lit(g.dilationH)}`);
+      src.open(`if (${h} >= 0.0 && ${h} < ${lit(g.inH)})`);
+      const ow = src.loop(g.outW, 'x');
+      const w = src.let(`${ow} * ${lit(g.strideW)} - ${lit(g.padLeft)} + ${kj} * ${lit(g.dilationW)}`);
+      src.open(`if (${w} >= 0.0 && ${w} < ${lit(g.inW)})`);
+      const dv = src.read(rd, `${dBase} + ${oh} * ${lit(g.outW)} + ${ow}`);
+      const xv = src.read(rx, `${xBase} + ${h} * ${lit(g.inW)} + ${w}`);
+      src.line(`${acc} = ${acc} + ${dv} * ${xv};`);
+      src.end();
+      src.end();
+      src.end();
+      src.end();
+      if (parts * perPart > g.batch) src.end();
+      src.end();
+      return acc;
+    },
+  });
+  if (parts === 1) return partial;
+  const total = reduceView(backend, 'sum', partial, 1, parts, filterSize, filterShape);
+  backend.release(partial);
+  return total;
+}
+
+const conv2dBackpropFilter: GpujsKernel<Conv2DBackpropFilterAttrs> = ({ inputs: { x, dy }, attrs, backend }) =>
+  conv2dBackpropFilterPlain(backend, x, dy, convGeometry(x.shape, attrs.filterShape, dy.shape[2], dy.shape[3], attrs));
+
+export const conv2dKernels: KernelConfig[] = [
+  { kernelName: KernelName.Conv2D, kernelFunc: conv2d },
+  { kernelName: KernelName.Conv2DBackpropInput, kernelFunc: conv2dBackpropInput },
+  { kernelName: KernelName.Conv2DBackpropFilter, kernelFunc: conv2dBackpropFilter },
+];
