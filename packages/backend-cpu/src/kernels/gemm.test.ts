@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { gemm, type GemmArgs } from './gemm.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { gemm, gemmKernel, setGemmKernel, type GemmArgs, type GemmKernel } from './gemm.js';
+import { wasmGemmAvailable } from './gemm_wasm.js';
 
 /** A seeded generator, so a failing shape repeats. */
 function lcg(seed: number): () => number {
@@ -53,14 +54,24 @@ function expectMatchesReference(g: GemmArgs): void {
   gemm(g);
   let worst = 0;
   for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(g.c[i] - expected[i]) / (1 + Math.abs(expected[i])));
-  // float32 inputs, float64 sums: error grows with k only through the final rounding.
-  expect(worst, `m=${g.m} n=${g.n} k=${g.k} transA=${g.transA} transB=${g.transB} accumulate=${g.accumulate}`).toBeLessThan(1e-5);
+  // The SIMD kernel sums in float32 (as BLAS does), the JS one in float64: both well inside this.
+  expect(worst, `m=${g.m} n=${g.n} k=${g.k} transA=${g.transA} transB=${g.transB} accumulate=${g.accumulate}`).toBeLessThan(2e-5);
 }
 
 const flagSets: [boolean, boolean, boolean][] = [];
 for (const transA of [false, true]) for (const transB of [false, true]) for (const accumulate of [false, true]) flagSets.push([transA, transB, accumulate]);
 
-describe('gemm', () => {
+// Node 20 has WebAssembly SIMD, so both micro-kernels run here; a runtime without it tests JS only.
+const kernels: GemmKernel[] = wasmGemmAvailable() ? ['wasm', 'js'] : ['js'];
+const initialKernel = gemmKernel();
+afterAll(() => setGemmKernel(initialKernel));
+
+describe.each(kernels)('gemm on the %s micro-kernel', (kernel) => {
+  it('is the kernel in use', () => {
+    setGemmKernel(kernel);
+    expect(gemmKernel()).toBe(kernel);
+  });
+
   it('matches the reference on edge sizes (1, primes, around the 6×4 tile) for every flag combination', () => {
     const rand = lcg(1);
     const sizes: [number, number, number][] = [

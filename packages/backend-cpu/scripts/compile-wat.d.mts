@@ -1,1 +1,0 @@
-export function compileGemmWat(wat: string): Promise<Uint8Array>;

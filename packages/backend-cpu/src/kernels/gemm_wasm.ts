@@ -1,0 +1,111 @@
+/**
+ * The blocked GEMM on a WebAssembly SIMD micro-kernel (wasm/gemm.wat, embedded as base64 in
+ * gemm_wasm_module.ts, so it loads the same way in Node and browsers with no .wasm file to
+ * serve). JavaScript packs each KC×NC slice of B and MC×KC block of A straight into the
+ * module's memory as float32 panels (gemm_pack.ts); the module's `block` computes their
+ * product into a C buffer there, which is then added or copied into the real C.
+ */
+import type { GemmArgs } from './gemm.js';
+import { packA, packB, roundUp } from './gemm_pack.js';
+import { GEMM_WASM_BASE64 } from './gemm_wasm_module.js';
+
+/** Tile of the SIMD kernel (fixed by gemm.wat) and block sizes (measured: 256³–1024³ on V8). */
+const MR = 4;
+const NR = 8;
+const MC = 64;
+const KC = 256;
+const NC = 1024;
+
+// The few WebAssembly types used here: the build targets plain ES2022 with no DOM or Node types.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+interface GemmModule {
+  memory: WasmMemory;
+  /** (rowTiles, colTiles, kc, aBytes, bBytes, cBytes, ldcBytes): packed A·B into C, all offsets in bytes. */
+  block: (rowTiles: number, colTiles: number, kc: number, a: number, b: number, c: number, ldc: number) => void;
+}
+
+/** undefined: not tried yet; null: unavailable (no WebAssembly, no SIMD, or forbidden by CSP). */
+let module: GemmModule | null | undefined;
+/** Float32 view of the module memory; replaced whenever the memory grows (growing detaches it). */
+let heap = new Float32Array(0);
+
+/** Instantiates the SIMD kernel on first call; false where it cannot run. */
+export function wasmGemmAvailable(): boolean {
+  if (module === undefined) module = instantiate();
+  return module !== null;
+}
+
+function instantiate(): GemmModule | null {
+  const scope = globalThis as unknown as { WebAssembly?: WasmApi; atob?: (text: string) => string };
+  const wasm = scope.WebAssembly;
+  if (wasm === undefined || scope.atob === undefined) return null;
+  try {
+    const binary = scope.atob(GEMM_WASM_BASE64);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    // Fails on engines without SIMD (Safari before 16.4, old Node): fall back to JS.
+    if (!wasm.validate(bytes)) return null;
+    // Synchronous compilation is fine: browsers allow it on the main thread below 4 KB.
+    const { exports } = new wasm.Instance(new wasm.Module(bytes), {});
+    const loaded = { memory: exports.memory as WasmMemory, block: exports.block as GemmModule['block'] };
+    heap = new Float32Array(loaded.memory.buffer);
+    return loaded;
+  } catch {
+    // e.g. a Content-Security-Policy without 'wasm-unsafe-eval'.
+    return null;
+  }
+}
+
+function ensureFloats(wasm: GemmModule, floats: number): Float32Array {
+  const bytes = floats * 4;
+  if (wasm.memory.buffer.byteLength < bytes) {
+    wasm.memory.grow(Math.ceil((bytes - wasm.memory.buffer.byteLength) / 65536));
+    heap = new Float32Array(wasm.memory.buffer);
+  }
+  return heap;
+}
+
+/** C = (accumulate ? C : 0) + op(A)·op(B) for m, n, k >= 1; requires wasmGemmAvailable(). */
+export function gemmPackedWasm(g: GemmArgs): void {
+  const wasm = module!;
+  const { m, n, k, a, aOffset, lda, transA, b, bOffset, ldb, transB, c, cOffset, ldc, accumulate } = g;
+  const kcMax = Math.min(KC, k);
+  const ncMax = Math.min(NC, roundUp(n, NR));
+  const mcMax = Math.min(MC, roundUp(m, MR));
+  // Memory layout, in floats: packed B slice, packed A block, C buffer (mcMax × ncMax).
+  const aStart = kcMax * ncMax;
+  const cStart = aStart + kcMax * mcMax;
+  const mem = ensureFloats(wasm, cStart + mcMax * ncMax);
+  const block = wasm.block;
+
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = Math.min(NC, n - jc);
+    const colTiles = Math.ceil(nc / NR);
+    const ldcBuf = colTiles * NR;
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = Math.min(KC, k - pc);
+      // Earlier depth slices have written C already; the first one overwrites unless accumulating.
+      const add = accumulate || pc > 0;
+      packB(b, bOffset, ldb, transB, pc, kc, jc, nc, NR, mem, 0);
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = Math.min(MC, m - ic);
+        packA(a, aOffset, lda, transA, ic, mc, pc, kc, MR, mem, aStart);
+        block(Math.ceil(mc / MR), colTiles, kc, aStart * 4, 0, cStart * 4, ldcBuf * 4);
+        for (let i = 0; i < mc; i++) {
+          const src = cStart + i * ldcBuf;
+          const dst = cOffset + (ic + i) * ldc + jc;
+          if (add) for (let j = 0; j < nc; j++) c[dst + j] += mem[src + j];
+          else c.set(mem.subarray(src, src + nc), dst);
+        }
+      }
+    }
+  }
+}
