@@ -47,6 +47,10 @@ export interface ComputeSpec {
   inputs: readonly TensorInfo[];
   /** Emits statements into `src` and returns the expression of the output value. */
   body: (src: KernelSource, refs: TensorRef[]) => string;
+  /** A layout other than the standard one (kernels that read their own outputs in rows, like matmul's). */
+  layout?: Layout;
+  /** Four values per thread (an internal tile buffer, read only by the kernel that unpacks it). */
+  vec4?: boolean;
 }
 
 export class GpujsBackend implements Backend {
@@ -101,12 +105,12 @@ export class GpujsBackend implements Backend {
   }
 
   memory(): BackendMemory {
-    return {
-      numDataIds: this.store.size,
-      numBytes: this.bytes,
-      numTextures: this.device.liveBuffers,
-      numCachedKernels: this.device.cachedKernels,
-    };
+    return { numDataIds: this.store.size, numBytes: this.bytes, numTextures: this.device.liveBuffers };
+  }
+
+  /** Compiled kernels held in the cache (each GL kernel also holds its last output texture). */
+  get cachedKernels(): number {
+    return this.device.cachedKernels;
   }
 
   /** Destroys every compiled kernel; they compile again on next use. */
@@ -139,15 +143,30 @@ export class GpujsBackend implements Backend {
   /** Runs one generated kernel and stores its output as a new buffer. */
   compute(spec: ComputeSpec): TensorInfo {
     const size = sizeFromShape(spec.shape);
-    const layout = this.device.layout(size, `${spec.label} output`);
+    const layout = spec.layout ?? this.device.layout(size, `${spec.label} output`);
     const dataId: DataId = {};
     let value: DeviceValue | null = null;
     if (size > 0) {
-      const src = new KernelSource(layout);
+      const src = new KernelSource(layout, this.device.native);
       const refs = spec.inputs.map((info, k) => src.tensor(this.layoutOf(info), k));
       const expr = spec.body(src, refs);
       const args = src.args.map((arg) => (arg.kind === 'table' ? arg.values : this.valueOf(spec.inputs[arg.index])));
-      value = this.device.run({ label: spec.label, source: src.build(expr), out: layout, args, loopMax: src.loopMax });
+      const argSizes = src.args
+        .map((arg) => {
+          if (arg.kind === 'table') return String(arg.values.length);
+          const { width, height } = this.layoutOf(spec.inputs[arg.index]);
+          return `${width}x${height}`;
+        })
+        .join(',');
+      value = this.device.run({
+        label: spec.label,
+        source: src.build(expr),
+        out: layout,
+        args,
+        argSizes,
+        loopMax: src.loopMax,
+        ...(spec.vec4 ? { returnType: 'Array(4)' as const } : {}),
+      });
     }
     this.store.set(dataId, { value, layout, dtype: spec.dtype });
     this.bytes += size * 4;

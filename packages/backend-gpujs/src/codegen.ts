@@ -136,8 +136,8 @@ export class KernelSource {
   readSame(ref: TensorRef): string {
     if (ref.layout.size !== this.out.size) throw new Error('gpujs codegen: readSame needs an input as large as the output');
     if (ref.layout.size === 1) return `${ref.name}[0][0]`;
-    if (this.out.width * this.out.height > this.out.size) return this.read(ref, 'i');
-    return `${ref.name}[this.thread.y][this.thread.x]`;
+    if (ref.layout.width === this.out.width && ref.layout.height === this.out.height) return `${ref.name}[this.thread.y][this.thread.x]`;
+    return this.read(ref, 'i');
   }
 
   /** Opens `for (let v = 0; v < count; v++) {`; close it with `end()`. */

@@ -9,7 +9,7 @@
  * every compiled kernel is checked after its first run, and one that did not run in the
  * chosen mode is an error naming the kernel and the mode.
  */
-import { GPU, input } from 'gpu.js';
+import * as gpujs from 'gpu.js';
 import { layoutFor, MAX_ROW, type Layout } from './layout.js';
 
 export const MODES = ['webgl2', 'webgl', 'headlessgl', 'webgpu', 'webasm', 'cpu'] as const;
@@ -23,8 +23,14 @@ export type GpujsModeOption = GpujsMode | 'auto';
  */
 export const AUTO_ORDER: readonly GpujsMode[] = ['headlessgl', 'webgl2', 'webgl', 'webasm', 'cpu'];
 
+// gpu.js's typings miss `input` as a value and some kernel settings; these are the parts used here.
+type InputFn = (values: Float32Array, size: number[]) => unknown;
+type CreateKernel = (source: string, settings: Record<string, unknown>) => unknown;
+const { GPU } = gpujs;
+const input = (gpujs as unknown as { input: InputFn }).input;
+
 /** What a tensor holds on the device (opaque outside this file). */
-export type DeviceValue = unknown;
+export type DeviceValue = object;
 
 interface GpuTexture {
   toArray(): unknown;
@@ -50,7 +56,11 @@ export interface Launch {
   source: string;
   out: Layout;
   args: DeviceValue[];
+  /** The sizes of the arguments: gpu.js bakes them into the compiled kernel, so they are part of its key. */
+  argSizes: string;
   loopMax: number;
+  /** 'Array(4)' for kernels that return four values per thread (tiles); one float otherwise. */
+  returnType?: 'Array(4)';
 }
 
 const GL_MODES = new Set<GpujsMode>(['webgl2', 'webgl', 'headlessgl']);
@@ -61,7 +71,7 @@ export interface DeviceOptions {
 }
 
 export class Device {
-  readonly gpu: GPU;
+  readonly gpu: gpujs.GPU;
   readonly maxTextureSize: number;
   private readonly cache = new Map<string, CacheEntry>();
   private readonly maxCachedKernels: number;
@@ -84,6 +94,11 @@ export class Device {
 
   get isAsync(): boolean {
     return this.mode === 'webgpu';
+  }
+
+  /** Whether Math.tanh/expm1/log1p run as JavaScript's, in double precision (see math.ts). */
+  get native(): boolean {
+    return this.mode === 'webasm' || this.mode === 'cpu';
   }
 
   get isGL(): boolean {
@@ -112,11 +127,12 @@ export class Device {
   run(launch: Launch): DeviceValue {
     const entry = this.kernelFor(launch);
     if (this.isAsync) {
-      return Promise.all(launch.args).then((args) => this.count(entry.run(...args)));
+      // WebGPU values are promises of buffer handles: chain the kernel behind its inputs.
+      return Promise.all(launch.args as Promise<unknown>[]).then((args) => this.count(entry.run(...args)));
     }
     const result = entry.run(...launch.args);
     if (!entry.checked) {
-      this.checkMode(entry.run, launch.label);
+      assertRanIn(this.mode, entry.run, launch.label);
       entry.checked = true;
     }
     return this.count(result);
@@ -131,7 +147,7 @@ export class Device {
       return rows;
     }
     const source = 'function(v) {\n  return v[this.thread.y][this.thread.x];\n}';
-    return this.run({ label: 'upload', source, out: layout, args: [input(values, [layout.width, layout.height])], loopMax: 1 });
+    return this.run({ label: 'upload', source, out: layout, args: [input(values, [layout.width, layout.height]) as DeviceValue], argSizes: '', loopMax: 1 });
   }
 
   /** The flat values (padding included) of a device value, synchronously. */
@@ -143,9 +159,9 @@ export class Device {
   }
 
   async read(value: DeviceValue, layout: Layout): Promise<Float32Array> {
-    const resolved = await value;
-    const rows: unknown = this.isGL || this.isAsync ? await (resolved as GpuTexture).toArray() : resolved;
-    return flatten(rows, layout);
+    if (!this.isAsync) return this.readSync(value, layout);
+    const handle = (await (value as Promise<GpuTexture>)) as { toArray(): Promise<unknown> };
+    return flatten(await handle.toArray(), layout);
   }
 
   /** Frees a device value. */
@@ -158,13 +174,13 @@ export class Device {
     }
   }
 
-  private count(result: unknown): unknown {
+  private count(result: unknown): DeviceValue {
     this.liveBuffers++;
-    return result;
+    return result as DeviceValue;
   }
 
   private kernelFor(launch: Launch): CacheEntry {
-    const key = `${launch.out.width}x${launch.out.height}:${launch.source}`;
+    const key = `${launch.out.width}x${launch.out.height}${launch.returnType ?? ''}(${launch.argSizes}):${launch.source}`;
     const hit = this.cache.get(key);
     if (hit) {
       // Most recently used goes last: Map keeps insertion order.
@@ -172,7 +188,7 @@ export class Device {
       this.cache.set(key, hit);
       return hit;
     }
-    const run = this.gpu.createKernel(launch.source, {
+    const run = (this.gpu.createKernel as unknown as CreateKernel).call(this.gpu, launch.source, {
       output: [launch.out.width, launch.out.height],
       pipeline: true,
       immutable: true,
@@ -181,7 +197,8 @@ export class Device {
       loopMaxIterations: Math.max(1000, launch.loopMax + 1),
       dynamicOutput: false,
       dynamicArguments: false,
-    }) as unknown as CompiledKernel;
+      ...(launch.returnType ? { returnType: launch.returnType } : {}),
+    }) as CompiledKernel;
     const entry: CacheEntry = { run, checked: false };
     this.cache.set(key, entry);
     if (this.cache.size > this.maxCachedKernels) {
@@ -192,12 +209,14 @@ export class Device {
     return entry;
   }
 
-  private checkMode(run: CompiledKernel, label: string): void {
-    const ran = run.kernel?.constructor.mode;
-    if (ran !== undefined && ran !== this.mode) {
-      const reason = run.kernel?.fallbackReason;
-      throw new Error(`gpujs: kernel '${label}' cannot run in mode '${this.mode}' (gpu.js fell back to '${ran}'${reason ? `: ${reason}` : ''})`);
-    }
+}
+
+/** Throws unless gpu.js ran `run` in `mode` (it falls back to its cpu kernel without failing). */
+export function assertRanIn(mode: GpujsMode, run: Pick<CompiledKernel, 'kernel'>, label: string): void {
+  const ran = run.kernel?.constructor.mode;
+  if (ran !== undefined && ran !== mode) {
+    const reason = run.kernel?.fallbackReason;
+    throw new Error(`gpujs: kernel '${label}' cannot run in mode '${mode}' (gpu.js fell back to '${ran}'${reason ? `: ${reason}` : ''})`);
   }
 }
 
@@ -221,7 +240,7 @@ export function probeMode(mode: GpujsMode): boolean {
     if (device.isAsync) return false;
     const layout = device.layout(3);
     const x = device.upload(new Float32Array([1, 2, 3]), layout);
-    const y = device.run({ label: 'probe', source: 'function(a) {\n  return a[this.thread.y][this.thread.x] * 2.0 + 0.5;\n}', out: layout, args: [x], loopMax: 1 });
+    const y = device.run({ label: 'probe', source: 'function(a) {\n  return a[this.thread.y][this.thread.x] * 2.0 + 0.5;\n}', out: layout, args: [x], argSizes: '', loopMax: 1 });
     const values = device.readSync(y, layout);
     device.delete(x);
     device.delete(y);

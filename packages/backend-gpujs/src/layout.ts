@@ -41,3 +41,8 @@ export function layoutFor(size: number, maxTextureSize: number, what = 'tensor')
   }
   return { size, width, height };
 }
+
+/** Whether a width × height buffer fits the device and float32 indexing. */
+export function fits(width: number, height: number, maxTextureSize: number): boolean {
+  return width <= maxTextureSize && height <= maxTextureSize && width * height <= MAX_EXACT_INDEX;
+}

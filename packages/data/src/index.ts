@@ -1,9 +1,16 @@
+export { isGzip, maybeGunzip } from './bytes.js';
 export * from './collate.js';
 export * from './dataset.js';
 export * from './loader.js';
-export * from './random.js';
+export { resolveGenerator, type RandomOptions } from './random.js';
 export * from './table/columns.js';
 export * from './table/csv.js';
 export * from './table/encoders.js';
 export * from './table/preprocessor.js';
 export * from './table/serialize.js';
+export * from './image/decode.js';
+export * from './image/idx.js';
+export * from './image/image.js';
+export * from './image/image_dataset.js';
+export * from './image/transforms.js';
+export * from './synthetic.js';

@@ -198,6 +198,26 @@ describe('DataLoader', () => {
     expect(memory().numTensors).toBe(before);
   });
 
+  it('passes a failing item on, freeing the items of its batch that did arrive', async () => {
+    class Flaky extends SlowSquares {
+      override async get(i: number): Promise<[Tensor, number]> {
+        if (i === 4) throw new Error('disk on fire at item 4');
+        return super.get(i);
+      }
+    }
+    const before = memory().numTensors;
+    const seen: number[] = [];
+    await expect(async () => {
+      for await (const [x, y] of new DataLoader(new Flaky(8), { batchSize: 3 })) {
+        seen.push(...(y.toArray() as number[]));
+        dispose([x, y]);
+      }
+    }).rejects.toThrow('disk on fire at item 4');
+    expect(seen).toEqual([0, 1, 4]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(memory().numTensors).toBe(before);
+  });
+
   it('streams an async iterable in batches, dropping a short last one on request', async () => {
     async function* stream(): AsyncGenerator<[Tensor, number]> {
       for (let i = 0; i < 5; i++) {

@@ -120,7 +120,10 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     for (const indices of this.batchIndices()) {
       if (this.useGetBatch) {
         const batch = source.getBatch!(indices);
-        if (isPromiseLike(batch)) throw new Error('DataLoader: getBatch returned a Promise; iterate with for await');
+        if (isPromiseLike(batch)) {
+          batch.then((value) => dispose(value as TensorContainer), () => undefined);
+          throw new Error('DataLoader: getBatch returned a Promise; iterate with for await');
+        }
         yield batch as B;
         continue;
       }
@@ -164,8 +167,13 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   /** Starts loading one batch; the dataset's get calls happen now, in index order. */
   private async loadBatch(source: Dataset<T>, indices: number[]): Promise<B> {
     if (this.useGetBatch) return (await source.getBatch!(indices)) as B;
-    const pending = indices.map((i) => source.get(i));
-    const items = await Promise.all(pending);
+    const settled = await Promise.allSettled(indices.map((i) => source.get(i)));
+    const items = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) {
+      disposeItems(items, undefined); // the items that did arrive
+      throw failed.reason;
+    }
     return this.collateItems(items);
   }
 

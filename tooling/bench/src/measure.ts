@@ -16,7 +16,7 @@ export interface Timing {
 const TARGET_MS = 2000;
 const MIN_RUNS = 3;
 const MAX_RUNS = 25;
-/** Past this warm-up time a peer is slow enough that two timed runs tell enough. */
+/** Past this warm-up time (tfjs-cpu on the larger cases) one timed run has to do: the bench must stay within minutes. */
 const SLOW_MS = 2500;
 
 function median(values: number[]): number {
@@ -32,13 +32,13 @@ function cpuMs(since: NodeJS.CpuUsage): number {
 
 /**
  * Runs `run` once to warm up (JIT, caches, scratch buffers), then enough times to fill
- * TARGET_MS: fast work up to MAX_RUNS, slow peers (seconds per run) only a few.
+ * TARGET_MS: fast work up to MAX_RUNS, slow peers (seconds per run) once.
  */
 export function measure(run: () => void): Timing {
   const warmStart = performance.now();
   run();
   const warmMs = performance.now() - warmStart;
-  const runs = warmMs > SLOW_MS ? 2 : Math.max(MIN_RUNS, Math.min(MAX_RUNS, Math.round(TARGET_MS / Math.max(warmMs, 0.01))));
+  const runs = warmMs > SLOW_MS ? 1 : Math.max(MIN_RUNS, Math.min(MAX_RUNS, Math.round(TARGET_MS / Math.max(warmMs, 0.01))));
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {

@@ -10,7 +10,7 @@
  * Three implementations behind one entry point: tiny and thin products go unpacked
  * (gemm_small.ts); the rest run the cache-blocked, packed algorithm of BLIS/GotoBLAS on a
  * WebAssembly SIMD micro-kernel (gemm_wasm.ts) where the runtime has it, else on a
- * register-tiled JavaScript one (gemm_js.ts), about 3× slower.
+ * register-tiled JavaScript one (gemm_js.ts), about 5× slower.
  */
 import { gemmPackedJs } from './gemm_js.js';
 import { gemmSmall, prefersSmall } from './gemm_small.js';
@@ -56,12 +56,12 @@ export function gemm(g: GemmArgs): void {
   if (m === 0 || n === 0) return;
   if (k === 0) {
     if (!g.accumulate) zeroC(g);
-  } else if (prefersSmall(m, n, k)) {
-    gemmSmall(g);
   } else if (gemmKernel() === 'wasm') {
-    gemmPackedWasm(g);
+    if (prefersSmall(m, n, k, 1)) gemmSmall(g);
+    else gemmPackedWasm(g);
   } else {
-    gemmPackedJs(g);
+    if (prefersSmall(m, n, k, 2)) gemmSmall(g);
+    else gemmPackedJs(g);
   }
 }
 

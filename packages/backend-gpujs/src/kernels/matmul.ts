@@ -1,12 +1,13 @@
 /**
  * BatchMatMul: out[batch] = op(a[batch]) · op(b[batch]) with broadcast batch dimensions.
- * One thread per output element, the K loop reading both operands through their layouts.
- * (matmul_tiled.ts replaces this for the shapes where tiling pays.)
+ * Large products run on the tiled GEMM (gemm_tiled.ts); small ones on the plain kernel, one
+ * thread per output element, whose K loop reads both operands through their layouts.
  */
 import { broadcastShapes, KernelName, sizeFromShape, type MatMulAttrs, type TensorInfo } from '@nn/tensor';
 import type { GpujsBackend } from '../backend_gpujs.js';
-import { dot, lit } from '../codegen.js';
+import { dot, lit, type KernelSource } from '../codegen.js';
 import { broadcastStrides } from './broadcast.js';
+import { packRows, planGemm, tiledGemm, unpackTiles } from './gemm_tiled.js';
 import type { GpujsKernel, KernelConfig } from './types.js';
 
 export interface MatMulGeometry {
@@ -71,9 +72,46 @@ export function matmulPlain(backend: GpujsBackend, a: TensorInfo, b: TensorInfo,
   });
 }
 
-const batchMatMul: GpujsKernel<MatMulAttrs> = ({ inputs: { a, b }, attrs, backend }) => {
-  void sizeFromShape;
-  return matmulPlain(backend, a, b, attrs);
-};
+/** Below this many multiply-adds the plain kernel wins: packing costs three extra launches. */
+const TILED_MIN_WORK = 32 * 32 * 32;
+
+/** The offset of the matrix that output batch entry `b` reads from an operand with batch shape `own`. */
+function matrixBase(src: KernelSource, b: string, own: readonly number[], batchShape: readonly number[], matrixSize: number): string {
+  if (sizeFromShape(own) === 1) return '0.0';
+  const sameShape = own.length === batchShape.length && own.every((d, i) => d === batchShape[i]);
+  if (sameShape) return `${b} * ${lit(matrixSize)}`;
+  return src.let(dot(src.coords(b, batchShape), broadcastStrides(own, batchShape).map((s) => s * matrixSize)));
+}
+
+export function matmulTiled(backend: GpujsBackend, a: TensorInfo, b: TensorInfo, attrs: MatMulAttrs): TensorInfo | null {
+  const g = matmulGeometry(a, b, attrs);
+  const batch = sizeFromShape(g.batchShape);
+  if (g.m * g.n * g.k * batch < TILED_MIN_WORK) return null;
+  const plan = planGemm(
+    { batch, m: g.m, n: g.n, k: g.k, batchedA: sizeFromShape(g.batchA) > 1, batchedB: sizeFromShape(g.batchB) > 1 },
+    backend.device.maxTextureSize,
+  );
+  if (!plan) return null;
+  const aPacked = packRows(backend, 'BatchMatMul pack A', a, plan.batchedA ? batch : 1, g.m, plan.mPad, g.k, plan.kPad, (src, ref, bi, r, c) => {
+    const base = matrixBase(src, bi, g.batchA, g.batchShape, g.aRows * g.aCols);
+    return src.read(ref, attrs.transposeA ? `${base} + ${c} * ${lit(g.aCols)} + ${r}` : `${base} + ${r} * ${lit(g.aCols)} + ${c}`);
+  });
+  // B goes in transposed: row j holds column j of op(B).
+  const bPacked = packRows(backend, 'BatchMatMul pack B', b, plan.batchedB ? batch : 1, g.n, plan.nPad, g.k, plan.kPad, (src, ref, bi, j, c) => {
+    const base = matrixBase(src, bi, g.batchB, g.batchShape, g.bRows * g.bCols);
+    return src.read(ref, attrs.transposeB ? `${base} + ${j} * ${lit(g.bCols)} + ${c}` : `${base} + ${c} * ${lit(g.bCols)} + ${j}`);
+  });
+  const tiles = tiledGemm(backend, plan, aPacked, bPacked);
+  const out = unpackTiles(backend, 'BatchMatMul unpack', tiles, plan, [...g.batchShape, g.m, g.n], 'float32', (src) => {
+    const [bi, rest] = src.divmod('i', g.m * g.n);
+    const [r, c] = src.divmod(rest, g.n);
+    return [bi, r, c];
+  });
+  for (const t of [aPacked, bPacked, tiles]) backend.release(t);
+  return out;
+}
+
+const batchMatMul: GpujsKernel<MatMulAttrs> = ({ inputs: { a, b }, attrs, backend }) =>
+  matmulTiled(backend, a, b, attrs) ?? matmulPlain(backend, a, b, attrs);
 
 export const matmulKernels: KernelConfig[] = [{ kernelName: KernelName.BatchMatMul, kernelFunc: batchMatMul }];

@@ -324,7 +324,7 @@ export const poolKernels: KernelConfig[] = [
   { kernelName: KernelName.MaxPool2DGrad, kernelFunc: maxPool2dGrad },
   { kernelName: KernelName.AdaptiveMaxPool2D, kernelFunc: adaptiveMaxPool2d },
   { kernelName: KernelName.AvgPool2D, kernelFunc: avgPool2d },
-  { kernelName: KernelName.AvgPool2DGrad, kernelFunc: avgPool2dGrad as GpujsKernel<never> },
+  { kernelName: KernelName.AvgPool2DGrad, kernelFunc: avgPool2dGrad },
   { kernelName: KernelName.AdaptiveAvgPool2D, kernelFunc: adaptiveAvgPool2d },
   { kernelName: KernelName.AdaptiveAvgPool2DGrad, kernelFunc: adaptiveAvgPool2dGrad },
 ];

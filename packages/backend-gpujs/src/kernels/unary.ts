@@ -87,13 +87,14 @@ export const unaryKernels: KernelConfig[] = [
   unary(KernelName.Relu, (_src, x) => `${x} < 0.0 ? 0.0 : ${x}`),
   unary<LeakyReluAttrs>(KernelName.LeakyRelu, (_src, x, { negativeSlope }) => `${x} > 0.0 ? ${x} : ${x} * ${lit(negativeSlope)}`),
   unary<EluAttrs>(KernelName.Elu, (src, x, { alpha }) => `${x} > 0.0 ? ${x} : ${lit(alpha)} * ${expm1(src, `Math.min(${x}, 0.0)`)}`),
+  // gelu(-Infinity) is 0, not -Infinity · 0.
   unary<GeluAttrs>(KernelName.Gelu, (src, x, { approximate }) =>
     approximate === 'tanh'
-      ? `${x} * ${sigmoid(src, `${lit(2 * SQRT_2_OVER_PI)} * (${x} + 0.044715 * ${x} * ${x} * ${x})`)}`
-      : `0.5 * ${x} * ${erfc(src, `-${x} * ${lit(SQRT1_2)}`)}`,
+      ? `${x} < -3.0e38 ? 0.0 : ${x} * ${sigmoid(src, `${lit(2 * SQRT_2_OVER_PI)} * (${x} + 0.044715 * ${x} * ${x} * ${x})`)}`
+      : `${x} < -3.0e38 ? 0.0 : 0.5 * ${x} * ${erfc(src, `-${x} * ${lit(SQRT1_2)}`)}`,
   ),
   unary<SoftplusAttrs>(KernelName.Softplus, softplus),
   unary<ClipAttrs>(KernelName.Clip, clip),
   unary(KernelName.LogicalNot, (_src, x) => `${x} == 0.0 ? 1.0 : 0.0`, 'bool'),
-  { kernelName: KernelName.Cast, kernelFunc: cast as GpujsKernel<never> },
+  { kernelName: KernelName.Cast, kernelFunc: cast },
 ];

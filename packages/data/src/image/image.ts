@@ -1,7 +1,7 @@
 /**
  * Images on the host, before they become tensors: planar CHW like the tensors they turn
- * into (so toTensor is a copy, not a transpose), with bytes (0..255, as decoded) or floats
- * (after normalize). Transforms take and return these; toTensor makes the tensor.
+ * into (so imageToTensor is a copy, not a transpose), with bytes (0..255, as decoded) or floats
+ * (after normalize). Transforms take and return these; imageToTensor (torchvision's ToTensor) makes the tensor.
  */
 import { tensor, type Tensor } from '@nn/tensor';
 
@@ -113,7 +113,7 @@ export function imagesToFloat32(op: string, images: readonly Image[]): Float32Ar
   return out;
 }
 
-/** A float32 tensor [channels, height, width]: bytes scaled to [0, 1], floats as they are. */
-export function toTensor(image: Image): Tensor {
-  return tensor(imagesToFloat32('toTensor', [image]), [image.channels, image.height, image.width]);
+/** torchvision's ToTensor: a float32 tensor [channels, height, width], bytes scaled to [0, 1], floats as they are. */
+export function imageToTensor(image: Image): Tensor {
+  return tensor(imagesToFloat32('imageToTensor', [image]), [image.channels, image.height, image.width]);
 }

@@ -1,5 +1,6 @@
 /** Reading cells: missing-value markers, strict number parsing, and column type inference. */
-import { filePrefix, type Table } from './csv.js';
+import { filePrefix } from '../bytes.js';
+import type { Table } from './csv.js';
 
 export type ColumnType = 'number' | 'category';
 

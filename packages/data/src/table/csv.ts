@@ -4,6 +4,7 @@
  * every error can still name the file, the row, its line and the column.
  */
 import Papa from 'papaparse';
+import { filePrefix, maybeGunzip } from '../bytes.js';
 import { splitIndices, type Dataset } from '../dataset.js';
 import type { RandomOptions } from '../random.js';
 
@@ -14,11 +15,6 @@ export interface CsvOptions {
   delimiter?: string;
   /** Strip spaces around cells (default true): 'WD ' and 'WD' are one category. */
   trim?: boolean;
-}
-
-/** `file: ` or nothing, to start an error message. */
-export function filePrefix(file: string | undefined): string {
-  return file === undefined ? '' : `${file}: `;
 }
 
 /**
@@ -152,6 +148,11 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
     lines.slice(1),
     file,
   );
+}
+
+/** Parses CSV bytes: UTF-8, gzipped or not (gzip is recognised by its magic bytes). */
+export function parseCsvBytes(bytes: Uint8Array, options: CsvOptions = {}): Table {
+  return parseCsv(new TextDecoder('utf-8').decode(maybeGunzip(bytes, options.file)), options);
 }
 
 /**

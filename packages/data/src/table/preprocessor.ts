@@ -14,7 +14,8 @@
 import { tensor, type Tensor } from '@nn/tensor';
 import { TensorDataset } from '../dataset.js';
 import { DEFAULT_MISSING, inferColumnTypes, isMissing, parseNumber, type ColumnType } from './columns.js';
-import { filePrefix, type Table } from './csv.js';
+import { filePrefix } from '../bytes.js';
+import type { Table } from './csv.js';
 import {
   CategoryEncoder,
   fitCategoryFill,

@@ -61,14 +61,14 @@ function list(value: unknown, path: string): unknown[] {
 
 function text(value: unknown, path: string): string {
   if (typeof value !== 'string') fail(path, 'a string', value);
-  return value as string;
+  return value;
 }
 
 function finite(value: unknown, path: string, positive = false): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || (positive && value <= 0)) {
     fail(path, positive ? 'a positive finite number' : 'a finite number', value);
   }
-  return value as number;
+  return value;
 }
 
 function oneOf<T extends string>(value: unknown, path: string, options: readonly T[]): T {

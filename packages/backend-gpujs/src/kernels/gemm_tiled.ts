@@ -1,0 +1,144 @@
+/**
+ * The tiled GEMM under matmul and convolution: C[b] = A[b] · B[b] with each thread computing
+ * a 2 × 2 tile of C, so that every value it reads feeds two multiply-adds (one thread per
+ * output reads two values per multiply-add), and the K loop unrolled by four.
+ *
+ * The operands are first packed into rows of K, zero-padded to even row counts and to K a
+ * multiple of 4: A as [batchesA · mPad rows, kPad], B transposed as [batchesB · nPad rows,
+ * kPad]. The kernel reads both along rows with integer indices, returns the four sums of
+ * its tile at once (a four-channel output), and an unpack pass writes them out in whatever
+ * order the caller's output needs.
+ */
+import type { DType, TensorInfo } from '@nn/tensor';
+import type { GpujsBackend } from '../backend_gpujs.js';
+import { lit, type KernelSource, type TensorRef } from '../codegen.js';
+import { fits, type Layout } from '../layout.js';
+
+export interface GemmShape {
+  /** Output matrices (the tiled kernel's batch). */
+  batch: number;
+  m: number;
+  n: number;
+  k: number;
+  /** Whether A (or B) has one matrix per batch entry, or one shared by all. */
+  batchedA: boolean;
+  batchedB: boolean;
+}
+
+export interface GemmPlan extends GemmShape {
+  mPad: number;
+  nPad: number;
+  kPad: number;
+}
+
+const roundUp = (value: number, step: number): number => Math.ceil(value / step) * step;
+
+/** The padded sizes, or null when a packed operand or the tile buffer would not fit the device. */
+export function planGemm(shape: GemmShape, maxTextureSize: number): GemmPlan | null {
+  const plan = { ...shape, mPad: roundUp(shape.m, 2), nPad: roundUp(shape.n, 2), kPad: roundUp(Math.max(shape.k, 1), 4) };
+  const ok =
+    fits(plan.kPad, (plan.batchedA ? plan.batch : 1) * plan.mPad, maxTextureSize) &&
+    fits(plan.kPad, (plan.batchedB ? plan.batch : 1) * plan.nPad, maxTextureSize) &&
+    fits(plan.nPad / 2, (plan.batch * plan.mPad) / 2, maxTextureSize);
+  return ok ? plan : null;
+}
+
+/**
+ * Packs rows of K: the value at (row r of matrix b, column c) comes from `element`, which
+ * emits the reads and returns the value (called only for r < rows and c < k).
+ */
+export function packRows(
+  backend: GpujsBackend,
+  label: string,
+  input: TensorInfo,
+  matrices: number,
+  rows: number,
+  rowsPad: number,
+  k: number,
+  kPad: number,
+  element: (src: KernelSource, ref: TensorRef, b: string, r: string, c: string) => string,
+): TensorInfo {
+  const layout: Layout = { width: kPad, height: matrices * rowsPad, size: kPad * matrices * rowsPad };
+  return backend.compute({
+    label,
+    shape: [layout.size],
+    dtype: 'float32',
+    inputs: [input],
+    layout,
+    body: (src, [ref]) => {
+      const [b, r] = src.divmod('this.thread.y', rowsPad);
+      const c = 'this.thread.x';
+      const inside = [rows < rowsPad ? `${r} < ${lit(rows)}` : '', k < kPad ? `${c} < ${lit(k)}` : ''].filter(Boolean);
+      if (inside.length === 0) return element(src, ref, b, r, c);
+      const ok = src.let(`${inside.join(' && ')} ? 1.0 : 0.0`);
+      // Out-of-range threads read element (0, 0) of their matrix, so every read stays in range.
+      const value = element(src, ref, b, src.let(`${ok} == 1.0 ? ${r} : 0.0`), src.let(`${ok} == 1.0 ? ${c} : 0.0`));
+      return `${ok} == 1.0 ? ${value} : 0.0`;
+    },
+  });
+}
+
+/** The four-channel tile buffer of C = A · Bᵀ-packed: [batch · mPad / 2 rows, nPad / 2]. */
+export function tiledGemm(backend: GpujsBackend, plan: GemmPlan, aPacked: TensorInfo, bPacked: TensorInfo): TensorInfo {
+  const halfM = plan.mPad / 2;
+  const layout: Layout = { width: plan.nPad / 2, height: plan.batch * halfM, size: (plan.nPad / 2) * plan.batch * halfM };
+  return backend.compute({
+    label: 'GEMM 2×2 tiles',
+    shape: [layout.size],
+    dtype: 'float32',
+    inputs: [aPacked, bPacked],
+    layout,
+    vec4: true,
+    body: (src, [a, b]) => {
+      // Integer index arithmetic: exact, and on webasm much cheaper than float.
+      src.line('const y = this.thread.y;');
+      src.line(`const batch = Math.floor(y / ${halfM});`);
+      src.line(plan.batchedA ? 'const ar = y * 2;' : `const ar = (y - batch * ${halfM}) * 2;`);
+      src.line(plan.batchedB ? `const br = batch * ${plan.nPad} + this.thread.x * 2;` : 'const br = this.thread.x * 2;');
+      src.line('let s0 = 0.0; let s1 = 0.0; let s2 = 0.0; let s3 = 0.0;');
+      src.loopMax = Math.max(src.loopMax, plan.kPad / 4);
+      src.line(`for (let k = 0; k < ${plan.kPad}; k += 4) {`);
+      const A = a.name;
+      const B = b.name;
+      for (let u = 0; u < 4; u++) {
+        const k = u === 0 ? 'k' : `k + ${u}`;
+        src.line(`  const a0${u} = ${A}[ar][${k}]; const a1${u} = ${A}[ar + 1][${k}]; const b0${u} = ${B}[br][${k}]; const b1${u} = ${B}[br + 1][${k}];`);
+      }
+      const sum = (p: string, q: string): string => [0, 1, 2, 3].map((u) => `${p}${u} * ${q}${u}`).join(' + ');
+      src.line(`  s0 += ${sum('a0', 'b0')}; s1 += ${sum('a0', 'b1')}; s2 += ${sum('a1', 'b0')}; s3 += ${sum('a1', 'b1')};`);
+      src.line('}');
+      return '[s0, s1, s2, s3]';
+    },
+  });
+}
+
+/** C[b][r][c] from the tile buffer, as source: the caller gives batch, row and column names. */
+export function readTile(src: KernelSource, tiles: TensorRef, plan: GemmPlan, b: string, r: string, c: string): string {
+  const [pr, jr] = src.divmod(r, 2);
+  const [q, jc] = src.divmod(c, 2);
+  const p = src.let(`${b} * ${lit(plan.mPad / 2)} + ${pr}`);
+  const t = `${tiles.name}[${p}][${q}]`;
+  return src.let(`${jr} == 0.0 ? (${jc} == 0.0 ? ${t}[0] : ${t}[1]) : (${jc} == 0.0 ? ${t}[2] : ${t}[3])`);
+}
+
+/** An output tensor of `shape` whose element at flat index i is C at where(i) = [batch, row, column]. */
+export function unpackTiles(
+  backend: GpujsBackend,
+  label: string,
+  tiles: TensorInfo,
+  plan: GemmPlan,
+  shape: readonly number[],
+  dtype: DType,
+  where: (src: KernelSource) => [string, string, string],
+): TensorInfo {
+  return backend.compute({
+    label,
+    shape,
+    dtype,
+    inputs: [tiles],
+    body: (src, [ref]) => {
+      const [b, r, c] = where(src);
+      return readTile(src, ref, plan, b, r, c);
+    },
+  });
+}

@@ -1,0 +1,35 @@
+import '@nn/backend-cpu';
+import { manualSeed, matmul, randn } from '@nn/tensor';
+import { describe, expect, it } from 'vitest';
+import { setGpujsOptions } from '../index.js';
+import { maxRelativeError, onBothBackends } from '../test-utils/compare.js';
+
+setGpujsOptions({ mode: 'webasm' });
+
+describe('BatchMatMul on gpujs', () => {
+  // Odd sizes (tile and K padding), transposes, shared and broadcast batches; small ones take the plain kernel.
+  const cases: [string, number[], number[], boolean, boolean][] = [
+    ['square 64', [64, 64], [64, 64], false, false],
+    ['odd 33×47 · 47×29', [33, 47], [47, 29], false, false],
+    ['aᵀ · b', [47, 33], [47, 29], true, false],
+    ['a · bᵀ (a linear layer)', [33, 47], [29, 47], false, true],
+    ['aᵀ · bᵀ', [47, 33], [29, 47], true, true],
+    ['batched', [3, 17, 21], [3, 21, 19], false, false],
+    ['shared weight', [4, 17, 21], [21, 19], false, false],
+    ['broadcast batches', [2, 1, 9, 40], [1, 3, 40, 11], false, false],
+    ['vector rows', [1, 300], [300, 257], false, false],
+    ['tiny (plain kernel)', [2, 3], [3, 4], false, false],
+  ];
+  for (const [name, aShape, bShape, transposeA, transposeB] of cases) {
+    it(`matches the cpu backend: ${name}`, async () => {
+      manualSeed(7);
+      const a = randn(aShape);
+      const b = randn(bShape);
+      const run = () => matmul(transposeA ? a.transpose(-1, -2) : a, transposeB ? b.transpose(-1, -2) : b);
+      const { cpu, gpujs } = await onBothBackends(run);
+      expect(maxRelativeError(gpujs, cpu)).toBeLessThan(1e-5);
+      a.dispose();
+      b.dispose();
+    });
+  }
+});

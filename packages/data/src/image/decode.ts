@@ -1,0 +1,114 @@
+/**
+ * PNG and JPEG bytes to Images, through fast-png and jpeg-js: both pure JavaScript on
+ * Uint8Array, so decoding works the same in Node and in browsers (pngjs would pull in
+ * Node's zlib and streams). Every image comes out as 8-bit CHW: 16-bit samples are scaled
+ * down, low bit depths scaled up, palettes looked up.
+ */
+import { decode as decodePngBytes, encode as encodePngBytes, hasPngSignature, type DecodedPng } from 'fast-png';
+import jpeg from 'jpeg-js';
+import { filePrefix } from '../bytes.js';
+import { checkImage, convertChannels, fromInterleaved, toInterleaved, type Image } from './image.js';
+
+export interface DecodeOptions {
+  /** The file name that errors mention. */
+  file?: string;
+  /** 'unchanged' (default) keeps the file's channels: 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA. */
+  mode?: 'unchanged' | 'grey' | 'rgb' | 'rgba';
+}
+
+const CHANNELS = { grey: 1, rgb: 3, rgba: 4 } as const;
+
+function applyMode(image: Image, mode: DecodeOptions['mode']): Image {
+  return mode === undefined || mode === 'unchanged' ? image : convertChannels(image, CHANNELS[mode]);
+}
+
+const showBytes = (bytes: Uint8Array, n: number): string =>
+  Array.from(bytes.subarray(0, n), (b) => b.toString(16).padStart(2, '0')).join(' ') || '(none)';
+
+export function isPng(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && hasPngSignature(bytes);
+}
+
+export function isJpeg(bytes: Uint8Array): boolean {
+  return bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+}
+
+/** Unpacked samples of rows packed at `depth` bits (1, 2, 4: rows padded to whole bytes). */
+function unpack(data: Uint8Array, width: number, height: number, samples: number, depth: number): Uint8Array {
+  if (depth === 8) return data;
+  const perRow = width * samples;
+  const rowBytes = Math.ceil((perRow * depth) / 8);
+  const out = new Uint8Array(perRow * height);
+  const mask = (1 << depth) - 1;
+  for (let y = 0; y < height; y++) {
+    for (let i = 0; i < perRow; i++) {
+      const bit = i * depth;
+      out[y * perRow + i] = (data[y * rowBytes + (bit >> 3)] >> (8 - depth - (bit & 7))) & mask;
+    }
+  }
+  return out;
+}
+
+function pngToImage(png: DecodedPng): Image {
+  const { width, height, depth, channels } = png;
+  if (png.palette) {
+    const indices = unpack(png.data as Uint8Array, width, height, 1, depth);
+    const entry = png.palette.some((p) => p.length === 4) ? 4 : 3;
+    const pixels = new Uint8Array(width * height * entry);
+    indices.forEach((k, p) => {
+      const color = png.palette![k] ?? [0, 0, 0];
+      for (let c = 0; c < entry; c++) pixels[p * entry + c] = color[c] ?? 255;
+    });
+    return fromInterleaved(pixels, width, height, entry);
+  }
+  if (depth === 16) return fromInterleaved(Uint8Array.from(png.data, (v) => Math.round(v / 257)), width, height, channels);
+  const samples = unpack(png.data as Uint8Array, width, height, channels, depth);
+  const scale = 255 / ((1 << depth) - 1); // 1-, 2-, 4-bit grey to 0..255
+  return fromInterleaved(depth === 8 ? samples : samples.map((v) => Math.round(v * scale)), width, height, channels);
+}
+
+/** Decodes PNG bytes. Not a PNG, or a damaged one, is an error naming the file. */
+export function decodePng(bytes: Uint8Array, options: DecodeOptions = {}): Image {
+  const at = filePrefix(options.file);
+  if (!isPng(bytes)) {
+    throw new Error(`${at}not a PNG image: it starts with ${showBytes(bytes, 8)}, expected the PNG signature 89 50 4e 47 0d 0a 1a 0a`);
+  }
+  let png: DecodedPng;
+  try {
+    png = decodePngBytes(bytes, { checkCrc: true }); // a flipped byte is an error, not a wrong pixel
+  } catch (error) {
+    const cause = (error as Error).cause;
+    throw new Error(`${at}the PNG image is damaged or truncated: ${(error as Error).message}${cause instanceof Error ? ` ${cause.message}` : ''}`);
+  }
+  return applyMode(pngToImage(png), options.mode);
+}
+
+/** Decodes baseline or progressive JPEG bytes (to RGB). */
+export function decodeJpeg(bytes: Uint8Array, options: DecodeOptions = {}): Image {
+  const at = filePrefix(options.file);
+  if (!isJpeg(bytes)) throw new Error(`${at}not a JPEG image: it starts with ${showBytes(bytes, 3)}, expected ff d8 ff`);
+  let decoded: { width: number; height: number; data: Uint8Array };
+  try {
+    decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false });
+  } catch (error) {
+    throw new Error(`${at}the JPEG image is damaged: ${(error as Error).message}`);
+  }
+  const { width, height, data } = decoded;
+  return applyMode(fromInterleaved(data, width, height, 3), options.mode);
+}
+
+/** Decodes a PNG or a JPEG, told apart by their first bytes. */
+export function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Image {
+  if (isPng(bytes)) return decodePng(bytes, options);
+  if (isJpeg(bytes)) return decodeJpeg(bytes, options);
+  throw new Error(
+    `${filePrefix(options.file)}not a PNG or JPEG image: it starts with ${showBytes(bytes, 8)}, expected 89 50 4e 47 (PNG) or ff d8 ff (JPEG)`,
+  );
+}
+
+/** PNG bytes of an 8-bit image (floats are taken as 0..1 and rounded). */
+export function encodePng(image: Image): Uint8Array {
+  checkImage('encodePng', image);
+  if (image.channels > 4) throw new Error(`encodePng: a PNG holds 1 to 4 channels, the image has ${image.channels}`);
+  return encodePngBytes({ width: image.width, height: image.height, channels: image.channels, depth: 8, data: toInterleaved(image) });
+}

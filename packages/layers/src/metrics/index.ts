@@ -1,0 +1,6 @@
+// Metrics: accumulators for fit's logs (update per batch, compute over the epoch) and one-shot functions.
+export { Metric, type MetricOptions } from './metric.js';
+export type { LabelOptions } from './labels.js';
+export * from './regression.js';
+export * from './classification.js';
+export * from './segmentation.js';
