@@ -10,7 +10,7 @@ import type { GpujsKernel, KernelConfig } from './types.js';
 
 const GROUP = 8;
 
-function concatInfos(backend: GpujsBackend, list: TensorInfo[], axis: number): TensorInfo {
+export function concatInfos(backend: GpujsBackend, list: TensorInfo[], axis: number): TensorInfo {
   const first = list[0];
   const outShape = [...first.shape];
   outShape[axis] = list.reduce((total, t) => total + t.shape[axis], 0);

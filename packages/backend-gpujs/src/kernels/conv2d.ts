@@ -5,7 +5,9 @@
  *    tap's offset must land on the stride grid, which is tested, not scattered;
  *  - filter gradient: each dw element is a dot product of a dy plane with a strided window
  *    of x over the whole batch, split into partial sums over the batch when long.
- * (conv2d_tiled.ts replaces the forward where tiling pays.)
+ * A forward conv with one group and enough work runs instead as im2col + the tiled GEMM
+ * (gemm_tiled.ts): the filter packed in rows of Cin·kH·kW, the input patches packed one
+ * output pixel per row, a batch chunk at a time when the patches would not fit one buffer.
  */
 import {
   KernelName,
@@ -17,6 +19,8 @@ import {
 } from '@nn/tensor';
 import type { GpujsBackend } from '../backend_gpujs.js';
 import { lit, type KernelSource } from '../codegen.js';
+import { concatInfos } from './concat.js';
+import { packRows, planGemm, tiledGemm, unpackTiles, type GemmPlan } from './gemm_tiled.js';
 import { reduceView } from './reduce.js';
 import type { GpujsKernel, KernelConfig } from './types.js';
 
@@ -117,9 +121,64 @@ export function conv2dPlain(backend: GpujsBackend, x: TensorInfo, weight: Tensor
   });
 }
 
+/** Below this many multiply-adds the direct kernel wins: im2col costs extra launches. */
+const TILED_MIN_WORK = 32 * 32 * 32;
+
+export function conv2dTiled(backend: GpujsBackend, x: TensorInfo, weight: TensorInfo, g: ConvGeometry): TensorInfo | null {
+  const patch = g.groupIn * g.kH * g.kW;
+  const area = g.outH * g.outW;
+  if (g.groups !== 1 || g.batch * area * g.outChannels * patch < TILED_MIN_WORK) return null;
+  // Images per GEMM: all of them, or as many as the patch buffer holds.
+  let perChunk = g.batch;
+  let plan: GemmPlan | null = null;
+  while (perChunk > 0) {
+    plan = planGemm({ batch: 1, m: g.outChannels, n: perChunk * area, k: patch, batchedA: false, batchedB: false }, backend.device.maxTextureSize);
+    if (plan) break;
+    perChunk = Math.floor(perChunk / 2);
+  }
+  if (!plan) return null;
+  const gemm = plan;
+  const filter = packRows(backend, 'Conv2D pack filter', weight, 1, g.outChannels, gemm.mPad, patch, gemm.kPad, (src, ref, _b, o, p) =>
+    src.read(ref, `${o} * ${lit(patch)} + ${p}`),
+  );
+  const chunks: TensorInfo[] = [];
+  for (let first = 0; first < g.batch; first += perChunk) {
+    const images = Math.min(perChunk, g.batch - first);
+    const chunkPlan = images === perChunk ? gemm : planGemm({ ...gemm, n: images * area }, backend.device.maxTextureSize)!;
+    // im2col, one output pixel per row: row r = (image, oh, ow), column p = (c, ki, kj).
+    const patches = packRows(backend, 'Conv2D im2col', x, 1, images * area, chunkPlan.nPad, patch, chunkPlan.kPad, (src, ref, _b, r, p) => {
+      const [image, pixel] = src.divmod(r, area);
+      const [oh, ow] = src.divmod(pixel, g.outW);
+      const [cq, kj] = src.divmod(p, g.kW);
+      const [c, ki] = src.divmod(cq, g.kH);
+      const h = src.let(`${oh} * ${lit(g.strideH)} - ${lit(g.padTop)} + ${ki} * ${lit(g.dilationH)}`);
+      const w = src.let(`${ow} * ${lit(g.strideW)} - ${lit(g.padLeft)} + ${kj} * ${lit(g.dilationW)}`);
+      const inside = src.let(`${h} >= 0.0 && ${h} < ${lit(g.inH)} && ${w} >= 0.0 && ${w} < ${lit(g.inW)} ? 1.0 : 0.0`);
+      const at = src.let(`${inside} == 1.0 ? ((${lit(first)} + ${image}) * ${lit(g.inChannels)} + ${c}) * ${lit(g.inH * g.inW)} + ${h} * ${lit(g.inW)} + ${w} : 0.0`);
+      return src.let(`${inside} == 1.0 ? ${src.read(ref, at)} : 0.0`);
+    });
+    const tiles = tiledGemm(backend, chunkPlan, filter, patches);
+    chunks.push(
+      unpackTiles(backend, 'Conv2D unpack', tiles, chunkPlan, [images, g.outChannels, g.outH, g.outW], 'float32', (src) => {
+        const [image, rest] = src.divmod('i', g.outChannels * area);
+        const [o, pixel] = src.divmod(rest, area);
+        return ['0.0', o, src.let(`${image} * ${lit(area)} + ${pixel}`)];
+      }),
+    );
+    backend.release(patches);
+    backend.release(tiles);
+  }
+  backend.release(filter);
+  if (chunks.length === 1) return chunks[0];
+  const out = concatInfos(backend, chunks, 0);
+  for (const c of chunks) backend.release(c);
+  return out;
+}
+
 const conv2d: GpujsKernel<Conv2DAttrs> = ({ inputs: { x, weight }, attrs, backend }) => {
   const [outH, outW] = convOutputHW(x.shape, weight.shape, attrs);
-  return conv2dPlain(backend, x, weight, convGeometry(x.shape, weight.shape, outH, outW, attrs));
+  const g = convGeometry(x.shape, weight.shape, outH, outW, attrs);
+  return conv2dTiled(backend, x, weight, g) ?? conv2dPlain(backend, x, weight, g);
 };
 
 export function conv2dBackpropInputPlain(backend: GpujsBackend, dy: TensorInfo, weight: TensorInfo, g: ConvGeometry): TensorInfo {
