@@ -123,8 +123,14 @@ describe('a bounded kernel cache', () => {
 
 describe('mode check', () => {
   it('fails, naming kernel and mode, when gpu.js ran a kernel in another mode', () => {
-    const fellBack = { kernel: { constructor: { mode: 'cpu' }, fallbackReason: 'texture arguments' } };
-    expect(() => assertRanIn('webasm', fellBack, 'Conv2D')).toThrow(/kernel 'Conv2D' cannot run in mode 'webasm' \(gpu.js fell back to 'cpu': texture arguments\)/);
-    expect(() => assertRanIn('webasm', { kernel: { constructor: { mode: 'webasm' } } }, 'Conv2D')).not.toThrow();
+    class WasmKernel {
+      static mode = 'webasm';
+    }
+    class CpuKernel {
+      static mode = 'cpu';
+    }
+    const fellBack = { kernel: { constructor: CpuKernel, fallbackReason: 'texture arguments' } };
+    expect(() => assertRanIn('webasm', fellBack, 'Conv2D', WasmKernel)).toThrow(/kernel 'Conv2D' cannot run in mode 'webasm' \(gpu.js fell back to 'cpu': texture arguments\)/);
+    expect(() => assertRanIn('webasm', { kernel: { constructor: WasmKernel } }, 'Conv2D', WasmKernel)).not.toThrow();
   });
 });

@@ -77,6 +77,8 @@ export class Device {
   private readonly maxCachedKernels: number;
   /** Live device buffers this device made and has not deleted. */
   liveBuffers = 0;
+  /** WebGPU: per value, the kernels launched with it that may not have been submitted yet. */
+  private readonly pending = new Map<DeviceValue, Promise<unknown>>();
 
   constructor(
     readonly mode: GpujsMode,
@@ -127,12 +129,20 @@ export class Device {
   run(launch: Launch): DeviceValue {
     const entry = this.kernelFor(launch);
     if (this.isAsync) {
-      // WebGPU values are promises of buffer handles: chain the kernel behind its inputs.
-      return Promise.all(launch.args as Promise<unknown>[]).then((args) => this.count(entry.run(...args)));
+      // WebGPU values are promises of buffer handles: chain the kernel behind its inputs, and
+      // keep each input alive until the kernel has been submitted (see delete()).
+      const result = Promise.all(launch.args as Promise<unknown>[]).then((args) => entry.run(...args) as Promise<unknown>);
+      result.catch(() => undefined); // surfaces where the value is read
+      const done = result.then(
+        () => undefined,
+        () => undefined,
+      );
+      for (const arg of launch.args) this.pending.set(arg, Promise.all([this.pending.get(arg), done]));
+      return this.count(result);
     }
     const result = entry.run(...launch.args);
     if (!entry.checked) {
-      assertRanIn(this.mode, entry.run, launch.label);
+      assertRanIn(this.mode, entry.run, launch.label, this.gpu.Kernel);
       entry.checked = true;
     }
     return this.count(result);
@@ -168,7 +178,12 @@ export class Device {
   delete(value: DeviceValue): void {
     this.liveBuffers--;
     if (this.isAsync) {
-      void (value as Promise<GpuTexture>).then((t) => t.delete());
+      const uses = this.pending.get(value);
+      this.pending.delete(value);
+      void Promise.all([value as Promise<GpuTexture>, uses]).then(
+        ([t]) => t.delete(),
+        () => undefined,
+      );
     } else if (this.isGL) {
       (value as GpuTexture).delete();
     }
@@ -211,10 +226,15 @@ export class Device {
 
 }
 
-/** Throws unless gpu.js ran `run` in `mode` (it falls back to its cpu kernel without failing). */
-export function assertRanIn(mode: GpujsMode, run: Pick<CompiledKernel, 'kernel'>, label: string): void {
-  const ran = run.kernel?.constructor.mode;
-  if (ran !== undefined && ran !== mode) {
+/**
+ * Throws unless gpu.js ran `run` with `expected`, the kernel class its GPU instance chose for
+ * `mode` (it falls back to its cpu kernel without failing). GL kernels all report mode 'gpu',
+ * so the class is compared, not the mode string.
+ */
+export function assertRanIn(mode: GpujsMode, run: Pick<CompiledKernel, 'kernel'>, label: string, expected: unknown): void {
+  const actual = run.kernel?.constructor;
+  if (actual !== undefined && actual !== expected) {
+    const ran = actual.mode === undefined || actual.mode === 'gpu' ? (actual as { name?: string }).name : actual.mode;
     const reason = run.kernel?.fallbackReason;
     throw new Error(`gpujs: kernel '${label}' cannot run in mode '${mode}' (gpu.js fell back to '${ran}'${reason ? `: ${reason}` : ''})`);
   }

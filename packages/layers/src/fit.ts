@@ -28,8 +28,8 @@ import { Module } from './module.js';
 import { OneCycleLR, ReduceLROnPlateau, type LRScheduler } from './optim/lr_scheduler.js';
 import type { Optimizer, OptimizerOptions } from './optim/optimizer.js';
 
-/** One batch: inputs and targets. */
-export type Batch = { x: Tensor; y: Tensor } | readonly [Tensor, Tensor];
+/** One batch: inputs and targets, as `{ x, y }` or `[x, y]` (a DataLoader over a TensorDataset yields the latter). */
+export type Batch = { x: Tensor; y: Tensor } | readonly Tensor[];
 
 /** Something that yields batches every time it is iterated, or a function making such a thing. */
 export type BatchSource<B = Batch> = Iterable<B> | AsyncIterable<B> | (() => Iterable<B> | AsyncIterable<B>);
@@ -320,7 +320,7 @@ export interface PredictOptions {
  */
 export async function predict(
   model: TensorModule,
-  input: Tensor | BatchSource<Tensor | { x: Tensor } | readonly [Tensor, ...Tensor[]]>,
+  input: Tensor | BatchSource<Tensor | { x: Tensor } | readonly Tensor[]>,
   options: PredictOptions = {},
 ): Promise<Tensor> {
   const op = 'predict';

@@ -3,7 +3,7 @@ import '@nn/backend-cpu';
 import { BatchNorm2d, crossEntropy, LocalResponseNorm } from '@nn/layers';
 import { manualSeed, randint, randn } from '@nn/tensor';
 import { Conv2d } from './building.js';
-import { vgg, vgg11, vgg11_bn, vgg11_lrn, vgg13, vgg13_bn, vgg16, vgg16_bn, vgg16_c, vgg19, vgg19_bn, VGG, type VGGConfiguration, type VGGOptions } from './vgg.js';
+import { vgg, vgg11, vgg11_bn, vgg11_lrn, vgg13, vgg13_bn, vgg16, vgg16_bn, vgg16_c, vgg19, vgg19_bn, type VGG, type VGGConfiguration, type VGGOptions } from './vgg.js';
 import { expectEvalChangesBehaviour, expectSafetensorsRoundTrip, expectStepLowersLoss } from './test-utils/model_checks.js';
 
 // 1/16 of the channels (4 … 32) and of the FC width (256) on 32×32 images: every layer of the table, fast.

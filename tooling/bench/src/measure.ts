@@ -18,6 +18,8 @@ const MIN_RUNS = 3;
 const MAX_RUNS = 25;
 /** Past this warm-up time (tfjs-cpu on the larger cases) one timed run has to do: the bench must stay within minutes. */
 const SLOW_MS = 2500;
+/** Past this, the warm-up run itself is the one sample: its JIT compilation is a negligible part of so many seconds. */
+const VERY_SLOW_MS = 8000;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((x, y) => x - y);
@@ -32,12 +34,15 @@ function cpuMs(since: NodeJS.CpuUsage): number {
 
 /**
  * Runs `run` once to warm up (JIT, caches, scratch buffers), then enough times to fill
- * TARGET_MS: fast work up to MAX_RUNS, slow peers (seconds per run) once.
+ * TARGET_MS: fast work up to MAX_RUNS, slow peers (seconds per run) once, and work slower
+ * than VERY_SLOW_MS not again.
  */
 export function measure(run: () => void): Timing {
+  const warmCpu = process.cpuUsage();
   const warmStart = performance.now();
   run();
   const warmMs = performance.now() - warmStart;
+  if (warmMs > VERY_SLOW_MS) return { medianMs: warmMs, medianCpuMs: cpuMs(warmCpu), runs: 1 };
   const runs = warmMs > SLOW_MS ? 1 : Math.max(MIN_RUNS, Math.min(MAX_RUNS, Math.round(TARGET_MS / Math.max(warmMs, 0.01))));
   const wall: number[] = [];
   const cpu: number[] = [];

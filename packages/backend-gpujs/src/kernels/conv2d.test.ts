@@ -20,6 +20,7 @@ describe('Conv2D on gpujs', () => {
     { name: '3×3 pad 1, odd channels', x: [2, 5, 11, 13], w: [7, 5, 3, 3], options: { padding: 1 } },
     { name: 'stride 2, dilation 2', x: [3, 4, 17, 15], w: [9, 4, 3, 3], options: { stride: 2, dilation: 2, padding: 2 } },
     { name: '1×1', x: [2, 16, 9, 9], w: [33, 16, 1, 1], options: {} },
+    { name: 'batch in chunks (patches past one texture)', x: [3, 2, 100, 100], w: [4, 2, 3, 3], options: {} },
     { name: 'grouped (direct kernel)', x: [2, 6, 10, 10], w: [9, 2, 3, 3], options: { groups: 3, padding: 1 } },
   ];
   for (const { name, x: xShape, w: wShape, options } of cases) {

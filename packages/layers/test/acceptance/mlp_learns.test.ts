@@ -5,7 +5,7 @@
 import '@nn/backend-cpu';
 import { manualSeed, tensor, tidy, type Tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
-import { Adam, CrossEntropyLoss, Linear, Module, ReLU, Sequential, SGD, Tanh, type Optimizer, type OptimizerOptions } from '../../src/index.js';
+import { Adam, CrossEntropyLoss, Linear, ReLU, Sequential, SGD, Tanh, type Module, type Optimizer, type OptimizerOptions } from '../../src/index.js';
 
 /** mulberry32: a small seeded generator, so that the data do not depend on the library under test. */
 function random(seed: number): () => number {

@@ -30,7 +30,12 @@ export function expectStepLowersLoss(model: AnyModule, lossOf: () => Tensor, lr 
 
 /** Values of one forward pass, as a plain array. */
 export function outputOf(model: ImageModel, x: Tensor): Float32Array {
-  return noGrad(() => tidy(() => model.forward(x).dataSync() as Float32Array));
+  return noGrad(() => {
+    const y = tidy(() => model.forward(x));
+    const values = y.dataSync() as Float32Array;
+    y.dispose();
+    return values;
+  });
 }
 
 /** The state dict survives safetensors bytes: a fresh, zero-initialised model gives the same outputs. */

@@ -1,0 +1,77 @@
+/**
+ * Progress on the terminal: one bar for the running epoch (batches done, training loss so
+ * far, the last validation RMSE, time left in the epoch), redrawn in place by cli-progress.
+ * Where the output is not a terminal (CI logs, pipes) a bar would only be noise, so a line
+ * every few epochs is printed instead.
+ */
+import { Presets, SingleBar } from 'cli-progress';
+import type { Callback, FitContext, Logs } from '@nn/layers';
+
+const dollars = (v: number): string => (Number.isFinite(v) ? `$${Math.round(v).toLocaleString('en-US')}` : '-');
+
+export class EpochProgressBar implements Callback {
+  private readonly bar = new SingleBar(
+    {
+      format: 'epoch {epoch} {bar} {value}/{total} batches | loss {loss} | val RMSE {valRmse} | ETA {eta_formatted}',
+      hideCursor: true,
+      clearOnComplete: false,
+      etaBuffer: 20,
+      stream: process.stderr,
+    },
+    Presets.shades_classic,
+  );
+  private total = 0;
+  private examples = 0;
+  private lossSum = 0;
+  private valRmse = NaN;
+
+  onEpochBegin(epoch: number, ctx: FitContext): void {
+    this.lossSum = 0;
+    this.examples = 0;
+    const payload = { epoch: `${epoch + 1}/${ctx.epochs}`, loss: '-', valRmse: dollars(this.valRmse) };
+    this.total = ctx.stepsPerEpoch ?? 0;
+    if (epoch === 0) this.bar.start(this.total, 0, payload);
+    else {
+      this.bar.setTotal(this.total);
+      this.bar.update(0, payload);
+    }
+  }
+
+  onBatchEnd(_batch: number, logs: Logs): void {
+    this.lossSum += logs.loss * logs.size;
+    this.examples += logs.size;
+    this.bar.increment(1, { loss: (this.lossSum / this.examples).toFixed(4) });
+  }
+
+  onEpochEnd(_epoch: number, logs: Logs): void {
+    this.valRmse = logs.val_rmse ?? NaN;
+    this.bar.update(this.total, { valRmse: dollars(this.valRmse) });
+  }
+
+  onTrainEnd(): void {
+    this.bar.stop();
+  }
+}
+
+/** A line every `every` epochs (and at the last): for logs, where a bar would be noise. */
+export class EpochLines implements Callback {
+  constructor(
+    private readonly log: (line: string) => void,
+    private readonly every = 10,
+  ) {}
+
+  onEpochEnd(epoch: number, logs: Logs, ctx: FitContext): void {
+    if ((epoch + 1) % this.every !== 0 && epoch !== ctx.epochs - 1 && !ctx.stopTraining) return;
+    const val = logs.val_loss === undefined ? '' : `  val_loss ${logs.val_loss.toFixed(4)}  val RMSE ${dollars(logs.val_rmse)}  val RMSLE ${logs.val_rmsle?.toFixed(4) ?? '-'}`;
+    this.log(`epoch ${epoch + 1}/${ctx.epochs}  loss ${logs.loss.toFixed(4)}${val}  (${logs.time.toFixed(2)} s)`);
+  }
+}
+
+export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
+
+/** The bar on a terminal, a line every `every` epochs elsewhere. */
+export function progressCallback(mode: ProgressMode, log: (line: string) => void, every = 10): Callback | null {
+  if (mode === 'none') return null;
+  if (mode === 'bar' || (mode === 'auto' && process.stderr.isTTY)) return new EpochProgressBar();
+  return new EpochLines(log, every);
+}

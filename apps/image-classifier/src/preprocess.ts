@@ -1,0 +1,110 @@
+/**
+ * From stored bytes to what a model reads: fit the image to the model's input (LeNet-5's
+ * zero border to 32×32, or a resize), optionally augment (seeded: small shifts, and mirror
+ * images for clothes, never for digits), then normalise with the training set's mean and
+ * standard deviation, as torchvision's ToTensor + Normalize.
+ */
+import { centerCrop, compose, normalize, randomCrop, randomHorizontalFlip, resize, type Image, type Transform } from '@nn/data';
+import type { Fit } from './models.js';
+
+export interface Normalization {
+  mean: number;
+  std: number;
+}
+
+/** Mean and (population) standard deviation of all pixels, in [0, 1] units. */
+export function pixelStatistics(pixels: Uint8Array): Normalization {
+  // Histogram first: exact sums in integers, one pass, whatever the size.
+  const counts = new Float64Array(256);
+  for (let i = 0; i < pixels.length; i++) counts[pixels[i]]++;
+  let sum = 0;
+  let squares = 0;
+  for (let v = 0; v < 256; v++) {
+    sum += counts[v] * v;
+    squares += counts[v] * v * v;
+  }
+  const mean = sum / pixels.length;
+  const variance = squares / pixels.length - mean * mean;
+  return { mean: mean / 255, std: Math.sqrt(Math.max(variance, 1e-12)) / 255 };
+}
+
+export interface InputShape {
+  size: number;
+  fit: Fit;
+}
+
+/** Makes an image of any size the model's square input size. */
+export function fitTransform(input: InputShape): Transform {
+  const toSize = input.fit === 'pad' ? centerCrop(input.size) : resize([input.size, input.size]);
+  return (image) => (image.height === input.size && image.width === input.size ? image : toSize(image));
+}
+
+export interface TransformOptions {
+  input: InputShape;
+  normalization: Normalization;
+  /** Random shifts of up to 2 pixels (and mirroring, if `flip`). */
+  augment?: boolean;
+  /** Mirror left and right half the time (clothes; not digits). */
+  flip?: boolean;
+}
+
+/** The whole chain for training (with augmentation if asked) or evaluation (without). */
+export function imageTransform(options: TransformOptions): Transform {
+  const steps: Transform[] = [fitTransform(options.input)];
+  if (options.augment === true) {
+    steps.push(randomCrop(options.input.size, { padding: 2 }));
+    if (options.flip === true) steps.push(randomHorizontalFlip());
+  }
+  steps.push(normalize([options.normalization.mean], [options.normalization.std]));
+  return compose(...steps);
+}
+
+/**
+ * Makes a photo look like the training images: Fashion-MNIST and MNIST draw a light object on
+ * black, so an image whose border is mostly light (a product photo, ink on paper) is
+ * inverted when `invert` is 'auto'. Then the image is padded to a square with the
+ * background and resized to the data set's size (as the data set's authors did).
+ */
+export function toDatasetImage(image: Image, height: number, width: number, invert: 'auto' | boolean): { image: Image; inverted: boolean } {
+  if (image.channels !== 1) throw new Error(`toDatasetImage: expected a grey image, got ${image.channels} channels`);
+  const bytes = Uint8Array.from(image.data, (v) => (image.data instanceof Float32Array ? Math.round(v * 255) : v));
+  const inverted = invert === 'auto' ? borderMean(bytes, image.height, image.width) > 127 : invert;
+  if (inverted) for (let i = 0; i < bytes.length; i++) bytes[i] = 255 - bytes[i];
+  const side = Math.max(image.height, image.width);
+  const square = centerCrop(side)({ channels: 1, height: image.height, width: image.width, data: bytes });
+  // Bilinear resizing reads 4 pixels per output pixel: average blocks first, so that a large
+  // photo is not reduced to a sample of its pixels (aliasing).
+  const factor = Math.floor(side / Math.max(height, width));
+  return { image: resize([height, width])(factor >= 2 ? boxShrink(square, factor) : square), inverted };
+}
+
+/** Means of factor × factor blocks (a trailing part block is dropped). */
+function boxShrink(image: Image, factor: number): Image {
+  const height = Math.floor(image.height / factor);
+  const width = Math.floor(image.width / factor);
+  const data = new Uint8Array(height * width);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let sum = 0;
+      for (let dy = 0; dy < factor; dy++) {
+        const row = (y * factor + dy) * image.width + x * factor;
+        for (let dx = 0; dx < factor; dx++) sum += image.data[row + dx];
+      }
+      data[y * width + x] = Math.round(sum / (factor * factor));
+    }
+  }
+  return { channels: 1, height, width, data };
+}
+
+function borderMean(bytes: Uint8Array, height: number, width: number): number {
+  let sum = 0;
+  let count = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (y !== 0 && y !== height - 1 && x !== 0 && x !== width - 1) continue;
+      sum += bytes[y * width + x];
+      count++;
+    }
+  }
+  return sum / count;
+}
