@@ -132,8 +132,21 @@ export function buildProgram(io: IO): Command {
   return program;
 }
 
+/** Node's file errors in words, after the path they concern. */
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a folder, expected a file',
+  ENOTDIR: 'a part of the path is not a folder',
+  ENOSPC: 'no space left on the device',
+  EEXIST: 'exists and is not a folder',
+};
+
 /** The first line of an error's message: what the user needs, without the stack. */
 function describe(error: unknown): string {
+  const { code, path } = (error ?? {}) as { code?: unknown; path?: unknown };
+  if (typeof code === 'string' && typeof path === 'string' && code in FILE_ERRORS) return `${path}: ${FILE_ERRORS[code]}`;
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n')[0];
 }

@@ -37,6 +37,12 @@ interface Buffer {
   dtype: DType;
   /** What made the buffer, for kernels that need its history (MaxPool2DGrad reads its pool's window). */
   origin?: unknown;
+  /**
+   * WebGPU only: the values this buffer was written with from the host. WebGPU cannot read
+   * back synchronously, but ops that check values on the host (class indices of a loss,
+   * say) read tensors the user made; those can answer from here.
+   */
+  host?: TypedArray;
 }
 
 /** How one output is computed: its shape and dtype, its inputs, and the body that builds the source. */
@@ -78,7 +84,7 @@ export class GpujsBackend implements Backend {
       padded.set(values);
       value = this.device.upload(padded, layout);
     }
-    this.store.set(dataId, { value, layout, dtype });
+    this.store.set(dataId, { value, layout, dtype, ...(this.device.isAsync ? { host: values } : {}) });
     this.bytes += layout.size * 4;
     void shape;
     return dataId;
@@ -87,6 +93,7 @@ export class GpujsBackend implements Backend {
   readSync(dataId: DataId): TypedArray {
     const buffer = this.buffer(dataId);
     if (buffer.value === null) return makeTypedArray(buffer.dtype, 0);
+    if (buffer.host) return buffer.host.slice();
     return toDType(this.device.readSync(buffer.value, buffer.layout), buffer);
   }
 

@@ -45,7 +45,7 @@ interface Measurement {
   seconds: number;
 }
 
-const MB = 1024 * 1024;
+const MB = 1e6;
 
 function measureOne(name: string): Measurement {
   const baselineMB = process.memoryUsage().rss / MB;
@@ -54,7 +54,7 @@ function measureOne(name: string): Measurement {
   const seconds = (performance.now() - start) / 1000;
   const paramMB = model.parameters().reduce((n, p) => n + p.size * 4, 0) / MB;
   // maxRSS is in kilobytes: the most this process ever held, the build's peak included.
-  const peakMB = process.resourceUsage().maxRSS / 1024;
+  const peakMB = (process.resourceUsage().maxRSS * 1024) / MB;
   const afterMB = process.memoryUsage().rss / MB;
   void memory();
   return { paramMB, baselineMB, peakMB, afterMB, seconds };

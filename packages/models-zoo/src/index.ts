@@ -14,4 +14,3 @@ export * from './unet.js';
 export * from './heads.js';
 export * from './yolo.js';
 export * from './nms.js';
-export { construct, type InitRule } from './building.js';

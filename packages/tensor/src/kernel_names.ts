@@ -50,6 +50,9 @@ export const KernelName = {
   LogicalXor: 'LogicalXor',
   // inputs: {condition, a, b}, all three broadcast
   Where: 'Where',
+  // inputs: {dy, y}, same shape, float32: relu's gradient from its output y, dy where y > 0 and 0 where
+  // y <= 0 (a NaN y passes dy, as PyTorch's threshold_backward); one pass instead of greater + where
+  ReluGrad: 'ReluGrad',
 
   // Reductions. inputs: {x}; attrs: {axes: number[], keepDim}
   Sum: 'Sum',

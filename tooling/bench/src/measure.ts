@@ -55,3 +55,25 @@ export function measure(run: () => void): Timing {
   }
   return { medianMs: median(wall), medianCpuMs: median(cpu), runs };
 }
+
+/** measure() for work that may be asynchronous (tfjs model.fit): a promise is awaited, a plain return is not. */
+export async function measureAsync(run: () => void | Promise<void>): Promise<Timing> {
+  const once = async (): Promise<void> => {
+    const result = run();
+    if (result instanceof Promise) await result;
+  };
+  const warmStart = performance.now();
+  await once();
+  const warmMs = performance.now() - warmStart;
+  const runs = warmMs > SLOW_MS ? 2 : Math.max(MIN_RUNS, Math.min(MAX_RUNS, Math.round(TARGET_MS / Math.max(warmMs, 0.01))));
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const cpuStart = process.cpuUsage();
+    const start = performance.now();
+    await once();
+    wall.push(performance.now() - start);
+    cpu.push(cpuMs(cpuStart));
+  }
+  return { medianMs: median(wall), medianCpuMs: median(cpu), runs };
+}

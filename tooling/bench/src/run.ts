@@ -15,7 +15,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { getBackend, setBackend } from '@nn/tensor';
 import '@nn/backend-cpu';
-import { measure } from './measure.js';
+import { measure, measureAsync, type Timing } from './measure.js';
 import { formatTable, speedups, withRate, type CaseResult, type Implementation, type Speedup } from './report.js';
 import type { BenchCase } from './types.js';
 
@@ -52,10 +52,11 @@ async function initTfjsWasm(): Promise<string> {
   return simd ? 'tfjs-backend-wasm-simd.wasm (SIMD, 1 thread)' : 'tfjs-backend-wasm.wasm (no SIMD, 1 thread)';
 }
 
-function timeCase(c: BenchCase, impl: Implementation): ReturnType<typeof measure> {
+async function timeCase(c: BenchCase, impl: Implementation): Promise<Timing> {
   const work = impl === 'ours' ? c.ours() : c.peer(tf);
   try {
-    return measure(work.run);
+    // Cases whose run returns a promise (training loops) are awaited; the others are timed synchronously.
+    return c.async ? await measureAsync(work.run) : measure(() => void work.run());
   } finally {
     work.dispose();
   }
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
     for (const impl of ['ours', 'tfjs-cpu', 'tfjs-wasm'] as const) {
       if (impl !== 'ours') await tf.setBackend(impl === 'tfjs-cpu' ? 'cpu' : 'wasm');
       try {
-        row.results[impl] = withRate(timeCase(c, impl), c.flops);
+        row.results[impl] = withRate(await timeCase(c, impl), c.flops);
       } catch (error) {
         row.errors[impl] = error instanceof Error ? error.message : String(error);
         console.error(`${c.group} ${c.name} on ${impl} failed: ${row.errors[impl]}`);

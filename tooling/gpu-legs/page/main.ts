@@ -6,7 +6,8 @@
  */
 import '@nn/backend-cpu';
 import { requiresGrad, vjp } from '@nn/autograd';
-import { GpujsBackend, MODES, registerGpujsBackend, type GpujsMode } from '@nn/backend-gpujs';
+import type { GpujsBackend} from '@nn/backend-gpujs';
+import { MODES, registerGpujsBackend, type GpujsMode } from '@nn/backend-gpujs';
 import { opRun } from '@nn/conformance/cases';
 import { ACCUMULATING_TOLERANCE, compareValues, toleranceFor, type Tolerance } from '@nn/conformance/compare';
 import { caseInputs, parseVectorCase, vectorToTensor, type VectorCase, type VectorTensor } from '@nn/conformance/vectors';

@@ -20,6 +20,7 @@ import {
   lt,
   mul,
   pow,
+  reluGrad,
   neg,
   sign,
   sigmoid,
@@ -92,7 +93,15 @@ export const elementwiseGradients: GradientTable = {
   [KernelName.Sigmoid]: unary({ output: true }, (dy, { output }) => mul(dy, mul(output(), sub(1, output())))),
   [KernelName.Tanh]: unary({ output: true }, (dy, { output }) => mul(dy, sub(1, square(output())))),
   // PyTorch's threshold_backward: dy where the output is positive (zero gradient at x = 0).
-  [KernelName.Relu]: unary({ output: true }, (dy, { output }) => where(gt(output(), 0), dy, 0)),
+  [KernelName.Relu]: unary({ output: true }, (dy, { output }) => reluGrad(dy, output())),
+  // dy ↦ reluGrad(dy, y) is linear in dy with the mask of y; the mask is flat in y.
+  [KernelName.ReluGrad]: {
+    saveInputs: ['y'],
+    grad: (ddx: Tensor, { input, inputShape, needs }: GradContext) => ({
+      dy: needs('dy') ? reluGrad(ddx, input('y')) : undefined,
+      y: needs('y') ? zeros(inputShape('y')) : undefined,
+    }),
+  },
   [KernelName.LeakyRelu]: gradient<LeakyReluAttrs>({
     saveInputs: ['x'],
     grad: (dy, { input, attrs }) => ({ x: where(gt(input('x'), 0), dy, mul(dy, attrs.negativeSlope)) }),

@@ -8,7 +8,7 @@
 import { KernelName, type Conv2DAttrs } from '@nn/tensor';
 import { gemm, type GemmArgs } from './gemm.js';
 import { forwardDirect, prefersDirect } from './conv2d_direct.js';
-import { columnTile, convGeometry, convOutputHW, im2col, isPointwise, scratch, type ConvGeometry } from './im2col.js';
+import { columnTile, convGeometry, convOutputHW, im2col, imagesPerTile, isPointwise, scatterPlanes, scratch, type ConvGeometry } from './im2col.js';
 import type { CpuKernel, KernelConfig } from './types.js';
 
 export function conv2dForward(x: Float32Array, w: Float32Array, y: Float32Array, g: ConvGeometry): void {
@@ -32,6 +32,33 @@ function forwardPointwise(x: Float32Array, w: Float32Array, y: Float32Array, g: 
 }
 
 function forwardIm2col(x: Float32Array, w: Float32Array, y: Float32Array, g: ConvGeometry): void {
+  const images = imagesPerTile(g);
+  if (images > 1) forwardImageTiles(x, w, y, g, images);
+  else forwardPixelTiles(x, w, y, g);
+}
+
+/** Small images: the columns of several images side by side, one GEMM, then each image's planes put in place. */
+function forwardImageTiles(x: Float32Array, w: Float32Array, y: Float32Array, g: ConvGeometry, images: number): void {
+  const { groupIn, groupOut, patchSize, outArea } = g;
+  const col = scratch(0, patchSize * images * outArea);
+  const product = scratch(1, groupOut * images * outArea);
+  const args: GemmArgs = { m: groupOut, n: 0, k: patchSize, a: w, aOffset: 0, lda: patchSize, transA: false, b: col, bOffset: 0, ldb: 0, transB: false, c: product, cOffset: 0, ldc: 0, accumulate: false };
+  for (let n0 = 0; n0 < g.batch; n0 += images) {
+    const count = Math.min(images, g.batch - n0);
+    const width = count * outArea;
+    for (let grp = 0; grp < g.groups; grp++) {
+      for (let t = 0; t < count; t++) im2col(x, ((n0 + t) * g.inChannels + grp * groupIn) * g.inArea, g, 0, outArea, col, width, t * outArea);
+      args.aOffset = grp * groupOut * patchSize;
+      args.n = width;
+      args.ldb = width;
+      args.ldc = width;
+      gemm(args);
+      scatterPlanes(product, count, groupOut, outArea, y, (n0 * g.outChannels + grp * groupOut) * outArea, g.outChannels * outArea);
+    }
+  }
+}
+
+function forwardPixelTiles(x: Float32Array, w: Float32Array, y: Float32Array, g: ConvGeometry): void {
   const { groupIn, groupOut, patchSize, outArea } = g;
   const tile = columnTile(g);
   const col = scratch(0, patchSize * tile);

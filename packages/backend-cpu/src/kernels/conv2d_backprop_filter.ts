@@ -7,7 +7,7 @@
 import { KernelName, type Conv2DBackpropFilterAttrs } from '@nn/tensor';
 import { prefersDirect } from './conv2d_direct.js';
 import { gemm, type GemmArgs } from './gemm.js';
-import { columnTile, convGeometry, im2col, isPointwise, padPlane, paddedExtent, scratch, scratch64, type ConvGeometry } from './im2col.js';
+import { columnTile, convGeometry, gatherPlanes, im2col, imagesPerTile, isPointwise, padPlane, paddedExtent, scratch, scratch64, type ConvGeometry } from './im2col.js';
 import type { CpuKernel, KernelConfig } from './types.js';
 
 /** Adds the filter gradient of a conv with geometry g into dw (which the caller zeroed). */
@@ -32,6 +32,33 @@ function backpropFilterPointwise(x: Float32Array, dy: Float32Array, dw: Float32A
 }
 
 function backpropFilterIm2col(x: Float32Array, dy: Float32Array, dw: Float32Array, g: ConvGeometry): void {
+  const images = imagesPerTile(g);
+  if (images > 1) backpropFilterImageTiles(x, dy, dw, g, images);
+  else backpropFilterPixelTiles(x, dy, dw, g);
+}
+
+/** Small images: columns and dy of several images side by side, so each GEMM sums over a long K. */
+function backpropFilterImageTiles(x: Float32Array, dy: Float32Array, dw: Float32Array, g: ConvGeometry, images: number): void {
+  const { groupIn, groupOut, patchSize, outArea } = g;
+  const col = scratch(0, patchSize * images * outArea);
+  const dyTile = scratch(1, groupOut * images * outArea);
+  const args: GemmArgs = { m: groupOut, n: patchSize, k: 0, a: dyTile, aOffset: 0, lda: 0, transA: false, b: col, bOffset: 0, ldb: 0, transB: true, c: dw, cOffset: 0, ldc: patchSize, accumulate: true };
+  for (let n0 = 0; n0 < g.batch; n0 += images) {
+    const count = Math.min(images, g.batch - n0);
+    const width = count * outArea;
+    for (let grp = 0; grp < g.groups; grp++) {
+      for (let t = 0; t < count; t++) im2col(x, ((n0 + t) * g.inChannels + grp * groupIn) * g.inArea, g, 0, outArea, col, width, t * outArea);
+      gatherPlanes(dy, (n0 * g.outChannels + grp * groupOut) * outArea, g.outChannels * outArea, count, groupOut, outArea, dyTile);
+      args.cOffset = grp * groupOut * patchSize;
+      args.k = width;
+      args.lda = width;
+      args.ldb = width;
+      gemm(args);
+    }
+  }
+}
+
+function backpropFilterPixelTiles(x: Float32Array, dy: Float32Array, dw: Float32Array, g: ConvGeometry): void {
   const { groupIn, groupOut, patchSize, outArea } = g;
   const tile = columnTile(g);
   const col = scratch(0, patchSize * tile);

@@ -6,7 +6,7 @@
  */
 import { KernelName, type Conv2DBackpropInputAttrs } from '@nn/tensor';
 import { gemm, type GemmArgs } from './gemm.js';
-import { col2im, columnTile, convGeometry, isPointwise, paddedExtent, scratch, scratch64, unpadPlane, type ConvGeometry } from './im2col.js';
+import { col2im, columnTile, convGeometry, gatherPlanes, imagesPerTile, isPointwise, paddedExtent, scratch, scratch64, unpadPlane, type ConvGeometry } from './im2col.js';
 import type { CpuKernel, KernelConfig } from './types.js';
 
 /** Adds the input gradient of a conv with geometry g into dx (which the caller zeroed). */
@@ -32,6 +32,36 @@ function backpropInputPointwise(dy: Float32Array, w: Float32Array, dx: Float32Ar
 }
 
 function backpropInputIm2col(dy: Float32Array, w: Float32Array, dx: Float32Array, g: ConvGeometry): void {
+  const images = imagesPerTile(g);
+  if (images > 1) backpropInputImageTiles(dy, w, dx, g, images);
+  else backpropInputPixelTiles(dy, w, dx, g);
+}
+
+/**
+ * Small images: dy of several images gathered side by side, so that one GEMM with a long N
+ * replaces many whose K (the output channels) is too short to pay for their packing.
+ */
+function backpropInputImageTiles(dy: Float32Array, w: Float32Array, dx: Float32Array, g: ConvGeometry, images: number): void {
+  const { groupIn, groupOut, patchSize, outArea } = g;
+  const dcol = scratch(0, patchSize * images * outArea);
+  const dyTile = scratch(1, groupOut * images * outArea);
+  const args: GemmArgs = { m: patchSize, n: 0, k: groupOut, a: w, aOffset: 0, lda: patchSize, transA: true, b: dyTile, bOffset: 0, ldb: 0, transB: false, c: dcol, cOffset: 0, ldc: 0, accumulate: false };
+  for (let n0 = 0; n0 < g.batch; n0 += images) {
+    const count = Math.min(images, g.batch - n0);
+    const width = count * outArea;
+    for (let grp = 0; grp < g.groups; grp++) {
+      gatherPlanes(dy, (n0 * g.outChannels + grp * groupOut) * outArea, g.outChannels * outArea, count, groupOut, outArea, dyTile);
+      args.aOffset = grp * groupOut * patchSize;
+      args.n = width;
+      args.ldb = width;
+      args.ldc = width;
+      gemm(args);
+      for (let t = 0; t < count; t++) col2im(dcol, g, 0, outArea, dx, ((n0 + t) * g.inChannels + grp * groupIn) * g.inArea, width, t * outArea);
+    }
+  }
+}
+
+function backpropInputPixelTiles(dy: Float32Array, w: Float32Array, dx: Float32Array, g: ConvGeometry): void {
   const { groupIn, groupOut, patchSize, outArea } = g;
   const tile = columnTile(g);
   const dcol = scratch(0, patchSize * tile);

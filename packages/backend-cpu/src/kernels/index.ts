@@ -17,6 +17,7 @@ import { gatherKernels } from './gather.js';
 import { oneHotKernels } from './one_hot.js';
 import { padKernels } from './pad.js';
 import { reduceKernels } from './reduce.js';
+import { reluGradKernels } from './relu_grad.js';
 import { reshapeKernels } from './reshape.js';
 import { sliceKernels } from './slice.js';
 import { softmaxKernels } from './softmax.js';
@@ -32,6 +33,7 @@ const all: KernelConfig[] = [
   ...unaryKernels,
   ...binaryKernels,
   ...whereKernels,
+  ...reluGradKernels,
   // reductions
   ...reduceKernels,
   ...argReduceKernels,

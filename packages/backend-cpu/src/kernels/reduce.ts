@@ -57,10 +57,43 @@ export function reductionView(
   return { values: moved, outer, reduce, inner: 1 };
 }
 
+/**
+ * When the kept axes are one block with reduced axes on both sides (a conv bias's gradient:
+ * NCHW summed over N, H and W), the sizes [outer, kept, inner] of that view; else null.
+ */
+function keptBlock(shape: Shape, axes: readonly number[]): { outer: number; kept: number; inner: number } | null {
+  const reduced = shape.map((_, i) => axes.includes(i));
+  const first = reduced.indexOf(false);
+  const last = reduced.lastIndexOf(false);
+  if (first <= 0 || last === shape.length - 1 || reduced.slice(first, last + 1).some((r) => r)) return null;
+  const size = (from: number, to: number): number => shape.slice(from, to).reduce((p, d) => p * d, 1);
+  return { outer: size(0, first), kept: size(first, last + 1), inner: size(last + 1, shape.length) };
+}
+
+/**
+ * Reduces [outer, kept, inner] over outer and inner in place, without the transpose that
+ * would move the kept block first: each contiguous inner run folds to one partial, and the
+ * partials of one outer index combine into the accumulators.
+ */
+function reduceAroundBlock(reducer: Reducer, values: Values, outer: number, kept: number, inner: number, out: Values & { [i: number]: number }): void {
+  const acc = new Float64Array(kept).fill(reducer.init);
+  const partials = new Float64Array(kept);
+  for (let o = 0; o < outer; o++) {
+    for (let k = 0; k < kept; k++) partials[k] = reducer.fold(values, (o * kept + k) * inner, inner, 1);
+    reducer.combine(acc, partials, 0, kept);
+  }
+  for (let k = 0; k < kept; k++) out[k] = acc[k];
+}
+
 export function reduceKernel(reducer: Reducer): CpuKernel<ReduceAttrs> {
   return ({ inputs: { x }, attrs: { axes, keepDim }, backend }) => {
-    const { values, outer, reduce, inner } = reductionView(backend, x, axes);
     const { info, values: out } = backend.allocate(reducedShape(x.shape, axes, keepDim), x.dtype);
+    const block = keptBlock(x.shape, axes);
+    if (block !== null) {
+      reduceAroundBlock(reducer, backend.values(x.dataId), block.outer, block.kept, block.inner, out);
+      return info;
+    }
+    const { values, outer, reduce, inner } = reductionView(backend, x, axes);
     if (inner < COMBINE_MIN_INNER || reduce === 0) {
       for (let o = 0, q = 0; o < outer; o++) {
         const start = o * reduce * inner;

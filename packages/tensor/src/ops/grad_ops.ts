@@ -1,6 +1,6 @@
 /**
  * Ops that run gradient kernels no other op exposes: conv2d's input and filter gradients
- * and indexSelect's (IndexAdd). They take the forward kernel's attributes as they are,
+ * and indexSelect's (IndexAdd), and relu's (ReluGrad). They take the forward kernel's attributes as they are,
  * because their caller is a gradient in @nn/autograd that holds exactly those; they are
  * public so that gradients are written with public ops and serve every backend. (The pool,
  * LRN and resize gradients live beside their ops: maxPool2dGrad, avgPool2dGrad, ...)
@@ -88,4 +88,19 @@ export function indexAdd(dy: TensorLike, indices: TensorLike, axis: number, size
   if (!Number.isInteger(size) || size < 0) throw new Error(`${op}: size must be a non-negative integer, got ${size}`);
   assertIndicesInRange(op, idx, size, `for an output of size ${size} along axis ${ax}`);
   return runKernel(KernelName.IndexAdd, { dy: g, indices: idx }, { axis: ax, size });
+}
+
+/**
+ * relu's gradient from its output: dy where y > 0, 0 where y <= 0 (PyTorch's
+ * threshold_backward(dy, y, 0), so a NaN y lets dy through). One kernel instead of
+ * where(gt(y, 0), dy, 0), which reads y twice and allocates a bool mask.
+ */
+export function reluGrad(dy: TensorLike, y: TensorLike): Tensor {
+  const op = 'reluGrad';
+  const g = floatArg(op, 'dy', dy);
+  const out = floatArg(op, 'y', y);
+  if (g.shape.length !== out.shape.length || g.shape.some((d, i) => d !== out.shape[i])) {
+    throw new Error(`${op}: dy ${formatShape(g.shape)} and y ${formatShape(out.shape)} must have the same shape`);
+  }
+  return runKernel(KernelName.ReluGrad, { dy: g, y: out });
 }
