@@ -27,6 +27,8 @@ async function run(...args: string[]): Promise<{ code: number; err: string; out:
   cli.exitOverride();
   for (const c of cli.commands) c.exitOverride();
   let code = 0;
+  stderr.length = 0;
+  stdout.length = 0;
   try {
     await cli.parseAsync(['node', 'house-prices', ...args]);
     code = Number(process.exitCode ?? 0);
@@ -65,7 +67,7 @@ describe('bad input is one clear line and a non-zero exit, without a stack trace
   it('bad option values name the option', async () => {
     let r = await run('train', '--lr', 'fast');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/option '--lr <rate>' argument 'fast' is invalid\. not a number\./);
+    expect(r.err).toBe("error: option '--lr <rate>' argument 'fast' is invalid. not a number.\n");
     r = await run('train', '--activation', 'swish');
     expect(r.err).toMatch(/argument 'swish' is invalid\. Allowed choices are sigmoid, tanh, relu, leaky-relu, elu\./);
     r = await run('train', '--hidden', '64,0');

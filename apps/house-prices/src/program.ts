@@ -82,7 +82,7 @@ interface TrainFlags {
 
 export function program(): Command {
   const cli = new Command('house-prices').description('Prices Ames houses with a multi-layer perceptron trained by @nn (the lecture\'s regression example).');
-  cli.configureOutput({ writeErr: (s) => process.stderr.write(s) }).showHelpAfterError('(run with --help for usage)');
+  cli.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const d = DEFAULTS;
 
   cli

@@ -76,7 +76,7 @@ export function fromMetadata(metadata: Record<string, string>, file: string): Mo
     imageWidth,
     normalization: { mean: number('mean'), std },
     dataset,
-    classes: classes as string[],
+    classes: classes,
   };
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeIdx } from '@nn/data';
-import { balancedSubset, checkSplit, EMBEDDED_DATA_DIR, guessKind, loadData, readSplit } from './data.js';
+import { balancedSubset, checkSplit, guessKind, loadData, readSplit } from './data.js';
 
 describe('the embedded Fashion-MNIST subset', () => {
   it('holds 12,000 training and 2,000 test images of 28×28, 1,200 and 200 per class', async () => {

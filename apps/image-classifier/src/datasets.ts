@@ -27,5 +27,5 @@ export function validationSplit(count: number, fraction: number, seed: number): 
 }
 
 export function loader(set: Examples, batchSize: number, shuffleSeed?: number): DataLoader<[Tensor, number], [Tensor, Tensor]> {
-  return new DataLoader(set, { batchSize, shuffle: shuffleSeed !== undefined, seed: shuffleSeed }) as DataLoader<[Tensor, number], [Tensor, Tensor]>;
+  return new DataLoader(set, { batchSize, shuffle: shuffleSeed !== undefined, seed: shuffleSeed });
 }

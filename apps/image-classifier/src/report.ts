@@ -65,7 +65,7 @@ export function scoreTest(logits: Tensor, labels: Int32Array, classNames: readon
     matrix.update(logits, target);
     const top1Error = top(1);
     const report = matrix.report();
-    const probs = probabilities(logits.dataSync() as Float32Array, numClasses);
+    const probs = probabilities(logits.dataSync(), numClasses);
     const mistakes: Mistaken[] = [];
     for (let n = 0; n < examples; n++) {
       let predicted = 0;

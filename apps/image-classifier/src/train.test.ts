@@ -4,6 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodePng, encodePng } from '@nn/data';
 import { classify } from './classify.js';
@@ -54,7 +55,7 @@ describe('train, then classify', () => {
     }
   });
 
-  it('classifies PNG files of any size, grey or colour, with the kept checkpoint', async () => {
+  it('classifies PNG and JPEG files of any size, grey or colour, with the kept checkpoint', async () => {
     const dir = await tempDir();
     const data = await loadData();
     const grey = join(dir, 'test0.png');
@@ -65,11 +66,15 @@ describe('train, then classify', () => {
     for (let y = 10; y < 50; y++) for (let x = 30; x < 60; x++) for (let c = 0; c < 3; c++) pixels[(c * 60 + y) * 90 + x] = 40 * c;
     await writeFile(colour, encodePng({ channels: 3, height: 60, width: 90, data: pixels }));
 
+    // A JPEG product photo: a brown sneaker on white, 128×96.
+    const jpeg = fileURLToPath(new URL('./test-utils/sneaker.jpg', import.meta.url));
+
     const recorder = new Recorder();
-    const results = await classify({ model: out, images: [grey, colour] }, recorder);
+    const results = await classify({ model: out, images: [grey, colour, jpeg] }, recorder);
     expect(results.map((r) => [r.width, r.height, r.channels, r.inverted])).toEqual([
       [28, 28, 1, false],
       [90, 60, 3, true],
+      [128, 96, 3, true],
     ]);
     for (const r of results) {
       expect(r.top).toHaveLength(5);

@@ -56,7 +56,7 @@ function limited(split: Split, limit: number | undefined): Split {
 function makeOptimizer(model: TensorModule, options: TrainOptions): Optimizer<OptimizerOptions> {
   if (!(options.lr > 0)) throw new Error(`--lr must be a positive number, got ${options.lr}`);
   const params = model.parameters();
-  return (options.optimizer === 'sgd' ? new SGD(params, { lr: options.lr, momentum: 0.9 }) : new Adam(params, { lr: options.lr })) as Optimizer<OptimizerOptions>;
+  return options.optimizer === 'sgd' ? new SGD(params, { lr: options.lr, momentum: 0.9 }) : new Adam(params, { lr: options.lr });
 }
 
 export async function train(options: TrainOptions, out: Writer = process.stdout, progress: Writer = process.stderr): Promise<TrainResult> {

@@ -154,7 +154,7 @@ export class GpujsBackend implements Backend {
     const dataId: DataId = {};
     let value: DeviceValue | null = null;
     if (size > 0) {
-      const src = new KernelSource(layout, this.device.native);
+      const src = new KernelSource(layout, this.device.native, this.device.isGL);
       const refs = spec.inputs.map((info, k) => src.tensor(this.layoutOf(info), k));
       const expr = spec.body(src, refs);
       const args = src.args.map((arg) => (arg.kind === 'table' ? arg.values : this.valueOf(spec.inputs[arg.index])));

@@ -57,6 +57,8 @@ export class KernelSource {
   constructor(
     readonly out: Layout,
     readonly native = true,
+    /** GL modes read a four-channel texel into a local first (`const v = t[y][x]; v[0]`); wasm indexes it in place. */
+    readonly glVectors = false,
   ) {
     const w = lit(out.width);
     const flat = `this.thread.y * ${w} + this.thread.x`;
@@ -84,9 +86,14 @@ export class KernelSource {
     this.lines.push('  '.repeat(this.depth) + text);
   }
 
+  /** A fresh variable name. */
+  name(prefix = 'v'): string {
+    return `${prefix}${this.counter++}`;
+  }
+
   /** A fresh variable holding `expr`; returns its name. */
   let(expr: string, prefix = 'v'): string {
-    const name = `${prefix}${this.counter++}`;
+    const name = this.name(prefix);
     this.line(`let ${name} = ${expr};`);
     return name;
   }
@@ -127,7 +134,8 @@ export class KernelSource {
   read(ref: TensorRef, expr: string): string {
     const { width, height, size } = ref.layout;
     if (size === 1) return this.let(`${ref.name}[0][0]`);
-    if (height === 1) return this.let(`${ref.name}[0][${expr}]`);
+    // A variable, not the expression: gpu.js's GL code has no texture read for literal arithmetic like `0.0 + 5.0`.
+    if (height === 1) return this.let(`${ref.name}[0][${this.bind(expr)}]`);
     const [row, col] = this.divmod(expr, width);
     return this.let(`${ref.name}[${row}][${col}]`);
   }
@@ -142,7 +150,7 @@ export class KernelSource {
 
   /** Opens `for (let v = 0; v < count; v++) {`; close it with `end()`. */
   loop(count: number, prefix = 'k'): string {
-    const name = `${prefix}${this.counter++}`;
+    const name = this.name(prefix);
     this.loopMax = Math.max(this.loopMax, count);
     this.line(`for (let ${name} = 0; ${name} < ${count}; ${name}++) {`);
     this.depth++;

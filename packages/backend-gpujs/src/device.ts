@@ -212,7 +212,8 @@ export class Device {
       loopMaxIterations: Math.max(1000, launch.loopMax + 1),
       dynamicOutput: false,
       dynamicArguments: false,
-      ...(launch.returnType ? { returnType: launch.returnType } : {}),
+      // Said, not inferred: gpu.js's GL code can infer a vector from a kernel that reads vector textures.
+      returnType: launch.returnType ?? 'Number',
     }) as CompiledKernel;
     const entry: CacheEntry = { run, checked: false };
     this.cache.set(key, entry);

@@ -11,7 +11,7 @@ export function expm1(src: KernelSource, x: string): string {
   x = src.bind(x);
   if (src.native) return `Math.expm1(${x})`;
   const u = src.let(`Math.exp(${x})`);
-  return src.let(`${u} == 1.0 ? ${x} : (${u} - 1.0 == -1.0 ? -1.0 : (${u} - 1.0) * ${x} / Math.log(${u}))`);
+  return src.let(`${u} == 1.0 ? ${x} : (${u} - 1.0 == -1.0 ? -1.0 : (${u} > 3.0e38 ? ${u} : (${u} - 1.0) * ${x} / Math.log(${u})))`);
 }
 
 /** log(1 + x), accurate near 0 (Goldberg: log(u) * x / (u - 1) with u = 1 + x). */
@@ -19,7 +19,7 @@ export function log1p(src: KernelSource, x: string): string {
   x = src.bind(x);
   if (src.native) return `Math.log1p(${x})`;
   const u = src.let(`1.0 + ${x}`);
-  return src.let(`${u} == 1.0 ? ${x} : Math.log(${u}) * ${x} / (${u} - 1.0)`);
+  return src.let(`${u} == 1.0 ? ${x} : (${u} > 3.0e38 ? ${u} : Math.log(${u}) * ${x} / (${u} - 1.0))`);
 }
 
 /** 1 / (1 + e^-x) without overflow: exp only of non-positive numbers. */
@@ -50,7 +50,7 @@ export function pow(src: KernelSource, a: string, b: string): string {
   const isInt = src.let(`Math.floor(${b}) == ${b} ? 1.0 : 0.0`);
   const odd = src.let(`${isInt} == 1.0 && Math.abs(${b} - 2.0 * Math.floor(${b} * 0.5)) == 1.0 ? 1.0 : 0.0`);
   return src.let(
-    `${a} == 1.0 ? 1.0 : (${a} < 0.0 ? (${isInt} == 1.0 ? (${odd} == 1.0 ? -${mag} : ${mag}) : (${a} - ${a}) / (${a} - ${a})) : ${mag})`,
+    `${a} == 1.0 || ${b} == 0.0 || (${a} == -1.0 && Math.abs(${b}) > 3.0e38) ? 1.0 : (${a} < 0.0 ? (${isInt} == 1.0 ? (${odd} == 1.0 ? -${mag} : ${mag}) : (${a} - ${a}) / (${a} - ${a})) : ${mag})`,
   );
 }
 

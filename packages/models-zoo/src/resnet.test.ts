@@ -5,8 +5,12 @@ import { manualSeed, randint, randn } from '@nn/tensor';
 import { BasicBlock, Bottleneck, resnet18, resnet34, resnet50, resnet101, resnet152, type ResNet, type ResNetOptions } from './resnet.js';
 import { expectEvalChangesBehaviour, expectSafetensorsRoundTrip, expectStepLowersLoss } from './test-utils/model_checks.js';
 
-// 1/8 of the channels (8 … 64, ×4 in bottlenecks) on 32×32 images: every block, fast.
-const small: ResNetOptions = { width: 1 / 8, numClasses: 3 };
+// 1/8 of the channels (8 … 64, ×4 in bottlenecks) on 32×32 images: every block, fast. So
+// narrow and so small an image leave batch norm a handful of values per channel in the last
+// stages, where a deep network's gradient at He initialisation is huge (|g| ~ 1e5 for
+// ResNet-152); torchvision's zeroInitResidual starts every block as the identity and makes
+// one plain SGD step well-behaved at any depth.
+const small: ResNetOptions = { width: 1 / 8, numClasses: 3, zeroInitResidual: true };
 
 const factories: [string, (o?: ResNetOptions) => ResNet, typeof BasicBlock | typeof Bottleneck, number[]][] = [
   ['resnet18', resnet18, BasicBlock, [2, 2, 2, 2]],
@@ -32,6 +36,22 @@ describe('resnet', () => {
       expectEvalChangesBehaviour(model, x, { dropout: false, batchNorm: true });
     });
   }
+
+  it('zeroInitResidual zeroes the last batch norm of every residual branch, and only then', () => {
+    const lastWeights = (model: ResNet): number[] =>
+      model.modules().flatMap((m) => (m instanceof Bottleneck ? [m.bn3] : m instanceof BasicBlock ? [m.bn2] : [])).map((bn) => bn.weight!.abs().max().item());
+    expect(new Set(lastWeights(resnet18(small)))).toEqual(new Set([0]));
+    expect(new Set(lastWeights(resnet50(small)))).toEqual(new Set([0]));
+    expect(new Set(lastWeights(resnet18({ ...small, zeroInitResidual: false })))).toEqual(new Set([1]));
+  });
+
+  it('trains with the default initialisation too', () => {
+    manualSeed(5);
+    const model = resnet18({ ...small, zeroInitResidual: false });
+    const x = randn([4, 3, 32, 32]);
+    const labels = randint(0, 3, [4]);
+    expectStepLowersLoss(model, () => crossEntropy(model.forward(x), labels), 1e-3);
+  });
 
   it('projects the shortcut only where the shape changes', () => {
     const model = resnet18({ ...small, init: false });

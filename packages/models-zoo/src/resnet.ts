@@ -15,7 +15,7 @@
  * convolutions without bias, each followed by batch norm; a 1×1 projection shortcut where the
  * shape changes), names and initialisation, so torchvision weights load.
  */
-import { AdaptiveAvgPool2d, MaxPool2d, Module, Sequential, type BatchNorm2d, type TensorModule } from '@nn/layers';
+import { AdaptiveAvgPool2d, init, MaxPool2d, Module, Sequential, type BatchNorm2d, type TensorModule } from '@nn/layers';
 import { flatten, type Tensor } from '@nn/tensor';
 import { batchNorm2d, Conv2d, construct, Linear, resnetInit } from './building.js';
 import { checkImages, makeActivation, resolveClassifierOptions, scaled, type Activation, type Backbone, type ClassifierOptions } from './common.js';
@@ -93,6 +93,12 @@ export type ResNetBlock = typeof BasicBlock | typeof Bottleneck;
 export interface ResNetOptions extends ClassifierOptions {
   /** Default 'relu'. */
   activation?: Activation;
+  /**
+   * torchvision's zero_init_residual: the last batch norm of every residual branch starts at
+   * weight 0, so each block starts as the identity (Goyal et al., 2017), which keeps very
+   * deep networks well conditioned at the start of training. Default false.
+   */
+  zeroInitResidual?: boolean;
 }
 
 export class ResNet extends Module implements Backbone {
@@ -155,7 +161,14 @@ export class ResNet extends Module implements Backbone {
 }
 
 export function resnet(block: ResNetBlock, stages: readonly [number, number, number, number], options: ResNetOptions = {}): ResNet {
-  return construct(() => new ResNet(block, stages, options), options.init === false ? false : resnetInit);
+  const model = construct(() => new ResNet(block, stages, options), options.init === false ? false : resnetInit);
+  if (options.zeroInitResidual && options.init !== false) {
+    for (const m of model.modules()) {
+      const last = m instanceof Bottleneck ? m.bn3 : m instanceof BasicBlock ? m.bn2 : null;
+      if (last?.weight) init.zeros(last.weight);
+    }
+  }
+  return model;
 }
 
 export const resnet18 = (options: ResNetOptions = {}): ResNet => resnet(BasicBlock, [2, 2, 2, 2], options);

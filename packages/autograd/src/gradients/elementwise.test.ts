@@ -48,6 +48,14 @@ describe('unary gradients (gradcheck)', () => {
     expect(Array.from(grad((x) => nn.relu(x).sum())(tensor([-1, 0, 2])).dataSync())).toEqual([0, 0, 1]);
   });
 
+  it("relu's gradient kernel (ReluGrad) is itself differentiable: linear in dy, flat in y", () => {
+    const y = nn.relu(random(shape, { avoid: [0] }));
+    expect(gradcheck((dy) => nn.reluGrad(dy, y), [random(shape)]).ok).toBe(true);
+    const [dDy, dY] = grad((dy: Tensor, out: Tensor) => nn.reluGrad(dy, out).sum(), [0, 1])(random(shape), y);
+    expect(Array.from(dDy.dataSync())).toEqual(Array.from(y.dataSync(), (v) => (v > 0 ? 1 : 0)));
+    expect(Array.from(dY.dataSync()).every((v) => v === 0)).toBe(true);
+  });
+
   it('clip passes the gradient at its bounds (torch.clamp)', () => {
     expect(Array.from(grad((x) => nn.clip(x, 0, 1).sum())(tensor([-1, 0, 0.5, 1, 2])).dataSync())).toEqual([0, 1, 1, 1, 0]);
   });

@@ -40,6 +40,7 @@ describe('Conv2D kernel', () => {
     ['depthwise 3×3 (direct loop)', { xShape: [2, 8, 9, 9], wShape: [8, 1, 3, 3], attrs: attrs(1, 1, 8) }],
     ['depthwise ×2 multiplier, strided, dilated', { xShape: [1, 4, 11, 10], wShape: [8, 1, 3, 3], attrs: attrs(2, 2, 4, 2) }],
     ['one input channel, 6 filters 5×5 (LeNet)', { xShape: [3, 1, 12, 12], wShape: [6, 1, 5, 5], attrs: attrs(1, 0) }],
+    ['LeNet conv2: 6 → 16, 5×5 (several images per GEMM, a short last tile)', { xShape: [19, 6, 14, 14], wShape: [16, 6, 5, 5], attrs: attrs(1, 0) }],
     ['one input channel, 12 filters 3×3 (direct, many filters)', { xShape: [2, 1, 9, 13], wShape: [12, 1, 3, 3], attrs: attrs(1, 1) }],
     ['one input channel, 12 filters 5×5 stride 2 (im2col)', { xShape: [2, 1, 13, 11], wShape: [12, 1, 5, 5], attrs: attrs(2, 2) }],
     ['single pixel in and out', { xShape: [1, 1, 1, 1], wShape: [1, 1, 1, 1], attrs: attrs(1, 0) }],

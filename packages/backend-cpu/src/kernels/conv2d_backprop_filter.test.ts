@@ -32,6 +32,8 @@ describe('Conv2DBackpropFilter kernel', () => {
     ['1×1 (GEMM on x as it lies)', { xShape: [3, 4, 5, 3], wShape: [6, 2, 1, 1], attrs: { stride: [1, 1], padding: [0, 0, 0, 0], dilation: [1, 1], groups: 2 } }],
     ['one input channel, 12 filters (direct)', { xShape: [2, 1, 9, 13], wShape: [12, 1, 3, 2], attrs: { stride: [1, 1], padding: [1, 0, 1, 0], dilation: [2, 1], groups: 1 } }],
     ['one input channel, 12 filters, stride 2 (im2col)', { xShape: [2, 1, 9, 13], wShape: [12, 1, 3, 3], attrs: { stride: [2, 2], padding: [1, 1, 1, 1], dilation: [1, 1], groups: 1 } }],
+    ['LeNet conv1: one input channel, 7 filters 5×5, padding 2 (direct, channel pairs and a single)', { xShape: [3, 1, 11, 9], wShape: [7, 1, 5, 5], attrs: { stride: [1, 1], padding: [2, 2, 2, 2], dilation: [1, 1], groups: 1 } }],
+    ['LeNet conv2: 6 → 16, 5×5 on 14×14 (several images per GEMM)', { xShape: [19, 6, 14, 14], wShape: [16, 6, 5, 5], attrs: { stride: [1, 1], padding: [0, 0, 0, 0], dilation: [1, 1], groups: 1 } }],
     ['depthwise (direct dot products)', { xShape: [2, 4, 9, 6], wShape: [4, 1, 3, 3], attrs: { stride: [2, 2], padding: [1, 2, 0, 1], dilation: [1, 1], groups: 4 } }],
     ['several tiles and images', { xShape: [2, 64, 22, 25], wShape: [4, 64, 3, 3], attrs: { stride: [1, 1], padding: [1, 1, 1, 1], dilation: [1, 1], groups: 1 } }],
   ])('%s', (_name, c) => {

@@ -97,10 +97,104 @@ function backpropFilterDirect(x: Float32Array, dy: Float32Array, dw: Float32Arra
     sums.fill(0, 0, groupOut * taps);
     for (let n = 0; n < g.batch; n++) {
       padPlane(x, (n * g.inChannels + c) * g.inArea, g, plane, paddedH, paddedW);
-      for (let j = 0; j < groupOut; j++) tapGradients(plane, paddedW, dy, (n * g.outChannels + c * groupOut + j) * outArea, sums, j * taps, g);
+      const dyBase = (n * g.outChannels + c * groupOut) * outArea;
+      let j = 0;
+      if (g.strideW === 1 && g.dilationW === 1) {
+        for (; j + 1 < groupOut; j += 2) tapGradientsPair(plane, paddedW, dy, dyBase + j * outArea, sums, j * taps, g);
+      }
+      for (; j < groupOut; j++) tapGradients(plane, paddedW, dy, dyBase + j * outArea, sums, j * taps, g);
     }
     const wBase = c * groupOut * taps;
     for (let t = 0; t < groupOut * taps; t++) dw[wBase + t] += sums[t];
+  }
+}
+
+/**
+ * tapGradients for two output channels at once (dy planes at dyPlane and dyPlane + outArea,
+ * sums at s0 and s0 + taps), stride 1 and no dilation along rows: each input loaded serves
+ * eight multiply-adds instead of four. A last single tap of a kernel row (kW = 5) runs two
+ * pixels at a time, so that its four sums are independent chains rather than one.
+ */
+function tapGradientsPair(plane: Float64Array, paddedW: number, dy: Float32Array, dyPlane: number, sums: Float64Array, s0: number, g: ConvGeometry): void {
+  const { kH, kW, outH, outW, strideH, dilationH, outArea } = g;
+  const s1 = s0 + kH * kW;
+  const evenEnd = outW - (outW % 2);
+  for (let ki = 0; ki < kH; ki++) {
+    let kj = 0;
+    // As in tapGradients, a last group of two or three taps reads past the row and drops those sums.
+    for (; kj + 2 <= kW; kj += 4) {
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let b0 = 0;
+      let b1 = 0;
+      let b2 = 0;
+      let b3 = 0;
+      for (let oh = 0; oh < outH; oh++) {
+        const row = (oh * strideH + ki * dilationH) * paddedW + kj;
+        const dyRow = dyPlane + oh * outW;
+        let x1 = plane[row];
+        let x2 = plane[row + 1];
+        let x3 = plane[row + 2];
+        for (let ow = 0; ow < outW; ow++) {
+          const x0 = x1;
+          x1 = x2;
+          x2 = x3;
+          x3 = plane[row + ow + 3];
+          const d = dy[dyRow + ow];
+          const e = dy[dyRow + ow + outArea];
+          a0 += d * x0;
+          a1 += d * x1;
+          a2 += d * x2;
+          a3 += d * x3;
+          b0 += e * x0;
+          b1 += e * x1;
+          b2 += e * x2;
+          b3 += e * x3;
+        }
+      }
+      const sa = s0 + ki * kW + kj;
+      const sb = s1 + ki * kW + kj;
+      sums[sa] += a0;
+      sums[sa + 1] += a1;
+      sums[sb] += b0;
+      sums[sb + 1] += b1;
+      if (kj + 2 < kW) {
+        sums[sa + 2] += a2;
+        sums[sb + 2] += b2;
+      }
+      if (kj + 3 < kW) {
+        sums[sa + 3] += a3;
+        sums[sb + 3] += b3;
+      }
+    }
+    if (kj < kW) {
+      // One tap left.
+      let a0 = 0;
+      let a1 = 0;
+      let b0 = 0;
+      let b1 = 0;
+      for (let oh = 0; oh < outH; oh++) {
+        const row = (oh * strideH + ki * dilationH) * paddedW + kj;
+        const dyRow = dyPlane + oh * outW;
+        let ow = 0;
+        for (; ow < evenEnd; ow += 2) {
+          const x0 = plane[row + ow];
+          const x1 = plane[row + ow + 1];
+          a0 += dy[dyRow + ow] * x0;
+          a1 += dy[dyRow + ow + 1] * x1;
+          b0 += dy[dyRow + ow + outArea] * x0;
+          b1 += dy[dyRow + ow + outArea + 1] * x1;
+        }
+        if (ow < outW) {
+          a0 += dy[dyRow + ow] * plane[row + ow];
+          b0 += dy[dyRow + ow + outArea] * plane[row + ow];
+        }
+      }
+      sums[s0 + ki * kW + kj] += a0 + a1;
+      sums[s1 + ki * kW + kj] += b0 + b1;
+    }
   }
 }
 

@@ -32,6 +32,7 @@ describe('Conv2DBackpropInput kernel', () => {
   it.each<[string, ConvCase]>([
     ['1×1 (GEMM straight into dx)', { xShape: [2, 6, 3, 5], wShape: [4, 3, 1, 1], attrs: { stride: [1, 1], padding: [0, 0, 0, 0], dilation: [1, 1], groups: 2 } }],
     ['one input channel, 12 filters (im2col)', { xShape: [2, 1, 9, 13], wShape: [12, 1, 3, 3], attrs: { stride: [1, 1], padding: [1, 1, 1, 1], dilation: [1, 1], groups: 1 } }],
+    ['LeNet conv2: 6 → 16, 5×5 on 14×14 (several images per GEMM)', { xShape: [19, 6, 14, 14], wShape: [16, 6, 5, 5], attrs: { stride: [1, 1], padding: [0, 0, 0, 0], dilation: [1, 1], groups: 1 } }],
     ['depthwise (direct scatter)', { xShape: [2, 3, 8, 7], wShape: [6, 1, 3, 2], attrs: { stride: [2, 1], padding: [1, 0, 2, 1], dilation: [1, 2], groups: 3 } }],
     ['several tiles', { xShape: [1, 64, 21, 27], wShape: [3, 64, 3, 3], attrs: { stride: [1, 1], padding: [1, 1, 1, 1], dilation: [1, 1], groups: 1 } }],
   ])('%s', (_name, c) => {

@@ -38,6 +38,34 @@ describe('im2col / col2im', () => {
     }
   });
 
+  it('writes whole-row tiles of several images side by side (ldcol, colOffset), and col2im reads them back the same way', () => {
+    const random = seededRandom(9);
+    for (let trial = 0; trial < 100; trial++) {
+      const g = geometryOf(randomCase(random));
+      const images = 3;
+      const width = images * g.outArea;
+      const x = randomValues(random, images * g.groupIn * g.inArea);
+      const col = new Float32Array(g.patchSize * width).fill(NaN);
+      for (let t = 0; t < images; t++) im2col(x, t * g.groupIn * g.inArea, g, 0, g.outArea, col, width, t * g.outArea);
+      for (let t = 0; t < images; t++) {
+        // Each image's block must equal its own im2col (which the test above checks pixel by pixel).
+        const alone = new Float32Array(g.patchSize * g.outArea);
+        im2col(x, t * g.groupIn * g.inArea, g, 0, g.outArea, alone);
+        for (let row = 0; row < g.patchSize; row++) {
+          for (let q = 0; q < g.outArea; q++) {
+            if (col[row * width + t * g.outArea + q] !== alone[row * g.outArea + q]) throw new Error(`image ${t}: col[${row}, ${q}] differs`);
+          }
+        }
+      }
+      // Adjointness over all images together.
+      const d = randomValues(random, col.length);
+      const back = new Float32Array(x.length);
+      for (let t = 0; t < images; t++) col2im(d, g, 0, g.outArea, back, t * g.groupIn * g.inArea, width, t * g.outArea);
+      const lhs = dot(col, d);
+      expect(Math.abs(lhs - dot(x, back))).toBeLessThan(1e-4 * Math.max(1, Math.abs(lhs)));
+    }
+  });
+
   it('pads a plane into the extent the taps read, and adds it back without the border', () => {
     const g = geometryOf({ xShape: [1, 1, 3, 4], wShape: [1, 1, 3, 3], attrs: { stride: [1, 2], padding: [1, 2, 2, 0], dilation: [1, 1], groups: 1 } });
     const [paddedH, paddedW] = paddedExtent(g);

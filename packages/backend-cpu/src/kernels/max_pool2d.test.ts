@@ -89,6 +89,41 @@ describe('MaxPool2D kernel', () => {
     expect(values.dataSync()[2]).toBeNaN();
   });
 
+  it('picks the same tap as PyTorch on 2×2 windows full of ties, NaNs and infinities (branch-free path)', () => {
+    const pool = [0, 1, 1, -1, NaN, Infinity, -Infinity, -0, 2];
+    let state = 3;
+    const pick = (): number => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return pool[state % pool.length];
+    };
+    const shape: [number, number, number, number] = [2, 3, 8, 9];
+    const data = Float32Array.from({ length: 2 * 3 * 8 * 9 }, pick);
+    const { values, indices } = maxPool2d(tensor(data, shape), { kernelSize: 2, returnIndices: true });
+    const expectedValues: number[] = [];
+    const expectedIndices: number[] = [];
+    for (let plane = 0; plane < 6; plane++) {
+      for (let i = 0; i < 4; i++) {
+        for (let j = 0; j < 4; j++) {
+          let best = -Infinity;
+          let at = -1;
+          for (const [dh, dw] of [[0, 0], [0, 1], [1, 0], [1, 1]]) {
+            const index = (2 * i + dh) * 9 + 2 * j + dw;
+            const v = data[plane * 72 + index];
+            // PyTorch's rule: (val > maxval) || isnan(val)
+            if (at < 0 || v > best || Number.isNaN(v)) {
+              best = v;
+              at = index;
+            }
+          }
+          expectedValues.push(best);
+          expectedIndices.push(at);
+        }
+      }
+    }
+    expect(Array.from(indices.dataSync())).toEqual(expectedIndices);
+    expect(Array.from(values.dataSync())).toEqual(expectedValues);
+  });
+
   it('treats padding as -infinity, not zero', () => {
     const x = tensor([[[[-3, -2], [-1, -4]]]]);
     const y = maxPool2d(x, { kernelSize: 2, stride: 1, padding: 1 });

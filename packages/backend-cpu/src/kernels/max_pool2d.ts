@@ -35,6 +35,13 @@ const maxPool2d: CpuKernel<MaxPool2DAttrs> = ({ inputs: { x }, attrs, backend })
   const out = values.values;
   const idx = indices.values;
   const inPlane = inH * inW;
+  const [kH, kW] = attrs.kernelSize;
+  const [sH, sW] = attrs.stride;
+  const unpadded = attrs.padding.every((p) => p === 0) && dH === 1 && dW === 1;
+  if (unpadded && kH === 2 && kW === 2 && sH === 2 && sW === 2 && 2 * outH <= inH && 2 * outW <= inW) {
+    maxPool2x2(input, n * c, inH, inW, outH, outW, out, idx);
+    return [values.info, indices.info];
+  }
   let o = 0;
   for (let plane = 0; plane < n * c; plane++) {
     const base = plane * inPlane;
@@ -64,6 +71,38 @@ const maxPool2d: CpuKernel<MaxPool2DAttrs> = ({ inputs: { x }, attrs, backend })
   }
   return [values.info, indices.info];
 };
+
+/**
+ * The common 2×2, stride 2, unpadded pool without a branch per tap: on real activations
+ * which tap wins is a coin toss, and a mispredicted branch costs more than the compare. The
+ * winner's index moves by a 0/1 mask (same rule: strictly greater, or NaN, replaces) and
+ * the running maximum is re-read from the input at that index.
+ */
+function maxPool2x2(input: Float32Array, planes: number, inH: number, inW: number, outH: number, outW: number, out: Float32Array, idx: Int32Array): void {
+  const inPlane = inH * inW;
+  let o = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    const base = plane * inPlane;
+    for (let oh = 0; oh < outH; oh++) {
+      let i0 = base + 2 * oh * inW;
+      for (let ow = 0; ow < outW; ow++, o++, i0 += 2) {
+        const i2 = i0 + inW;
+        let best = input[i0];
+        let at = i0;
+        let v = input[i0 + 1];
+        at += (i0 + 1 - at) * (+(v > best) | +(v !== v));
+        best = input[at];
+        v = input[i2];
+        at += (i2 - at) * (+(v > best) | +(v !== v));
+        best = input[at];
+        v = input[i2 + 1];
+        at += (i2 + 1 - at) * (+(v > best) | +(v !== v));
+        out[o] = input[at];
+        idx[o] = at - base;
+      }
+    }
+  }
+}
 
 /** dx[plane, indices[o]] += dy[o] for every output element o of every plane. */
 const maxPool2dGrad: CpuKernel<ImageGradAttrs> = ({ inputs: { dy, indices }, attrs: { inputShape }, backend }) => {

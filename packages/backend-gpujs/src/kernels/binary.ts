@@ -57,8 +57,9 @@ export const binaryKernels: KernelConfig[] = [
   binary(KernelName.Mul, (_src, a, b) => `${a} * ${b}`),
   binary(KernelName.Div, (_src, a, b) => `${a} / ${b}`),
   binary(KernelName.Pow, (src, a, b) => pow(src, a, b)),
-  binary(KernelName.Maximum, (_src, a, b) => `${a} > ${b} || ${a} != ${a} ? ${a} : ${b}`),
-  binary(KernelName.Minimum, (_src, a, b) => `${a} < ${b} || ${a} != ${a} ? ${a} : ${b}`),
+  // NaN on either side wins, tested first: a GL compiler may fold the comparison into max().
+  binary(KernelName.Maximum, (_src, a, b) => `${a} != ${a} ? ${a} : (${b} != ${b} ? ${b} : (${a} > ${b} ? ${a} : ${b}))`),
+  binary(KernelName.Minimum, (_src, a, b) => `${a} != ${a} ? ${a} : (${b} != ${b} ? ${b} : (${a} < ${b} ? ${a} : ${b}))`),
   compare(KernelName.Equal, '=='),
   compare(KernelName.NotEqual, '!='),
   compare(KernelName.Less, '<'),

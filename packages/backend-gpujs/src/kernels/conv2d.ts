@@ -128,6 +128,7 @@ export function conv2dTiled(backend: GpujsBackend, x: TensorInfo, weight: Tensor
   const patch = g.groupIn * g.kH * g.kW;
   const area = g.outH * g.outW;
   if (g.groups !== 1 || g.batch * area * g.outChannels * patch < TILED_MIN_WORK) return null;
+  if (backend.device.isAsync) return null; // WebGPU: four-channel results cannot be kernel arguments in gpu.js
   // Images per GEMM: all of them, or as many as the patch buffer holds.
   let perChunk = g.batch;
   let plan: GemmPlan | null = null;

@@ -33,7 +33,11 @@ export interface GemmPlan extends GemmShape {
 
 const roundUp = (value: number, step: number): number => Math.ceil(value / step) * step;
 
-/** The padded sizes, or null when a packed operand or the tile buffer would not fit the device. */
+/**
+ * The padded sizes, or null when a packed operand or the tile buffer would not fit the
+ * device. (The caller also keeps WebGPU off this path: gpu.js cannot pass its four-channel
+ * results to another kernel.)
+ */
 export function planGemm(shape: GemmShape, maxTextureSize: number): GemmPlan | null {
   const plan = { ...shape, mPad: roundUp(shape.m, 2), nPad: roundUp(shape.n, 2), kPad: roundUp(Math.max(shape.k, 1), 4) };
   const ok =
@@ -67,7 +71,8 @@ export function packRows(
     layout,
     body: (src, [ref]) => {
       const [b, r] = src.divmod('this.thread.y', rowsPad);
-      const c = 'this.thread.x';
+      // A float: GL has no ternary between the thread's int index and a float.
+      const c = src.let('this.thread.x + 0.0');
       const inside = [rows < rowsPad ? `${r} < ${lit(rows)}` : '', k < kPad ? `${c} < ${lit(k)}` : ''].filter(Boolean);
       if (inside.length === 0) return element(src, ref, b, r, c);
       const ok = src.let(`${inside.join(' && ')} ? 1.0 : 0.0`);
@@ -117,7 +122,11 @@ export function readTile(src: KernelSource, tiles: TensorRef, plan: GemmPlan, b:
   const [pr, jr] = src.divmod(r, 2);
   const [q, jc] = src.divmod(c, 2);
   const p = src.let(`${b} * ${lit(plan.mPad / 2)} + ${pr}`);
-  const t = `${tiles.name}[${p}][${q}]`;
+  let t = `${tiles.name}[${p}][${q}]`;
+  if (src.glVectors) {
+    t = src.name('tile');
+    src.line(`const ${t} = ${tiles.name}[${p}][${q}];`);
+  }
   return src.let(`${jr} == 0.0 ? (${jc} == 0.0 ? ${t}[0] : ${t}[1]) : (${jc} == 0.0 ? ${t}[2] : ${t}[3])`);
 }
 

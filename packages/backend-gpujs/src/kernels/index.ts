@@ -10,6 +10,7 @@ import { matmulKernels } from './matmul.js';
 import { padKernels } from './pad.js';
 import { poolKernels } from './pool.js';
 import { reduceKernels } from './reduce.js';
+import { reluGradKernels } from './relu_grad.js';
 import { resizeKernels } from './resize.js';
 import { sliceKernels } from './slice.js';
 import { softmaxKernels } from './softmax.js';
@@ -21,6 +22,7 @@ const all: KernelConfig[] = [
   // elementwise
   ...unaryKernels,
   ...binaryKernels,
+  ...reluGradKernels,
   // reductions
   ...reduceKernels,
   ...argReduceKernels,

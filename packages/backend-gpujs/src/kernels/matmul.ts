@@ -87,6 +87,7 @@ export function matmulTiled(backend: GpujsBackend, a: TensorInfo, b: TensorInfo,
   const g = matmulGeometry(a, b, attrs);
   const batch = sizeFromShape(g.batchShape);
   if (g.m * g.n * g.k * batch < TILED_MIN_WORK) return null;
+  if (backend.device.isAsync) return null; // WebGPU: four-channel results cannot be kernel arguments in gpu.js
   const plan = planGemm(
     { batch, m: g.m, n: g.n, k: g.k, batchedA: sizeFromShape(g.batchA) > 1, batchedB: sizeFromShape(g.batchB) > 1 },
     backend.device.maxTextureSize,

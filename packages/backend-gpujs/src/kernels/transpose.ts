@@ -5,7 +5,7 @@
  */
 import { KernelName, type BroadcastToAttrs, type TensorInfo, type TransposeAttrs } from '@nn/tensor';
 import type { GpujsBackend } from '../backend_gpujs.js';
-import { dot, strides } from '../codegen.js';
+import { dot, lit, strides } from '../codegen.js';
 import { broadcastStrides } from './broadcast.js';
 import type { GpujsKernel, KernelConfig } from './types.js';
 
@@ -18,7 +18,7 @@ export function stridedCopy(backend: GpujsBackend, label: string, x: TensorInfo,
     inputs: [x],
     body: (src, [ref]) => {
       const flat = dot(src.coords('i', outShape), inStrides);
-      return src.read(ref, offset === 0 ? flat : `${flat} + ${offset}.0`);
+      return src.read(ref, offset === 0 ? flat : `${flat} + ${lit(offset)}`);
     },
   });
 }

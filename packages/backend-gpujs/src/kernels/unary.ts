@@ -20,20 +20,30 @@ import type { GpujsKernel, KernelConfig } from './types.js';
 /** Emits the statements of one element's formula and returns its expression. */
 export type UnaryExpr<A> = (src: KernelSource, x: string, attrs: A) => string;
 
-export function unaryKernel<A = unknown>(label: string, expr: UnaryExpr<A>, outDType?: DType): GpujsKernel<A> {
+/**
+ * `passNaN`: on the GL and WebGPU modes, the shader compiler may turn `x < 0 ? 0 : x` into
+ * max(x, 0), which drops NaN; those modes therefore pass NaN through explicitly
+ * (`x != x` survives compilation). Ops whose NaN result is not NaN (sign, logicalNot,
+ * casts) say false.
+ */
+export function unaryKernel<A = unknown>(label: string, expr: UnaryExpr<A>, outDType?: DType, passNaN = true): GpujsKernel<A> {
   return ({ inputs: { x }, attrs, backend }) =>
     backend.compute({
       label,
       shape: x.shape,
       dtype: outDType ?? x.dtype,
       inputs: [x],
-      body: (src, [ref]) => expr(src, src.let(src.readSame(ref)), attrs),
+      body: (src, [ref]) => {
+        const v = src.let(src.readSame(ref));
+        const value = expr(src, v, attrs);
+        return passNaN && !src.native ? `${v} != ${v} ? ${v} : (${value})` : value;
+      },
     });
 }
 
-const unary = <A = unknown>(kernelName: string, expr: UnaryExpr<A>, outDType?: DType): KernelConfig => ({
+const unary = <A = unknown>(kernelName: string, expr: UnaryExpr<A>, outDType?: DType, passNaN = true): KernelConfig => ({
   kernelName,
-  kernelFunc: unaryKernel(kernelName, expr, outDType),
+  kernelFunc: unaryKernel(kernelName, expr, outDType, passNaN),
 });
 
 const SQRT1_2 = Math.SQRT1_2;
@@ -64,7 +74,7 @@ const cast: GpujsKernel<CastAttrs> = (args) => {
       : dtype === 'int32' && x.dtype === 'float32'
         ? (_src, v) => `${v} < 0.0 ? Math.ceil(${v}) : Math.floor(${v})`
         : (_src, v) => v;
-  return unaryKernel(`Cast(${x.dtype}->${dtype})`, expr, dtype)(args);
+  return unaryKernel(`Cast(${x.dtype}->${dtype})`, expr, dtype, false)(args);
 };
 
 export const unaryKernels: KernelConfig[] = [
@@ -78,7 +88,7 @@ export const unaryKernels: KernelConfig[] = [
   unary(KernelName.Square, (_src, x) => `${x} * ${x}`),
   unary(KernelName.Sin, (_src, x) => `Math.sin(${x})`),
   unary(KernelName.Cos, (_src, x) => `Math.cos(${x})`),
-  unary(KernelName.Sign, (_src, x) => `${x} > 0.0 ? 1.0 : (${x} < 0.0 ? -1.0 : 0.0)`), // NaN -> 0, as torch.sign
+  unary(KernelName.Sign, (_src, x) => `${x} > 0.0 ? 1.0 : (${x} < 0.0 ? -1.0 : 0.0)`, undefined, false), // NaN -> 0, as torch.sign
   unary(KernelName.Floor, (_src, x) => `Math.floor(${x})`),
   unary(KernelName.Ceil, (_src, x) => `Math.ceil(${x})`),
   unary(KernelName.Round, (src, x) => roundHalfEven(src, x)),
@@ -95,6 +105,6 @@ export const unaryKernels: KernelConfig[] = [
   ),
   unary<SoftplusAttrs>(KernelName.Softplus, softplus),
   unary<ClipAttrs>(KernelName.Clip, clip),
-  unary(KernelName.LogicalNot, (_src, x) => `${x} == 0.0 ? 1.0 : 0.0`, 'bool'),
+  unary(KernelName.LogicalNot, (_src, x) => `${x} == 0.0 ? 1.0 : 0.0`, 'bool', false),
   { kernelName: KernelName.Cast, kernelFunc: cast },
 ];

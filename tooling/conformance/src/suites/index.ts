@@ -8,6 +8,7 @@ import { defineEngineSuite } from './engine.js';
 import { defineImageSuite } from './image.js';
 import { definePropertySuite } from './properties.js';
 import { defineReduceSuite } from './reduce.js';
+import { defineReluGradSuite } from './relu_grad.js';
 import { defineShapeSuite } from './shape.js';
 import { defineVectorSuite } from './vectors.js';
 
@@ -29,6 +30,7 @@ export function defineConformance(backend: string, options: ConformanceOptions =
   definePropertySuite(backend);
   defineElementwiseSuite(backend);
   defineReduceSuite(backend);
+  defineReluGradSuite(backend);
   defineShapeSuite(backend);
   defineConvSuite(backend);
   defineImageSuite(backend, options);
