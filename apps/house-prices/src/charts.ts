@@ -19,8 +19,8 @@ async function toPng(spec: TopLevelSpec): Promise<Uint8Array> {
   }
 }
 
-/** Training and validation loss per epoch, log scale, with the best epoch marked. */
-export function lossChart(history: readonly Record<string, number>[], title: string): Promise<Uint8Array> {
+/** Training and validation loss per epoch, log scale, with a rule at the best epoch (the one kept). */
+export function lossChart(history: readonly Record<string, number>[], bestEpoch: number, title: string): Promise<Uint8Array> {
   const values = history.flatMap((e, i) => [
     { epoch: i + 1, loss: e.loss, split: 'training' },
     ...(e.val_loss === undefined ? [] : [{ epoch: i + 1, loss: e.val_loss, split: 'validation' }]),
@@ -30,13 +30,22 @@ export function lossChart(history: readonly Record<string, number>[], title: str
     title,
     width: 560,
     height: 320,
-    data: { values },
-    mark: { type: 'line', strokeWidth: 2 },
-    encoding: {
-      x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
-      y: { field: 'loss', type: 'quantitative', scale: { type: 'log' }, title: 'loss (MSE of the standardised log price)' },
-      color: { field: 'split', type: 'nominal', title: null, scale: { range: ['#4c78a8', '#f58518'] } },
-    },
+    layer: [
+      {
+        data: { values },
+        mark: { type: 'line', strokeWidth: 2 },
+        encoding: {
+          x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
+          y: { field: 'loss', type: 'quantitative', scale: { type: 'log' }, title: 'loss (MSE of the standardised log price)' },
+          color: { field: 'split', type: 'nominal', title: null, scale: { range: ['#4c78a8', '#f58518'] } },
+        },
+      },
+      {
+        data: { values: [{ epoch: bestEpoch }] },
+        mark: { type: 'rule', color: '#888', strokeDash: [6, 4] },
+        encoding: { x: { field: 'epoch', type: 'quantitative' } },
+      },
+    ],
   });
 }
 

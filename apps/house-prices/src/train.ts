@@ -236,7 +236,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const summary = { test, bestEpoch, epochsRun: history.length, trainSeconds, rows: { train: trainRows.length, validation: valRows.length, test: testRows.length }, features: spec.inFeatures, options: { ...options, log: undefined } };
   await writeJsonAtomic(join(out, FILES.metrics), summary);
   if (options.charts) {
-    await writeFileAtomic(join(out, FILES.lossChart), await lossChart(history, `House prices: loss per epoch (best: epoch ${bestEpoch})`));
+    await writeFileAtomic(join(out, FILES.lossChart), await lossChart(history, bestEpoch, `House prices: loss per epoch (kept: epoch ${bestEpoch}, the best on validation)`));
     await writeFileAtomic(join(out, FILES.scatterChart), await scatterChart(actual, predicted, `Test houses: RMSE $${Math.round(test.rmse).toLocaleString('en-US')}, RMSLE ${test.rmsle.toFixed(4)}`));
     files.push(FILES.lossChart, FILES.scatterChart);
   }

@@ -160,7 +160,8 @@ export async function loadModel(path: string, options: LoadOptions = {}): Promis
   let config: ModelConfig;
   if (metadata.format === FORMAT) {
     config = fromMetadata(metadata, file);
-    if (options.arch !== undefined) config = { ...config, ...defaultConfig(options.arch, options.width ?? config.width, config.dataset), normalization: config.normalization, classes: config.classes };
+    // --arch overrides the architecture; what the training data taught (statistics, classes) stays.
+    if (options.arch !== undefined) config = { ...defaultConfig(options.arch, options.width, config.dataset), normalization: config.normalization, classes: config.classes };
   } else if (options.arch !== undefined) {
     config = defaultConfig(options.arch, options.width);
   } else {

@@ -43,7 +43,7 @@ const targets = values(ROWS, 6);
 export const cases: BenchCase[] = [
   {
     group: 'training',
-    name: `house-prices MLP 80→64→32→1, 1500 rows, batch 32, Adam, ${EPOCHS} epochs (×${100 / EPOCHS} for the issue's 100)`,
+    name: `MLP 80→64→32→1, 1500×80, batch 32, Adam, ${EPOCHS} epochs (×${100 / EPOCHS} = the issue's 100)`,
     flops: 2 * 3 * FORWARD_MACS * ROWS * EPOCHS,
     async: true,
     ours: () => {
