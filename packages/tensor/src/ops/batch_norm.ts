@@ -20,7 +20,7 @@ import { Tensor } from '../tensor.js';
 import { add, mul, sub } from './binary.js';
 import { mean } from './reduce.js';
 import { reshape } from './reshape.js';
-import { checkFinite, rsqrt, square } from './unary.js';
+import { checkFinite, neg, rsqrt, square } from './unary.js';
 
 export interface BatchNormOptions {
   /** Normalise with batch statistics and update the running ones. Default false, as F.batch_norm. */
@@ -106,28 +106,33 @@ export function batchNorm(
   const columnShape = input.shape.map((d, i) => (i === 1 ? d : 1));
   return engine().tidy(() => {
     const column = (t: Tensor): Tensor => reshape(t, columnShape);
-    let centered: Tensor;
-    let invStd: Tensor;
     let newMean = rMean;
     let newVar = rVar;
     if (training) {
       const batchMean = channelMean(input);
-      centered = sub(input, batchMean);
+      const centered = sub(input, batchMean);
       const batchVar = channelMean(square(centered));
-      invStd = rsqrt(add(batchVar, eps));
       if (rMean !== null && rVar !== null) {
         newMean = add(mul(rMean, 1 - momentum), mul(reshape(batchMean, [channels]), momentum));
         newVar = add(mul(rVar, 1 - momentum), mul(reshape(batchVar, [channels]), (momentum * count) / (count - 1)));
       }
-    } else {
-      centered = sub(input, column(rMean!));
-      invStd = rsqrt(add(column(rVar!), eps));
+      // The per-channel factor is folded on [C] first, so the full-size input sees one mul (and one add).
+      const scale = channelScale(rsqrt(add(batchVar, eps)), w, column);
+      const output = b === null ? mul(centered, scale) : add(mul(centered, scale), column(b));
+      return { output, runningMean: newMean, runningVar: newVar };
     }
-    let output = mul(centered, invStd);
-    if (w !== null) output = mul(output, column(w));
-    if (b !== null) output = add(output, column(b));
+    // Eval: y = x·scale + (b − mean·scale), as PyTorch's CPU kernel folds it: two passes over x.
+    const scale = channelScale(rsqrt(add(column(rVar!), eps)), w, column);
+    let shift = neg(mul(column(rMean!), scale));
+    if (b !== null) shift = add(shift, column(b));
+    const output = add(mul(input, scale), shift);
     return { output, runningMean: newMean, runningVar: newVar };
   });
+}
+
+/** invStd · weight, on the [1, C, 1, ...] column. */
+function channelScale(invStd: Tensor, w: Tensor | null, column: (t: Tensor) => Tensor): Tensor {
+  return w === null ? invStd : mul(invStd, column(w));
 }
 
 /**
