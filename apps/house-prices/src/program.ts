@@ -74,6 +74,8 @@ interface TrainFlags {
   batchSize: number;
   epochs: number;
   patience: number;
+  lrSchedule: 'plateau' | 'none';
+  lrPatience: number;
   targetTransform: 'log1p' | 'none';
   backend: BackendName;
   progress: ProgressMode;
@@ -103,6 +105,8 @@ export function program(): Command {
     .option('--batch-size <n>', 'houses per mini-batch', integer, d.batchSize)
     .option('--epochs <n>', 'most epochs to train', integer, d.epochs)
     .option('--patience <n>', 'stop after this many epochs without a better validation loss', integer, d.patience)
+    .addOption(new Option('--lr-schedule <s>', 'plateau: halve the learning rate when the validation loss stalls').choices(['plateau', 'none']).default(d.lrSchedule))
+    .option('--lr-patience <n>', 'epochs without a better validation loss before the learning rate is halved', integer, d.lrPatience)
     .addOption(new Option('--target-transform <t>', 'log1p: learn log(1 + price); none: the price itself').choices(['log1p', 'none']).default(d.targetTransform))
     .addOption(new Option('--backend <name>', 'where to compute').choices(['cpu', 'gpujs']).default(d.backend))
     .addOption(new Option('--progress <mode>', 'auto: a bar on a terminal, lines otherwise').choices(['auto', 'bar', 'lines', 'none']).default(d.progress))

@@ -15,6 +15,7 @@ import { readCsvFile } from '@nn/data/node';
 import {
   EarlyStopping,
   fit,
+  ReduceLROnPlateau,
   MeanAbsoluteError,
   MSELoss,
   predict,
@@ -67,6 +68,9 @@ export interface TrainOptions {
   epochs: number;
   /** Epochs without a better validation loss before stopping. */
   patience: number;
+  /** 'plateau': halve the learning rate after `lrPatience` epochs without a better validation loss. */
+  lrSchedule: 'plateau' | 'none';
+  lrPatience: number;
   /** log1p then standardise (default), or standardise only (targets that may be negative). */
   targetTransform: 'log1p' | 'none';
   backend: BackendName;
@@ -84,13 +88,15 @@ export const DEFAULTS: Omit<TrainOptions, 'log'> = {
   valFraction: 0.15,
   hidden: [128, 64],
   activation: 'relu',
-  dropout: 0.1,
+  dropout: 0.2,
   optimizer: 'adamw',
-  lr: 1e-3,
+  lr: 3e-4,
   weightDecay: 1e-2,
   batchSize: 64,
   epochs: 300,
   patience: 30,
+  lrSchedule: 'none',
+  lrPatience: 8,
   targetTransform: 'log1p',
   backend: 'cpu',
   progress: 'auto',
@@ -172,7 +178,7 @@ function checkOptions(o: TrainOptions): void {
   if (!(o.dropout >= 0 && o.dropout < 1)) throw new Error(`--dropout must be in [0, 1), got ${o.dropout}`);
   if (!(o.lr > 0)) throw new Error(`--lr must be positive, got ${o.lr}`);
   if (!(o.weightDecay >= 0)) throw new Error(`--weight-decay must be non-negative, got ${o.weightDecay}`);
-  for (const [name, v, min] of [['batch-size', o.batchSize, 1], ['epochs', o.epochs, 1], ['patience', o.patience, 0]] as const) {
+  for (const [name, v, min] of [['batch-size', o.batchSize, 1], ['epochs', o.epochs, 1], ['patience', o.patience, 0], ['lr-patience', o.lrPatience, 0]] as const) {
     if (!Number.isInteger(v) || v < min) throw new Error(`--${name} must be an integer >= ${min}, got ${v}`);
   }
 }
@@ -219,6 +225,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       valLoader: new DataLoader(valSet, { batchSize: 512 }),
       metrics: [new InPrices(new RootMeanSquaredError(), prep), new InPrices(new RootMeanSquaredLogError(), prep)],
       callbacks,
+      scheduler: options.lrSchedule === 'plateau' ? new ReduceLROnPlateau(optimizer, { factor: 0.5, patience: options.lrPatience }) : undefined,
     });
     history = result.epochs;
     predicted = prep.inverseTarget(await predict(model, testX, { batchSize: 512 }));

@@ -57,16 +57,24 @@ describe('fitting images to the model', () => {
 });
 
 describe('toDatasetImage (classify)', () => {
-  it('inverts a dark object on a light background, squares and shrinks it to 28×28', () => {
-    // 60 × 120 white picture with a black square in the middle.
-    const photo = grey(60, 120, (y, x) => (y >= 20 && y < 40 && x >= 50 && x < 70 ? 0 : 255));
+  it('inverts a dark object on a light background, trims it, centres it on a square and shrinks it to 28×28', () => {
+    // 60 × 120 white picture with a black 20 × 40 bar off centre.
+    const photo = grey(60, 120, (y, x) => (y >= 10 && y < 30 && x >= 70 && x < 110 ? 0 : 255));
     const { image, inverted } = toDatasetImage(photo, 28, 28, 'auto');
     expect(inverted).toBe(true);
     expect([image.height, image.width]).toEqual([28, 28]);
     const at = (y: number, x: number): number => image.data[y * 28 + x];
-    expect(at(14, 14)).toBeGreaterThan(200); // the square, now light
-    expect(at(14, 2)).toBeLessThan(10); // the background, now dark
-    expect(at(2, 14)).toBeLessThan(10); // the padding above the wide picture
+    // The bar's long side fills the width; rows 7..20 hold it, centred; the rest is background.
+    for (const x of [0, 14, 27]) expect(at(14, x)).toBeGreaterThan(240);
+    for (const y of [0, 5, 22, 27]) expect(at(y, 14)).toBeLessThan(10);
+  });
+
+  it('shrinks a large photo by block averages, without aliasing', () => {
+    // Stripes one pixel wide average to mid-grey; a 2-pixel-per-sample resize would not.
+    const photo = grey(280, 280, (_y, x) => (x % 2 === 0 ? 255 : 0));
+    const { image } = toDatasetImage(photo, 28, 28, false);
+    for (const v of image.data) expect(v).toBeGreaterThan(100);
+    for (const v of image.data) expect(v).toBeLessThan(155);
   });
 
   it('keeps a light object on black as it is, unless told to invert', () => {

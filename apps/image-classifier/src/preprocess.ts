@@ -4,7 +4,7 @@
  * images for clothes, never for digits), then normalise with the training set's mean and
  * standard deviation, as torchvision's ToTensor + Normalize.
  */
-import { centerCrop, compose, normalize, randomCrop, randomHorizontalFlip, resize, type Image, type Transform } from '@nn/data';
+import { centerCrop, compose, crop, normalize, randomCrop, randomHorizontalFlip, resize, type Image, type Transform } from '@nn/data';
 import type { Fit } from './models.js';
 
 export interface Normalization {
@@ -60,22 +60,46 @@ export function imageTransform(options: TransformOptions): Transform {
 }
 
 /**
- * Makes a photo look like the training images: Fashion-MNIST and MNIST draw a light object on
- * black, so an image whose border is mostly light (a product photo, ink on paper) is
- * inverted when `invert` is 'auto'. Then the image is padded to a square with the
- * background and resized to the data set's size (as the data set's authors did).
+ * Makes a photo look like the training images, the way Zalando made Fashion-MNIST from
+ * product photos: the data sets draw a light object on black, so an image whose border is
+ * mostly light (a product photo, ink on paper) is inverted when `invert` is 'auto'; then
+ * the even background around the object is trimmed, the longest side scaled to the data
+ * set's size and the shorter one padded to it, centred. An image that already has the data
+ * set's size and a dark background is taken as it is.
  */
 export function toDatasetImage(image: Image, height: number, width: number, invert: 'auto' | boolean): { image: Image; inverted: boolean } {
   if (image.channels !== 1) throw new Error(`toDatasetImage: expected a grey image, got ${image.channels} channels`);
   const bytes = Uint8Array.from(image.data, (v) => (image.data instanceof Float32Array ? Math.round(v * 255) : v));
   const inverted = invert === 'auto' ? borderMean(bytes, image.height, image.width) > 127 : invert;
   if (inverted) for (let i = 0; i < bytes.length; i++) bytes[i] = 255 - bytes[i];
-  const side = Math.max(image.height, image.width);
-  const square = centerCrop(side)({ channels: 1, height: image.height, width: image.width, data: bytes });
+  const grey: Image = { channels: 1, height: image.height, width: image.width, data: bytes };
+  if (!inverted && image.height === height && image.width === width) return { image: grey, inverted };
+  const object = trim(grey);
+  const side = Math.max(object.height, object.width);
+  const square = centerCrop(side)(object);
   // Bilinear resizing reads 4 pixels per output pixel: average blocks first, so that a large
   // photo is not reduced to a sample of its pixels (aliasing).
   const factor = Math.floor(side / Math.max(height, width));
   return { image: resize([height, width])(factor >= 2 ? boxShrink(square, factor) : square), inverted };
+}
+
+/** The bounding box of the pixels brighter than a tenth of the brightest (the whole image if none). */
+function trim(image: Image): Image {
+  let max = 0;
+  for (const v of image.data) max = Math.max(max, v);
+  const threshold = Math.max(8, max / 10);
+  let [top, left, bottom, right] = [image.height, image.width, -1, -1];
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      if (image.data[y * image.width + x] <= threshold) continue;
+      top = Math.min(top, y);
+      bottom = Math.max(bottom, y);
+      left = Math.min(left, x);
+      right = Math.max(right, x);
+    }
+  }
+  if (bottom < 0) return image;
+  return crop(image, top, left, bottom - top + 1, right - left + 1);
 }
 
 /** Means of factor × factor blocks (a trailing part block is dropped). */

@@ -4,7 +4,7 @@
  * engine moves a buffer when a kernel on another backend needs it).
  */
 import '@nn/backend-cpu';
-import { Conv2d, CrossEntropyLoss, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential, SGD } from '@nn/layers';
+import { Conv2d, CrossEntropyLoss, Flatten, Linear, MaxPool2d, ReLU, Sequential, SGD, type Module } from '@nn/layers';
 import { engine, manualSeed, memory, randint, randn, setBackend, tensor, tidy, type Tensor } from '@nn/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setGpujsOptions } from '../src/index.js';

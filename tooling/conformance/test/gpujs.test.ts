@@ -3,7 +3,7 @@
 // xvfb-run, see tooling/scripts/ci-gpu-deps.sh); the test fails unless that mode really ran,
 // because gpu.js quietly falls back to another mode when the asked one is missing.
 import '@nn/backend-cpu';
-import { GpujsBackend, MODES, setGpujsOptions, type GpujsMode } from '@nn/backend-gpujs';
+import { MODES, setGpujsOptions, type GpujsBackend, type GpujsMode } from '@nn/backend-gpujs';
 import { engine } from '@nn/tensor';
 import { beforeAll, expect, it } from 'vitest';
 import { defineConformance } from '../src/index.js';

@@ -35,7 +35,7 @@ export function confusionSvg({ classes, counts, title }: ConfusionPlotOptions): 
   const left = 130;
   const top = 64;
   const grid = n * cell;
-  const bottom = 120;
+  const bottom = 100;
   const barX = left + grid + 36;
   const width = barX + 110;
   const height = top + grid + bottom;
