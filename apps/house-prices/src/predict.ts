@@ -64,7 +64,9 @@ export async function predictPrices(options: PredictOptions): Promise<string> {
     model.loadStateDict(weights);
     const x = prep.toTensors(table).x;
     try {
-      prices = prep.inverseTarget(await predict(model, x, { batchSize: 512 }));
+      const output = await predict(model, x, { batchSize: 512 });
+      prices = prep.inverseTarget(output);
+      output.dispose();
     } finally {
       x.dispose();
     }

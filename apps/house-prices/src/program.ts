@@ -96,7 +96,7 @@ export function program(): Command {
     .option('--seed <n>', 'seed of the split, the initialisation, shuffling and dropout', integer, d.seed)
     .option('--test-fraction <f>', 'share of rows held out for the final test', number, d.testFraction)
     .option('--val-fraction <f>', 'share of the remaining rows for validation (early stopping)', number, d.valFraction)
-    .option('--hidden <sizes>', 'hidden layer sizes, comma separated', sizes, d.hidden)
+    .addOption(new Option('--hidden <sizes>', 'hidden layer sizes, comma separated').argParser(sizes).default(d.hidden, d.hidden.join(',')))
     .addOption(new Option('--activation <name>', 'activation after each hidden layer').choices(ACTIVATIONS).default(d.activation))
     .option('--dropout <p>', 'dropout probability after each hidden layer', number, d.dropout)
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZERS).default(d.optimizer))

@@ -8,11 +8,12 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Callback, FitContext, Logs } from '@nn/layers';
 
 const dollars = (v: number): string => (Number.isFinite(v) ? `$${Math.round(v).toLocaleString('en-US')}` : '-');
+const duration = (seconds: number): string => (seconds < 60 ? `${Math.ceil(seconds)}s` : `${Math.floor(seconds / 60)}m${String(Math.ceil(seconds % 60)).padStart(2, '0')}s`);
 
 export class EpochProgressBar implements Callback {
   private readonly bar = new SingleBar(
     {
-      format: 'epoch {epoch} {bar} {value}/{total} batches | loss {loss} | val RMSE {valRmse} | ETA {eta_formatted}',
+      format: 'epoch {epoch} {bar} {value}/{total} batches | loss {loss} | val RMSE {valRmse} | ETA {eta_formatted} {rest}',
       hideCursor: true,
       clearOnComplete: false,
       etaBuffer: 20,
@@ -24,11 +25,16 @@ export class EpochProgressBar implements Callback {
   private examples = 0;
   private lossSum = 0;
   private valRmse = NaN;
+  private started = 0;
 
   onEpochBegin(epoch: number, ctx: FitContext): void {
     this.lossSum = 0;
     this.examples = 0;
-    const payload = { epoch: `${epoch + 1}/${ctx.epochs}`, loss: '-', valRmse: dollars(this.valRmse) };
+    if (epoch === 0) this.started = performance.now();
+    // All remaining epochs at the mean pace so far: an upper bound, as early stopping may end sooner.
+    const left = epoch === 0 ? NaN : (((performance.now() - this.started) / epoch) * (ctx.epochs - epoch)) / 1000;
+    const rest = Number.isFinite(left) ? `(at most ${duration(left)} more to epoch ${ctx.epochs})` : '';
+    const payload = { epoch: `${epoch + 1}/${ctx.epochs}`, loss: '-', valRmse: dollars(this.valRmse), rest };
     this.total = ctx.stepsPerEpoch ?? 0;
     if (epoch === 0) this.bar.start(this.total, 0, payload);
     else {
@@ -49,6 +55,11 @@ export class EpochProgressBar implements Callback {
   }
 
   onTrainEnd(): void {
+    this.stop();
+  }
+
+  /** Ends the bar and shows the cursor again (also after an error, when onTrainEnd never comes). */
+  stop(): void {
     this.bar.stop();
   }
 }

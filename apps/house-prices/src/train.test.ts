@@ -13,7 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'house-prices-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A short run on the embedded data: small network, few epochs. */
-const quick: TrainOptions = { ...DEFAULTS, out: join(dir, 'model'), hidden: [16], epochs: 4, patience: 10, progress: 'none', log: () => undefined };
+const quick: TrainOptions = { ...DEFAULTS, out: join(dir, 'model'), hidden: [16], lr: 1e-3, epochs: 4, patience: 10, progress: 'none', log: () => undefined };
 
 describe('train on the embedded Ames data (short run)', () => {
   it('reports sane test scores and writes the model, preprocessing, scores and charts', async () => {
@@ -36,7 +36,7 @@ describe('train on the embedded Ames data (short run)', () => {
     const metrics = JSON.parse(readFileSync(join(quick.out, FILES.metrics), 'utf8')) as { test: { rmsle: number }; bestEpoch: number };
     expect(metrics.test.rmsle).toBe(result.test.rmsle);
     const weights = await load(join(quick.out, FILES.weights));
-    expect(Object.keys(weights).sort()).toEqual(['0.bias', '0.weight', '2.bias', '2.weight']);
+    expect(Object.keys(weights).sort()).toEqual(['0.bias', '0.weight', '3.bias', '3.weight']); // Linear, ReLU, Dropout, Linear
     dispose(Object.values(weights));
   });
 
@@ -55,7 +55,9 @@ describe('train on the embedded Ames data (short run)', () => {
     const csv = join(dir, 'new-houses.csv');
     writeFileSync(csv, [columns.join(','), ...test.rows.map((r) => r.filter((_, i) => i !== k).join(','))].join('\n'));
     const out = join(dir, 'prices.csv');
+    const before = memory().numTensors;
     const text = await predictPrices({ model: quick.out, csv, out, backend: 'cpu' });
+    expect(memory().numTensors).toBe(before);
     expect(readFileSync(out, 'utf8')).toBe(text);
     const lines = text.trim().split('\n');
     expect(lines[0]).toBe('row,Sale_Price');

@@ -31,7 +31,7 @@ import { lossChart, scatterChart } from './charts.js';
 import { writeFileAtomic, writeJsonAtomic } from './files.js';
 import { buildMlp, makeOptimizer, type Activation, type MlpSpec, type OptimizerName } from './model.js';
 import { InPrices } from './price_metrics.js';
-import { progressCallback, type ProgressMode } from './progress.js';
+import { EpochProgressBar, progressCallback, type ProgressMode } from './progress.js';
 
 /** The Ames table shipped with the app (gzipped CSV; source and licence in data/README.md). */
 export const DEFAULT_CSV = fileURLToPath(new URL('../data/ames.csv.gz', import.meta.url));
@@ -204,7 +204,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
   const trainSet = prep.toDataset(trainRows);
   const valSet = prep.toDataset(valRows);
-  const testX = prep.toTensors(testRows).x;
+  const { x: testX, y: testY } = prep.toTensors(testRows);
   manualSeed(options.seed);
   const model = buildMlp(spec);
   const optimizer = makeOptimizer(options.optimizer, model.parameters(), options.lr, options.weightDecay);
@@ -228,9 +228,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       scheduler: options.lrSchedule === 'plateau' ? new ReduceLROnPlateau(optimizer, { factor: 0.5, patience: options.lrPatience }) : undefined,
     });
     history = result.epochs;
-    predicted = prep.inverseTarget(await predict(model, testX, { batchSize: 512 }));
+    const output = await predict(model, testX, { batchSize: 512 });
+    predicted = prep.inverseTarget(output);
+    output.dispose();
   } finally {
-    dispose([trainSet.tensors, valSet.tensors, testX]);
+    if (progress instanceof EpochProgressBar) progress.stop();
+    dispose([trainSet.tensors, valSet.tensors, testX, testY]);
     optimizer.dispose();
     model.dispose();
   }

@@ -11,6 +11,13 @@ export function imageAt(split: Split, index: number): Image {
 
 export type Examples = Subset<[Tensor, number]>;
 
+/** The first `limit` images of a split (all without a limit). */
+export function limited(split: Split, limit: number | undefined): Split {
+  if (limit === undefined || limit >= split.count) return split;
+  const size = split.height * split.width;
+  return { ...split, count: limit, pixels: split.pixels.subarray(0, limit * size), labels: split.labels.subarray(0, limit) };
+}
+
 /** The examples of `split` at `indices` (all by default), through `transform`. */
 export function examples(split: Split, transform: Transform, options: { indices?: readonly number[]; seed?: number } = {}): Examples {
   const dataset = new ImageDataset((i) => imageAt(split, i), split.labels, { transform, seed: options.seed });

@@ -8,6 +8,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { summary } from '@nn/layers';
 import { BACKENDS, type BackendName } from './backend.js';
 import { classify } from './classify.js';
+import { evaluate } from './evaluate.js';
 import type { DatasetKind } from './data.js';
 import { MODEL_NAMES, MODELS, modelSpec, resolveWidth } from './models.js';
 import type { Writer } from './progress.js';
@@ -78,7 +79,7 @@ export function buildProgram(io: IO): Command {
     .option('--width <multiplier>', 'channel/width multiplier of zoo models and the MLP (1 = the paper)', positiveNumber)
     .option('--epochs <n>', 'passes over the training images', positiveInteger, 10)
     .option('--batch-size <n>', 'images per step', positiveInteger, 64)
-    .option('--lr <rate>', 'initial learning rate', positiveNumber, 1e-3)
+    .option('--lr <rate>', 'initial learning rate', positiveNumber, 3e-3)
     .addOption(new Option('--optimizer <name>', 'Adam, or SGD with momentum 0.9').choices(['adam', 'sgd']).default('adam'))
     .addOption(new Option('--schedule <name>', 'learning rate over the epochs').choices(['cosine', 'constant']).default('cosine'))
     .option('--augment', 'seeded augmentation: shifts of up to 2 pixels, and mirroring for clothes', false)
@@ -105,6 +106,18 @@ export function buildProgram(io: IO): Command {
     .addOption(backendOption())
     .action(async (images: string[], flags: ClassifyFlags) => {
       await classify({ ...flags, images }, io.out);
+    });
+
+  program
+    .command('evaluate')
+    .description("score a trained model on test images and draw its plots again (confusion matrix, mistakes, curves)")
+    .requiredOption('--model <dir>', "a folder written by 'train' (or its model.safetensors)")
+    .option('--data <dir>', 'folder with t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz] (default: the embedded subset)')
+    .option('--out <dir>', "where the PNG files go (default: the model's folder)")
+    .option('--limit <n>', 'use at most n test images', positiveInteger)
+    .addOption(backendOption())
+    .action(async (flags: { model: string; data?: string; out?: string; limit?: number; backend: BackendName }) => {
+      await evaluate(flags, io.out);
     });
 
   program

@@ -15,9 +15,10 @@ export interface PlotInputs {
   title: string;
   report: TestReport;
   classes: readonly string[];
-  history: readonly Logs[];
-  /** From 1. */
-  bestEpoch: number;
+  /** The epochs' logs, for the learning curves (none: no curves.png). */
+  history?: readonly Logs[];
+  /** The kept epoch, from 1. */
+  bestEpoch?: number;
   testImage: (index: number) => Image;
   /** How many mistakes to show (default 40: 5 rows of 8). */
   mistakes?: number;
@@ -36,16 +37,19 @@ export async function writePlots(dir: string, inputs: PlotInputs): Promise<strin
         mistakes: shown.map((m) => ({ image: inputs.testImage(m.index), actual: classes[m.actual], predicted: classes[m.predicted], confidence: m.confidence })),
       }),
     ],
-    [
+  ];
+  if (history !== undefined && history.length > 0) {
+    const kept = inputs.bestEpoch === undefined ? '' : `kept epoch ${inputs.bestEpoch}, `;
+    svgs.push([
       PLOT_FILES.curves,
       curvesSvg({
-        title: `${inputs.title}: kept epoch ${inputs.bestEpoch}, ${accuracy}, top-5 error ${(100 * report.top5Error).toFixed(2)} %`,
+        title: `${inputs.title}: ${kept}${accuracy}, top-5 error ${(100 * report.top5Error).toFixed(2)} %`,
         loss: { train: history.map((h) => h.loss), val: history.map((h) => h.val_loss) },
         accuracy: { train: history.map((h) => h.accuracy), val: history.map((h) => h.val_accuracy) },
         best: inputs.bestEpoch,
       }),
-    ],
-  ];
+    ]);
+  }
   const files: string[] = [];
   for (const [name, svg] of svgs) {
     const file = join(dir, name);

@@ -14,7 +14,7 @@ const DEFAULTS: Omit<TrainOptions, 'out'> = {
   model: 'lenet5',
   epochs: 10,
   batchSize: 64,
-  lr: 1e-3,
+  lr: 3e-3,
   optimizer: 'adam',
   schedule: 'cosine',
   augment: false,
@@ -31,7 +31,7 @@ async function testAccuracy(options: Partial<TrainOptions>): Promise<number> {
 
 describe('LeNet-5 on the embedded Fashion-MNIST subset', () => {
   it('learns: 3 epochs on 2,000 images score well above chance (10 %)', async () => {
-    expect(await testAccuracy({ limit: 2000, epochs: 3 })).toBeGreaterThan(0.6);
+    expect(await testAccuracy({ limit: 2000, epochs: 3 })).toBeGreaterThan(0.65);
   }, 600_000);
 
   it.runIf(process.env.IMAGE_CLASSIFIER_LONG_TESTS === '1')(

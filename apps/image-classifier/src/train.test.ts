@@ -85,4 +85,15 @@ describe('train, then classify', () => {
     }
     expect(recorder.text).toContain(`${colour} (90×60 colour, light background: inverted)\n  1. `);
   });
+
+  it('evaluate scores the checkpoint as train did and draws the plots again', async () => {
+    const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as { test: { accuracy: number; top5Error: number } };
+    const again = join(await tempDir(), 'plots');
+    const recorder = new Recorder();
+    const code = await main(['evaluate', '--model', out, '--limit', '400', '--out', again], { out: recorder, err: recorder });
+    expect(code, recorder.text).toBe(0);
+    expect(recorder.text).toContain(`  accuracy     ${(100 * metrics.test.accuracy).toFixed(2)} %`);
+    expect(recorder.text).toContain(`  top-5 error  ${(100 * metrics.test.top5Error).toFixed(2)} %`);
+    for (const name of ['confusion_matrix.png', 'misclassified.png', 'curves.png']) await expect(readFile(join(again, name))).resolves.toBeDefined();
+  });
 });

@@ -5,18 +5,19 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Accuracy, Adam, CosineAnnealingLR, CrossEntropyLoss, fit, predict, SGD, type History, type LRScheduler, type Optimizer, type OptimizerOptions, type TensorModule } from '@nn/layers';
+import { Accuracy, Adam, CosineAnnealingLR, CrossEntropyLoss, fit, SGD, type History, type LRScheduler, type Optimizer, type OptimizerOptions, type TensorModule } from '@nn/layers';
 import { load, ModelCheckpoint } from '@nn/layers/node';
 import { dispose, manualSeed } from '@nn/tensor';
 import { useBackend, type BackendName } from './backend.js';
 import { CHECKPOINT_FILE, toMetadata, type ModelConfig } from './checkpoint.js';
-import { loadData, type DatasetKind, type Split } from './data.js';
-import { examples, imageAt, loader, validationSplit } from './datasets.js';
+import { loadData, type DatasetKind } from './data.js';
+import { examples, imageAt, limited, loader, validationSplit } from './datasets.js';
 import { modelSpec, resolveWidth } from './models.js';
 import { writePlots } from './outputs.js';
 import { imageTransform, pixelStatistics } from './preprocess.js';
 import { EpochLines, EpochProgress, type Writer } from './progress.js';
-import { formatReport, scoreTest, type TestReport } from './report.js';
+import { formatReport, type TestReport } from './report.js';
+import { runTitle, scoreSplit } from './scoring.js';
 
 export interface TrainOptions {
   model: string;
@@ -47,12 +48,6 @@ export interface TrainResult {
   files: string[];
 }
 
-function limited(split: Split, limit: number | undefined): Split {
-  if (limit === undefined || limit >= split.count) return split;
-  const size = split.height * split.width;
-  return { ...split, count: limit, pixels: split.pixels.subarray(0, limit * size), labels: split.labels.subarray(0, limit) };
-}
-
 function makeOptimizer(model: TensorModule, options: TrainOptions): Optimizer<OptimizerOptions> {
   if (!(options.lr > 0)) throw new Error(`--lr must be a positive number, got ${options.lr}`);
   const params = model.parameters();
@@ -66,7 +61,7 @@ export async function train(options: TrainOptions, out: Writer = process.stdout,
     if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
   }
   if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 2)) throw new Error(`--limit must be an integer >= 2, got ${options.limit}`);
-  await useBackend(options.backend);
+  const backend = await useBackend(options.backend);
   manualSeed(options.seed);
 
   const data = await loadData(options.data, options.dataset);
@@ -102,7 +97,7 @@ export async function train(options: TrainOptions, out: Writer = process.stdout,
 
   out.write(
     `training ${spec.name}${spec.hasWidth ? ` (width ${width})` : ''} on ${trainIndices.length.toLocaleString('en-US')} images, validating on ${valIndices.length.toLocaleString('en-US')}, ` +
-      `testing on ${testSplit.count.toLocaleString('en-US')} (${options.data ?? 'embedded Fashion-MNIST subset'}), backend ${options.backend}\n`,
+      `testing on ${testSplit.count.toLocaleString('en-US')} (${options.data ?? 'embedded Fashion-MNIST subset'}), backend ${backend}\n`,
   );
   const history = await fit(model, loader(trainSet, options.batchSize, options.seed), {
     loss: new CrossEntropyLoss(),
@@ -119,13 +114,7 @@ export async function train(options: TrainOptions, out: Writer = process.stdout,
   const best = await load(checkpointFile);
   model.loadStateDict(best);
   dispose(Object.values(best));
-  const logits = await predict(model, loader(testSet, 256));
-  let report: TestReport;
-  try {
-    report = scoreTest(logits, testSplit.labels, data.classes);
-  } finally {
-    logits.dispose();
-  }
+  const report = await scoreSplit(model, testSet, testSplit.labels, data.classes);
   const bestEpoch = checkpoint.savedEpoch + 1;
   out.write(`\n${formatReport(report, `test scores of ${spec.name} (epoch ${bestEpoch}, best validation accuracy)`)}\n\n`);
 
@@ -150,7 +139,7 @@ export async function train(options: TrainOptions, out: Writer = process.stdout,
   await writeFile(files[1], `${JSON.stringify(summary, null, 2)}\n`);
   files.push(
     ...(await writePlots(options.out, {
-      title: `${spec.name}${spec.hasWidth && width !== 1 ? ` ×${width}` : ''} on ${data.kind === 'mnist' ? 'MNIST' : 'Fashion-MNIST'}`,
+      title: runTitle(config),
       report,
       classes: data.classes,
       history: epochs,

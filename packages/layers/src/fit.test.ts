@@ -120,6 +120,23 @@ describe('fit', () => {
     expect(evaluated.rmse).toBeCloseTo(last.val_rmse, 6);
   });
 
+  it('validates in eval mode (no dropout), as evaluate does', async () => {
+    const data = linearData(32, 12);
+    manualSeed(12);
+    const model = new Sequential(new Linear(2, 32), new Dropout(0.5), new Linear(32, 1));
+    const batches: Batch[] = [...loader(data, 8, false)()];
+    const modes: boolean[] = [];
+    const history = await fit(model, batches, {
+      loss: mseLoss,
+      optimizer: new SGD(model.parameters(), { lr: 0.01 }),
+      epochs: 1,
+      valLoader: batches,
+      callbacks: [{ onBatchBegin: () => void modes.push(model.training), onEpochEnd: () => void modes.push(model.training) }],
+    });
+    expect(modes).toEqual([true, true, true, true, false]);
+    expect(history.epochs[0].val_loss).toBe((await evaluate(model, batches, { loss: mseLoss })).loss);
+  });
+
   it('weights the epoch loss by batch size (a short last batch counts less)', async () => {
     const model = new Linear(1, 1);
     assign(model.weight, tensor([[0]]));

@@ -262,6 +262,7 @@ export async function fit(model: TensorModule, trainLoader: BatchSource, options
       const logs: Logs = { loss: total / examples };
       if (options.trainMetrics) for (const m of metrics) logs[m.name] = m.compute();
       if (valLoader !== undefined) {
+        model.eval(); // dropout off, batch norm on its running statistics
         const val = await score(op, model, valLoader, loss, metrics, valOwned);
         for (const [key, v] of Object.entries(val)) logs[`val_${key}`] = v;
       }

@@ -62,10 +62,13 @@ export async function measureAsync(run: () => void | Promise<void>): Promise<Tim
     const result = run();
     if (result instanceof Promise) await result;
   };
+  // The same policy as measure().
+  const warmCpu = process.cpuUsage();
   const warmStart = performance.now();
   await once();
   const warmMs = performance.now() - warmStart;
-  const runs = warmMs > SLOW_MS ? 2 : Math.max(MIN_RUNS, Math.min(MAX_RUNS, Math.round(TARGET_MS / Math.max(warmMs, 0.01))));
+  if (warmMs > VERY_SLOW_MS) return { medianMs: warmMs, medianCpuMs: cpuMs(warmCpu), runs: 1 };
+  const runs = warmMs > SLOW_MS ? 1 : Math.max(MIN_RUNS, Math.min(MAX_RUNS, Math.round(TARGET_MS / Math.max(warmMs, 0.01))));
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {

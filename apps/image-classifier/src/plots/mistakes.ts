@@ -22,9 +22,12 @@ export interface MistakesPlotOptions {
   scale?: number;
 }
 
+/** Whole per cent, but one decimal (rounded down) near certainty: 99.97 % is not 100 %. */
+const percent = (p: number): string => (p >= 0.995 ? `${(Math.floor(p * 1000) / 10).toFixed(1)} %` : `${Math.round(100 * p)} %`);
+
 export function mistakesSvg({ mistakes, title, columns = 8, scale = 4 }: MistakesPlotOptions): string {
   const imageSide = Math.max(...mistakes.map((m) => Math.max(m.image.height, m.image.width)), 28) * scale;
-  const cellWidth = Math.max(imageSide, 112) + 24;
+  const cellWidth = Math.max(imageSide, 112) + 40; // room for 'guess: Ankle boot 99.9 %'
   const cellHeight = imageSide + 52;
   const top = 60;
   const cols = Math.max(1, Math.min(columns, mistakes.length));
@@ -43,7 +46,7 @@ export function mistakesSvg({ mistakes, title, columns = 8, scale = 4 }: Mistake
     body.push(el('image', { x: cx - w / 2, y, width: w, height: h, href, 'image-rendering': 'optimizeSpeed' }));
     body.push(el('rect', { x: cx - w / 2, y, width: w, height: h, fill: 'none', stroke: '#999', 'stroke-width': 1 }));
     body.push(text(cx, y + imageSide + 17, `true: ${m.actual}`, { size: 12, anchor: 'middle', fill: '#1a5e20' }));
-    body.push(text(cx, y + imageSide + 34, `guess: ${m.predicted} ${Math.round(m.confidence * 100)} %`, { size: 12, anchor: 'middle', fill: '#b71c1c' }));
+    body.push(text(cx, y + imageSide + 34, `guess: ${m.predicted} ${percent(m.confidence)}`, { size: 12, anchor: 'middle', fill: '#b71c1c' }));
   });
   return svgDocument(width, height, body);
 }
