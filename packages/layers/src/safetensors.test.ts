@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { findDuplicateKey, fromBytes, fromBytesWithMetadata, halfToFloat, readHeader, toBytes, MAX_HEADER_BYTES } from './safetensors.js';
 
 const fixtures = join(import.meta.dirname, '../test/fixtures');
-const torchvisionKeys = join(import.meta.dirname, '../../../../shared/conformance/torchvision-keys');
+// Copied from shared/conformance/torchvision-keys: tests never read outside the repo.
+const torchvisionKeys = join(import.meta.dirname, '../test/fixtures/torchvision-keys');
 
 /** Builds a file by hand: 8-byte length, the header text as given, then `data`. */
 function rawFile(headerText: string, data: Uint8Array = new Uint8Array(0), lengthField?: bigint): Uint8Array {
