@@ -15,6 +15,7 @@ describe('checkpoint metadata', () => {
     const metadata = toMetadata(defaultConfig('lenet5', undefined));
     expect(() => fromMetadata({ ...metadata, std: '-1' }, 'm.safetensors')).toThrow("m.safetensors: the metadata entry 'std' must be positive, got -1");
     expect(() => fromMetadata({ ...metadata, classes: 'Shirt' }, 'm.safetensors')).toThrow("m.safetensors: the metadata entry 'classes' must be a JSON list of class names");
+    expect(() => fromMetadata({ ...metadata, model: 'lenet6' }, 'm.safetensors')).toThrow(/^m.safetensors: the metadata entry 'model' must name one of the app's models \(lenet5, .*\), got "lenet6"$/);
   });
 });
 

@@ -10,7 +10,7 @@ import type { StateDict, TensorModule } from '@nn/layers';
 import { loadWithMetadata } from '@nn/layers/node';
 import { dispose } from '@nn/tensor';
 import { FASHION_MNIST_CLASSES, classNames, type DatasetKind } from './data.js';
-import { modelSpec, resolveWidth, type Fit } from './models.js';
+import { MODEL_NAMES, modelSpec, resolveWidth, type Fit } from './models.js';
 import type { Normalization } from './preprocess.js';
 
 export const CHECKPOINT_FILE = 'model.safetensors';
@@ -52,6 +52,7 @@ export function fromMetadata(metadata: Record<string, string>, file: string): Mo
     if (metadata[entry] === undefined || !Number.isFinite(value)) throw bad(entry, `must be a number, got ${JSON.stringify(metadata[entry])}`);
     return value;
   };
+  if (!MODEL_NAMES.includes(metadata.model)) throw bad('model', `must name one of the app's models (${MODEL_NAMES.join(', ')}), got ${JSON.stringify(metadata.model)}`);
   const spec = modelSpec(metadata.model);
   const [imageHeight, imageWidth] = (metadata.image_size ?? '').split('x').map(Number);
   if (!(imageHeight > 0 && imageWidth > 0)) throw bad('image_size', `must look like 28x28, got ${JSON.stringify(metadata.image_size)}`);
@@ -157,17 +158,17 @@ export async function checkpointPath(path: string): Promise<string> {
 export async function loadModel(path: string, options: LoadOptions = {}): Promise<LoadedModel> {
   const file = await checkpointPath(path);
   const { stateDict, metadata } = await loadWithMetadata(file);
-  let config: ModelConfig;
-  if (metadata.format === FORMAT) {
-    config = fromMetadata(metadata, file);
-    // --arch overrides the architecture; what the training data taught (statistics, classes) stays.
-    if (options.arch !== undefined) config = { ...defaultConfig(options.arch, options.width, config.dataset), normalization: config.normalization, classes: config.classes };
-  } else if (options.arch !== undefined) {
-    config = defaultConfig(options.arch, options.width);
-  } else {
-    throw new Error(`${file}: the checkpoint does not say which model it holds (no ${FORMAT} metadata); name the architecture with --arch`);
-  }
   try {
+    let config: ModelConfig;
+    if (metadata.format === FORMAT) {
+      config = fromMetadata(metadata, file);
+      // --arch overrides the architecture; what the training data taught (statistics, classes) stays.
+      if (options.arch !== undefined) config = { ...defaultConfig(options.arch, options.width, config.dataset), normalization: config.normalization, classes: config.classes };
+    } else if (options.arch !== undefined) {
+      config = defaultConfig(options.arch, options.width);
+    } else {
+      throw new Error(`${file}: the checkpoint does not say which model it holds (no ${FORMAT} metadata); name the architecture with --arch`);
+    }
     const spec = modelSpec(config.model);
     const model = spec.build({ numClasses: config.classes.length, width: config.width, init: false });
     checkArchitecture(model, stateDict, file, config.model);

@@ -101,7 +101,7 @@ export function buildProgram(io: IO): Command {
     .requiredOption('--model <dir>', "a folder written by 'train' (or its model.safetensors)")
     .option('--top <k>', 'classes to print per image', positiveInteger, 5)
     .addOption(new Option('--invert <when>', 'invert to a light object on black, as the training images').choices(['auto', 'yes', 'no']).default('auto'))
-    .option('--arch <name>', "the architecture, for a checkpoint without the app's metadata")
+    .addOption(new Option('--arch <name>', "the architecture, for a checkpoint without the app's metadata").choices(MODEL_NAMES))
     .option('--width <multiplier>', 'with --arch: the width multiplier', positiveNumber)
     .addOption(backendOption())
     .action(async (images: string[], flags: ClassifyFlags) => {
