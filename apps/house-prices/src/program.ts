@@ -6,10 +6,9 @@
  * problem is one line on stderr and exit code 1, never a stack trace.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ACTIVATIONS, OPTIMIZERS, type Activation, type OptimizerName } from './model.js';
+import { ACTIVATIONS, OPTIMIZERS } from './model.js';
 import { predictPrices } from './predict.js';
-import { DEFAULTS, train, type BackendName, type TrainResult } from './train.js';
-import type { ProgressMode } from './progress.js';
+import { DEFAULTS, train, type BackendName, type TrainOptions, type TrainResult } from './train.js';
 
 const note = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -58,29 +57,8 @@ export function report(result: TrainResult, out: string): string {
   ].join('\n');
 }
 
-interface TrainFlags {
-  csv?: string;
-  target: string;
-  out: string;
-  seed: number;
-  testFraction: number;
-  valFraction: number;
-  hidden: number[];
-  activation: Activation;
-  dropout: number;
-  optimizer: OptimizerName;
-  lr: number;
-  weightDecay: number;
-  batchSize: number;
-  epochs: number;
-  patience: number;
-  lrSchedule: 'plateau' | 'none';
-  lrPatience: number;
-  targetTransform: 'log1p' | 'none';
-  backend: BackendName;
-  progress: ProgressMode;
-  charts: boolean;
-}
+/** What commander parses for `train`: the training options, with the CSV optional (the embedded data by default). */
+type TrainFlags = Omit<TrainOptions, 'csv' | 'log'> & { csv?: string };
 
 export function program(): Command {
   const cli = new Command('house-prices').description('Prices Ames houses with a multi-layer perceptron trained by @nn (the lecture\'s regression example).');
