@@ -19,14 +19,16 @@ function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
-/** Writes `stateDict` to `path` as safetensors, atomically. */
-export async function save(stateDict: StateDict, path: string, options: WriteOptions = {}): Promise<void> {
-  const bytes = toBytes(stateDict, options);
+/**
+ * Writes `data` to `path` atomically (temporary file beside it, flushed, renamed over it).
+ * Exported so that apps write their other model files with the same guarantee.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const temp = tempPathFor(path);
   try {
     const handle = await open(temp, 'w');
     try {
-      await handle.writeFile(bytes);
+      await handle.writeFile(data);
       await handle.sync();
     } finally {
       await handle.close();
@@ -36,6 +38,11 @@ export async function save(stateDict: StateDict, path: string, options: WriteOpt
     await rm(temp, { force: true });
     throw error;
   }
+}
+
+/** Writes `stateDict` to `path` as safetensors, atomically. */
+export async function save(stateDict: StateDict, path: string, options: WriteOptions = {}): Promise<void> {
+  await writeFileAtomic(path, toBytes(stateDict, options));
 }
 
 /** Synchronous save, same guarantees. */
