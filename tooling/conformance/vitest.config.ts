@@ -1,3 +1,22 @@
 import { config } from '@nn/vitest-config';
 
-export default config();
+// Two projects: this package's suites (cpu and gpujs legs), and @nn/layers' own tests run
+// again with gpu.js (webasm) as the active backend. @nn/layers cannot depend on
+// @nn/backend-gpujs itself (the backend's swap tests use layers), so that leg lives here.
+export default config({
+  projects: [
+    { extends: true, test: { name: 'conformance' } },
+    {
+      extends: true,
+      test: {
+        name: 'layers-on-gpujs',
+        root: '../../packages/layers',
+        setupFiles: [`${import.meta.dirname}/test/gpujs_active.setup.ts`],
+        // The safetensors tests check the file format (host code) with int64 values past 2^24
+        // and AlexNet/VGG-16 weights of 38–103 M elements: past what gpu.js addresses exactly
+        // (documented limits of @nn/backend-gpujs, tested there).
+        exclude: ['**/node_modules/**', 'src/safetensors.test.ts'],
+      },
+    },
+  ],
+});

@@ -24,5 +24,12 @@ nodedir=$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")
 if [ -f "$gl_dir/build/Release/webgl.node" ]; then
   echo "gl already built in $gl_dir"
 else
-  (cd "$gl_dir" && node "$node_gyp" rebuild --nodedir="$nodedir" -j "$(nproc)")
+  echo "building gl in $gl_dir (about 6 minutes; log in $gl_dir/build.log)"
+  if ! (cd "$gl_dir" && node "$node_gyp" rebuild --nodedir="$nodedir" -j "$(nproc)" >build.log 2>&1); then
+    tail -n 60 "$gl_dir/build.log"
+    echo "ci-gpu-deps: building gl failed (see above)" >&2
+    exit 1
+  fi
 fi
+test -f "$gl_dir/build/Release/webgl.node"
+echo "gl built: $gl_dir/build/Release/webgl.node"

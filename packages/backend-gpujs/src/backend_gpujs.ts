@@ -97,6 +97,12 @@ export class GpujsBackend implements Backend {
     return toDType(this.device.readSync(buffer.value, buffer.layout), buffer);
   }
 
+  /** False only on WebGPU for a buffer computed on the device (no host copy to read). */
+  canReadSync(dataId: DataId): boolean {
+    const buffer = this.buffer(dataId);
+    return !this.device.isAsync || buffer.value === null || buffer.host !== undefined;
+  }
+
   async read(dataId: DataId): Promise<TypedArray> {
     const buffer = this.buffer(dataId);
     if (buffer.value === null) return makeTypedArray(buffer.dtype, 0);

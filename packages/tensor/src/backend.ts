@@ -45,6 +45,12 @@ export interface Backend {
   write(values: TypedArray, shape: Shape, dtype: DType, dataId?: DataId): DataId;
   read(dataId: DataId): Promise<TypedArray>;
   readSync(dataId: DataId): TypedArray;
+  /**
+   * Whether `readSync` can read this buffer (default: yes). WebGPU cannot read back a
+   * device-computed buffer synchronously, so ops that would check index values on the host
+   * skip that check there (see assertIndicesInRange).
+   */
+  canReadSync?(dataId: DataId): boolean;
   dispose(dataId: DataId): void;
   memory(): BackendMemory;
   /** Kernels by kernel name (see KernelName). */

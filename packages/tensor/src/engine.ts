@@ -235,6 +235,13 @@ export class Engine {
     return this.records.get(tensor.dataId)!.backend.readSync(tensor.dataId);
   }
 
+  /** Whether `dataSync()` can read `tensor` where it lies now (false for device results on WebGPU). */
+  canReadSync(tensor: Tensor): boolean {
+    this.assertLive(tensor, 'canReadSync');
+    const record = this.records.get(tensor.dataId)!;
+    return record.backend.canReadSync?.(tensor.dataId) ?? true;
+  }
+
   read(tensor: Tensor): Promise<TypedArray> {
     this.assertLive(tensor, 'data');
     return this.records.get(tensor.dataId)!.backend.read(tensor.dataId);

@@ -25,15 +25,6 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/**
- * Cases a mode cannot run, with the reason. WebGPU has no synchronous readback, and these
- * losses index with a target computed on the device (`target * (target != ignore_index)`),
- * which oneHot's range check reads on the host.
- */
-const SKIP: Record<string, readonly string[]> = {
-  webgpu: ['cross_entropy__mean', 'cross_entropy__none'],
-};
-
 describe.skipIf(!enabled)('conformance vectors on gpu.js in headless Chromium', () => {
   let outDir = '';
   let server: PreviewServer | undefined;
@@ -72,8 +63,7 @@ describe.skipIf(!enabled)('conformance vectors on gpu.js in headless Chromium', 
       process.stdout.write(`${mode}: ${report.cases - report.failures.length}/${report.cases} cases pass in ${report.seconds.toFixed(1)} s (ran in '${report.ran}')\n`);
       expect(report.error, console.slice(-20).join('\n')).toBeUndefined();
       expect(report.ran).toBe(mode);
-      const skipped = new Set(SKIP[mode] ?? []);
-      expect(report.failures.filter((f) => !skipped.has(f.name)).map((f) => `${f.name}: ${f.torch}\n  ${f.problems.join('\n  ')}`)).toEqual([]);
+      expect(report.failures.map((f) => `${f.name}: ${f.torch}\n  ${f.problems.join('\n  ')}`)).toEqual([]);
     });
   }
 });

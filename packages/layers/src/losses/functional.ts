@@ -5,7 +5,7 @@
  * elementwise losses require input and target of the same shape: [N, 1] against [N] is
  * almost always a bug.
  */
-import { abs, cast, clip, eq, exp, gather, indexSelect, log, log1p, logSoftmax, minimum, ne, oneHot, shapesEqual, where, type Tensor } from '@nn/tensor';
+import { abs, cast, clip, engine, eq, exp, gather, indexSelect, log, log1p, logSoftmax, minimum, ne, oneHot, shapesEqual, where, type Tensor } from '@nn/tensor';
 
 export type Reduction = 'none' | 'mean' | 'sum';
 
@@ -103,6 +103,8 @@ function checkIndexTarget(op: string, input: Tensor, target: Tensor, axis: numbe
     throw new Error(`${op}: class-index target must have shape [${expected.join(',')}] for input ${shapeText(input)}, got ${shapeText(target)}`);
   }
   if (target.dtype === 'bool') throw new Error(`${op}: target must hold class indices (int32), got bool`);
+  // A target computed on a WebGPU device cannot be read synchronously: its values go unchecked.
+  if (!engine().canReadSync(target)) return target.dtype === 'int32' ? target : cast(target, 'int32');
   const values = target.dataSync();
   for (let i = 0; i < values.length; i++) {
     const v = values[i];

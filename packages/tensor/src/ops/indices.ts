@@ -4,6 +4,7 @@
  * index is an error naming the op, never garbage read from outside a buffer.
  */
 import { tensor, toTensor, type NestedNumbers, type TensorLike } from '../convert.js';
+import { engine } from '../engine.js';
 import { Tensor } from '../tensor.js';
 
 function assertIntegers(op: string, arg: string, values: NestedNumbers): void {
@@ -33,9 +34,12 @@ export function toIndexTensor(value: TensorLike, op: string, arg: string): Tenso
 
 /**
  * Throws unless every index lies in [0, size). Reads the indices (a sync on GPU backends);
- * `where` completes the message, e.g. "for axis 1 of size 5".
+ * `where` completes the message, e.g. "for axis 1 of size 5". Where the indices cannot be
+ * read synchronously (computed on a WebGPU device) the check is skipped rather than made
+ * impossible: oneHot then gives an all-zero row; gather reads an unspecified element.
  */
 export function assertIndicesInRange(op: string, indices: Tensor, size: number, where: string): void {
+  if (!engine().canReadSync(indices)) return;
   const values = indices.dataSync();
   for (let i = 0; i < values.length; i++) {
     const v = values[i];

@@ -9,7 +9,8 @@ import { runKernel } from './run.js';
 
 /**
  * Output shape [...indices.shape, numClasses]. With numClasses = -1 (the default) it is one
- * more than the largest index. An index outside [0, numClasses) is an error.
+ * more than the largest index. An index outside [0, numClasses) is an error (unchecked, and an
+ * all-zero row, where the backend cannot read the indices synchronously: computed on WebGPU).
  */
 export function oneHot(indices: TensorLike, numClasses = -1): Tensor {
   return engine().tidy(() => {
@@ -19,6 +20,9 @@ export function oneHot(indices: TensorLike, numClasses = -1): Tensor {
     let depth = numClasses;
     if (depth === -1) {
       if (idx.size === 0) throw new Error(`${op}: cannot infer numClasses from empty indices ${formatShape(idx.shape)}; pass numClasses`);
+      if (!engine().canReadSync(idx)) {
+        throw new Error(`${op}: numClasses = -1 reads the indices, which backend '${engine().backendOf(idx).name}' cannot do synchronously for a computed tensor; pass numClasses`);
+      }
       const values = idx.dataSync();
       depth = 0;
       for (let i = 0; i < values.length; i++) depth = Math.max(depth, values[i] + 1);
