@@ -1,9 +1,7 @@
 /**
- * Does LeNet-5 learn Fashion-MNIST with the app's defaults? The quick check trains on 2,000
- * embedded images for 3 epochs (13 s on a quiet 2-core machine, a minute on a busy one). The
- * full check, a default run on the whole embedded subset that must beat 85 % test accuracy
- * (it scores 86.60 %), takes about 3 minutes on a quiet machine and over 10 on a busy one, so
- * it runs only with IMAGE_CLASSIFIER_LONG_TESTS=1 (see the README).
+ * Does LeNet-5 learn Fashion-MNIST with the app's defaults? A default run on the embedded
+ * subset (10 epochs of 10,800 images) must beat 85 % test accuracy (it scores 86.60 %): about
+ * 3 minutes of one core, the longest test of the suite, and the one that shows the app works.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,15 +29,7 @@ async function testAccuracy(options: Partial<TrainOptions>): Promise<number> {
 }
 
 describe('LeNet-5 on the embedded Fashion-MNIST subset', () => {
-  it('learns: 3 epochs on 2,000 images score well above chance (10 %)', async () => {
-    expect(await testAccuracy({ limit: 2000, epochs: 3 })).toBeGreaterThan(0.65);
-  }, 600_000);
-
-  it.runIf(process.env.IMAGE_CLASSIFIER_LONG_TESTS === '1')(
-    'a default run beats 85 % test accuracy',
-    async () => {
-      expect(await testAccuracy({})).toBeGreaterThan(0.85);
-    },
-    3_600_000,
-  );
+  it('a default run beats 85 % test accuracy', async () => {
+    expect(await testAccuracy({})).toBeGreaterThan(0.85);
+  }, 3_600_000);
 });

@@ -1,8 +1,9 @@
 /**
- * `pnpm --filter @nn/bench bench:lenet`: the LeNet-5 training step of src/cases/lenet_train.ts
- * on all four implementations, ours, tfjs-cpu, tfjs-wasm and ConvNetJS, in images per second
- * and as ratios (issue 3's target: at least 20× tfjs-cpu). The general runner (src/run.ts)
- * shows the tfjs columns only; this adds ConvNetJS, which is not a TensorFlow.js backend.
+ * Part of `pnpm bench` (also alone: `pnpm --filter @nn/bench bench:lenet`): the LeNet-5
+ * training step of src/cases/lenet_train.ts in images per second, and our speed over each
+ * peer, on ours with @nn/backend-cpu and with @nn/backend-gpujs (its 'auto' mode: the fastest
+ * that works in this Node, named in the row), tfjs-layers on tfjs-cpu and tfjs-wasm, and
+ * ConvNetJS, which is not a TensorFlow.js backend and so is not in the general runner's table.
  */
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
@@ -10,8 +11,9 @@ import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { setBackend } from '@nn/tensor';
+import { engine, setBackend } from '@nn/tensor';
 import '@nn/backend-cpu';
+import { setGpujsOptions, type GpujsBackend } from '@nn/backend-gpujs';
 import { LENET_BATCH, lenetTrainCases, type Work } from './cases/lenet_train.js';
 import { measure, type Timing } from './measure.js';
 
@@ -39,33 +41,46 @@ async function main(): Promise<void> {
 
   for (const c of lenetTrainCases) {
     const rows: Row[] = [];
-    const attempt = async (implementation: string, prepare: () => Work, tfBackend?: string): Promise<void> => {
+    const attempt = async (implementation: string | (() => string), prepare: () => Work, before?: () => Promise<unknown>): Promise<void> => {
+      let name = typeof implementation === 'string' ? implementation : '';
       try {
-        if (tfBackend !== undefined) await tf.setBackend(tfBackend);
-        rows.push({ implementation, timing: time(prepare) });
+        await before?.();
+        if (typeof implementation !== 'string') name = implementation();
+        rows.push({ implementation: name, timing: time(prepare) });
       } catch (error) {
-        rows.push({ implementation, error: error instanceof Error ? error.message : String(error) });
+        rows.push({ implementation: name || 'ours (@nn/backend-gpujs)', error: error instanceof Error ? error.message : String(error) });
       }
-      console.log(`done: ${implementation}`);
+      console.log(`done: ${name}`);
     };
-    await attempt('ours (@nn/backend-cpu)', c.ours);
-    await attempt('tfjs-layers on tfjs-cpu', () => c.peer(tf), 'cpu');
-    await attempt('tfjs-layers on tfjs-wasm', () => c.peer(tf), 'wasm');
+    await attempt('ours (@nn/backend-cpu)', c.ours, () => setBackend('cpu'));
+    setGpujsOptions({ mode: 'auto' });
+    const gpujsMode = (): string => `ours (@nn/backend-gpujs, ${(engine().findBackend('gpujs') as GpujsBackend).mode})`;
+    await attempt(gpujsMode, c.ours, () => setBackend('gpujs'));
+    await setBackend('cpu');
+    await attempt('tfjs-layers on tfjs-cpu', () => c.peer(tf), () => tf.setBackend('cpu'));
+    await attempt('tfjs-layers on tfjs-wasm', () => c.peer(tf), () => tf.setBackend('wasm'));
     for (const [name, prepare] of Object.entries(c.otherPeers)) await attempt(name, prepare);
 
     // Wall time, and this process's CPU time: the steadier figure when other jobs share the machine.
-    const ours = rows[0].timing;
-    console.log(`\n${c.group} ${c.name}: images per second by wall time | by CPU time, and ours' speed over each`);
+    const [onCpu, onGpujs] = rows;
+    const over = (ours: Row, row: Row): string =>
+      ours.timing && row.timing && ours !== row ? `${(row.timing.medianMs / ours.timing.medianMs).toFixed(2)}× | ${(row.timing.medianCpuMs / ours.timing.medianCpuMs).toFixed(2)}×` : '-';
+    console.log(`\n${c.group} ${c.name}: images per second by wall time | by CPU time, and our speed over each (wall | CPU)`);
+    const width = Math.max(...rows.map((row) => row.implementation.length));
     for (const row of rows) {
       if (row.timing === undefined) {
-        console.log(`  ${row.implementation.padEnd(26)} cannot train: ${row.error}`);
+        console.log(`  ${row.implementation.padEnd(width)}  cannot train: ${row.error}`);
         continue;
       }
       const { medianMs, medianCpuMs, runs } = row.timing;
       const rate = (ms: number): string => ((LENET_BATCH / ms) * 1000).toFixed(1).padStart(7);
-      const ratio = ours !== undefined && row !== rows[0] ? `   ours ${(medianMs / ours.medianMs).toFixed(1)}× | ${(medianCpuMs / ours.medianCpuMs).toFixed(1)}×` : '';
-      console.log(`  ${row.implementation.padEnd(26)} ${medianMs.toFixed(0).padStart(6)} ms/step ${rate(medianMs)} | ${rate(medianCpuMs)} images/s (${runs} runs)${ratio}`);
+      console.log(
+        `  ${row.implementation.padEnd(width)}  ${medianMs.toFixed(0).padStart(6)} ms/step ${rate(medianMs)} | ${rate(medianCpuMs)} images/s (${runs} runs)` +
+          `   backend-cpu ${over(onCpu, row)}   backend-gpujs ${over(onGpujs, row)}`,
+      );
     }
+    const epoch = onCpu.timing ? (60_000 / LENET_BATCH) * (onCpu.timing.medianMs / 1000) : NaN;
+    console.log(`  one 60,000-image epoch on backend-cpu at this rate: ${epoch.toFixed(0)} s (issue 7's target: under 120 s)`);
   }
 }
 
