@@ -20,7 +20,7 @@ import {
   type TypedArray,
 } from '@nn/tensor';
 import { KernelSource, type TensorRef } from './codegen.js';
-import { AUTO_ORDER, Device, probeMode, type DeviceValue, type GpujsMode, type GpujsModeOption } from './device.js';
+import { AUTO_ORDER, Device, measureMode, type DeviceValue, type GpujsMode, type GpujsModeOption } from './device.js';
 import { kernels } from './kernels/index.js';
 import type { Layout } from './layout.js';
 
@@ -68,8 +68,16 @@ export class GpujsBackend implements Backend {
 
   constructor(options: GpujsBackendOptions = {}) {
     const requested = options.mode ?? 'auto';
-    this.device = new Device(requested === 'auto' ? chooseMode() : requested, { maxCachedKernels: options.maxCachedKernels });
+    let mode = requested;
+    if (requested === 'auto') ({ mode, timings: this.autoTimings } = chooseMode());
+    this.device = new Device(mode as GpujsMode, { maxCachedKernels: options.maxCachedKernels });
   }
+
+  /**
+   * With mode 'auto': the milliseconds each working mode took for the calibration matmul
+   * (128 × 128 × 128 and its readback), from which the fastest was chosen.
+   */
+  readonly autoTimings: Partial<Record<GpujsMode, number>> = {};
 
   /** The gpu.js mode that runs the kernels. */
   get mode(): GpujsMode {
@@ -213,8 +221,22 @@ function toDType(flat: Float32Array, { layout, dtype }: Buffer): TypedArray {
   return out;
 }
 
-/** The first mode of AUTO_ORDER whose probe runs here. */
-function chooseMode(): GpujsMode {
-  for (const mode of AUTO_ORDER) if (probeMode(mode)) return mode;
-  throw new Error(`gpujs: no gpu.js mode works here (tried ${AUTO_ORDER.join(', ')})`);
+/**
+ * 'auto': of the modes of AUTO_ORDER that work here, the one that runs the calibration matmul
+ * fastest. Order alone is not enough: a GL context on a software rasterizer (Mesa's llvmpipe
+ * under Xvfb, SwiftShader in a browser without a GPU) works but trains LeNet-5 ten times
+ * slower than webasm. The cpu mode is timed only when nothing faster works.
+ */
+function chooseMode(): { mode: GpujsMode; timings: Partial<Record<GpujsMode, number>> } {
+  const timings: Partial<Record<GpujsMode, number>> = {};
+  let best: GpujsMode | null = null;
+  for (const mode of AUTO_ORDER) {
+    if (mode === 'cpu' && best !== null) break;
+    const ms = measureMode(mode);
+    if (ms === null) continue;
+    timings[mode] = ms;
+    if (best === null || ms < timings[best]!) best = mode;
+  }
+  if (best === null) throw new Error(`gpujs: no gpu.js mode works here (tried ${AUTO_ORDER.join(', ')})`);
+  return { mode: best, timings };
 }

@@ -17,9 +17,10 @@ export type GpujsMode = (typeof MODES)[number];
 export type GpujsModeOption = GpujsMode | 'auto';
 
 /**
- * Synchronous modes in the order `auto` tries them: a working GL context outranks wasm
- * (SIMD on one core), which outranks the plain-JavaScript cpu mode. WebGPU is taken only
- * when asked for, because it has no synchronous readback (dataSync() cannot work).
+ * Synchronous modes in the order `auto` tries them (and prefers on a tie): a GL context
+ * usually outranks wasm (SIMD on one core), which outranks the plain-JavaScript cpu mode.
+ * WebGPU is taken only when asked for, because it has no synchronous readback (dataSync()
+ * cannot work).
  */
 export const AUTO_ORDER: readonly GpujsMode[] = ['headlessgl', 'webgl2', 'webgl', 'webasm', 'cpu'];
 
@@ -255,19 +256,54 @@ function flatten(rows: unknown, layout: Layout): Float32Array {
 
 /** True when `mode` works here: a GPU instance opens and a probe kernel runs in it with the right numbers. */
 export function probeMode(mode: GpujsMode): boolean {
+  return measureMode(mode, 0) !== null;
+}
+
+/** The side of the square matmul that `measureMode` times: 2 M multiply-adds. */
+const CALIBRATION_SIZE = 128;
+
+/**
+ * Milliseconds that `mode` takes for a 128 × 128 × 128 matmul kernel and its readback (the
+ * best of `runs` after a compiling run), or null when the mode does not work here: no GPU
+ * instance, a fallback to another mode, or wrong numbers. With runs = 0 it only checks.
+ */
+export function measureMode(mode: GpujsMode, runs = 2): number | null {
   let device: Device | null = null;
   try {
     device = new Device(mode, { maxCachedKernels: 2 });
-    if (device.isAsync) return false;
-    const layout = device.layout(3);
-    const x = device.upload(new Float32Array([1, 2, 3]), layout);
-    const y = device.run({ label: 'probe', source: 'function(a) {\n  return a[this.thread.y][this.thread.x] * 2.0 + 0.5;\n}', out: layout, args: [x], argSizes: '', loopMax: 1 });
-    const values = device.readSync(y, layout);
-    device.delete(x);
-    device.delete(y);
-    return values[0] === 2.5 && values[1] === 4.5 && values[2] === 6.5;
+    if (device.isAsync) return null;
+    const n = CALIBRATION_SIZE;
+    const layout: Layout = { width: n, height: n, size: n * n };
+    // a = all ones; b[k][j] = j, so every output of row-by-column products is n·j.
+    const a = device.upload(new Float32Array(n * n).fill(1), layout);
+    const b = device.upload(Float32Array.from({ length: n * n }, (_, i) => i % n), layout);
+    const launch: Launch = {
+      label: `calibration (${mode})`,
+      source: `function(a, b) {\n  let s = 0.0;\n  for (let k = 0; k < ${n}; k++) {\n    s += a[this.thread.y][k] * b[k][this.thread.x];\n  }\n  return s;\n}`,
+      out: layout,
+      args: [a, b],
+      argSizes: `${n}x${n},${n}x${n}`,
+      loopMax: n,
+    };
+    const once = (): Float32Array => {
+      const y = device!.run(launch);
+      const values = device!.readSync(y, layout);
+      device!.delete(y);
+      return values;
+    };
+    const first = once();
+    if (first[0] !== 0 || first[1] !== n || first[n * n - 1] !== n * (n - 1)) return null;
+    let best = Infinity;
+    for (let r = 0; r < runs; r++) {
+      const start = performance.now();
+      once();
+      best = Math.min(best, performance.now() - start);
+    }
+    device.delete(a);
+    device.delete(b);
+    return runs === 0 ? 0 : best;
   } catch {
-    return false;
+    return null;
   } finally {
     device?.destroy();
   }

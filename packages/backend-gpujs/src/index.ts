@@ -8,7 +8,7 @@ import { registerBackend } from '@nn/tensor';
 import { GpujsBackend, type GpujsBackendOptions } from './backend_gpujs.js';
 
 export { GpujsBackend, type GpujsBackendOptions, type ComputeSpec } from './backend_gpujs.js';
-export { AUTO_ORDER, MODES, probeMode, type GpujsMode, type GpujsModeOption } from './device.js';
+export { AUTO_ORDER, MODES, measureMode, probeMode, type GpujsMode, type GpujsModeOption } from './device.js';
 export { MAX_EXACT_INDEX, layoutFor, type Layout } from './layout.js';
 export { kernels } from './kernels/index.js';
 
