@@ -1,14 +1,15 @@
 /**
  * `pnpm bench` for the gpu.js backend: the hot kernels (matmul and conv2d forward), run three
  * ways in one process on the same values:
- *   - ours: @nn/backend-gpujs (tiled GEMM, im2col convolution) in the chosen mode;
+ *   - ours: @nn/backend-gpujs in the chosen mode (on webasm: the four-row GEMM and the direct
+ *     convolutions; in the GL modes: the 2 × 2 GEMM and im2col);
  *   - plain: the textbook gpu.js kernel in the same mode, one thread per output reading
  *     whole rows (a[y][k] * b[k][x]; a direct convolution loop), inputs already in place;
  *   - cpu: @nn/backend-cpu.
  * Each figure is GFLOP/s from the median CPU time of this process (every path here runs on
  * one thread, and CPU time does not count what the scheduler gave to other jobs), with the
  * wall-clock figure beside it. Mode: NN_GPUJS_MODE (default webasm); NN_BENCH_QUICK=1 skips
- * the slowest shapes.
+ * the slowest shapes; NN_BENCH_ONLY=matmul or conv2d runs one group.
  */
 import '@nn/backend-cpu';
 import { conv2d, dispose, setBackend, tensor, type Tensor } from '@nn/tensor';
@@ -17,6 +18,8 @@ import { setGpujsOptions, type GpujsMode } from '../src/index.js';
 
 const mode = (process.env.NN_GPUJS_MODE ?? 'webasm') as GpujsMode;
 const quick = process.env.NN_BENCH_QUICK === '1';
+/** NN_BENCH_ONLY=matmul (or conv2d) runs one group. */
+const only = process.env.NN_BENCH_ONLY;
 
 interface Timing {
   cpuMs: number;
@@ -177,13 +180,13 @@ const gflops = (flops: number, ms: number): string => (flops / ms / 1e6).toFixed
 async function main(): Promise<void> {
   setGpujsOptions({ mode });
   const rowsOut: Row[] = [];
-  for (const n of quick ? [256, 512] : [256, 512, 1024]) rowsOut.push(await matmulRow(n));
+  if (only !== 'conv2d') for (const n of quick ? [256, 512] : [256, 512, 1024]) rowsOut.push(await matmulRow(n));
   const convs: ConvSpec[] = [
     { name: '(a) 64×1×28×28 → 6 × 5×5', input: [64, 1, 28, 28], outChannels: 6, kernel: 5, stride: 1, padding: 0 },
     { name: '(b) 1×64×56×56 → 64 × 3×3 pad 1', input: [1, 64, 56, 56], outChannels: 64, kernel: 3, stride: 1, padding: 1 },
     { name: '(c) 8×3×224×224 → 64 × 7×7 stride 2 pad 3', input: [8, 3, 224, 224], outChannels: 64, kernel: 7, stride: 2, padding: 3 },
   ];
-  for (const spec of quick ? convs.slice(0, 2) : convs) rowsOut.push(await convRow(spec));
+  if (only !== 'matmul') for (const spec of quick ? convs.slice(0, 2) : convs) rowsOut.push(await convRow(spec));
   console.log(`\n@nn/backend-gpujs bench, gpu.js mode '${mode}': GFLOP/s by CPU time (wall clock in brackets)\n`);
   console.log(['case', 'ours (gpujs)', 'plain gpu.js', 'backend-cpu', 'ours/plain', 'ours/cpu'].join(' | '));
   for (const r of rowsOut) {

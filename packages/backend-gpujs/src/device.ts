@@ -259,6 +259,9 @@ export function probeMode(mode: GpujsMode): boolean {
   return measureMode(mode, 0) !== null;
 }
 
+// In browsers and Node ≥ 16 alike; the build's lib (ES2022, no DOM) does not declare it.
+declare const performance: { now(): number };
+
 /** The side of the square matmul that `measureMode` times: 2 M multiply-adds. */
 const CALIBRATION_SIZE = 128;
 

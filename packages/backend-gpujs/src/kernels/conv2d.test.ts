@@ -22,6 +22,10 @@ describe('Conv2D on gpujs', () => {
     { name: '1×1', x: [2, 16, 9, 9], w: [33, 16, 1, 1], options: {} },
     { name: 'batch in chunks (patches past one texture)', x: [3, 2, 100, 100], w: [4, 2, 3, 3], options: {} },
     { name: 'grouped (direct kernel)', x: [2, 6, 10, 10], w: [9, 2, 3, 3], options: { groups: 3, padding: 1 } },
+    // webasm: deep patches (Cin·kH·kW >= 64) take four output channels per thread; 6 channels overlap the last group.
+    { name: 'deep patch, 6 channels', x: [2, 8, 9, 11], w: [6, 8, 3, 3], options: { padding: 1 } },
+    { name: 'deep patch, stride 2 pad 3 (ResNet stem)', x: [2, 3, 23, 21], w: [8, 3, 7, 7], options: { stride: 2, padding: 3 } },
+    { name: 'deep patch, dilation 2, 5 channels', x: [1, 16, 12, 12], w: [5, 16, 3, 3], options: { dilation: 2, padding: 1 } },
   ];
   for (const { name, x: xShape, w: wShape, options } of cases) {
     it(`matches the cpu backend: ${name}`, async () => {

@@ -8,6 +8,7 @@
  * A forward conv with one group and enough work runs instead as im2col + the tiled GEMM
  * (gemm_tiled.ts): the filter packed in rows of Cin·kH·kW, the input patches packed one
  * output pixel per row, a batch chunk at a time when the patches would not fit one buffer.
+ * On webasm the forward conv is a direct kernel read in place (conv2d_webasm.ts).
  */
 import {
   KernelName,
@@ -20,6 +21,7 @@ import {
 import type { GpujsBackend } from '../backend_gpujs.js';
 import { lit, type KernelSource } from '../codegen.js';
 import { concatInfos } from './concat.js';
+import { conv2dWebasm } from './conv2d_webasm.js';
 import { packRows, planGemm, tiledGemm, unpackTiles, type GemmPlan } from './gemm_tiled.js';
 import { reduceView } from './reduce.js';
 import type { GpujsKernel, KernelConfig } from './types.js';
@@ -179,7 +181,8 @@ export function conv2dTiled(backend: GpujsBackend, x: TensorInfo, weight: Tensor
 const conv2d: GpujsKernel<Conv2DAttrs> = ({ inputs: { x, weight }, attrs, backend }) => {
   const [outH, outW] = convOutputHW(x.shape, weight.shape, attrs);
   const g = convGeometry(x.shape, weight.shape, outH, outW, attrs);
-  return conv2dTiled(backend, x, weight, g) ?? conv2dPlain(backend, x, weight, g);
+  const direct = backend.device.mode === 'webasm' ? conv2dWebasm(backend, x, weight, g) : null;
+  return direct ?? conv2dTiled(backend, x, weight, g) ?? conv2dPlain(backend, x, weight, g);
 };
 
 export function conv2dBackpropInputPlain(backend: GpujsBackend, dy: TensorInfo, weight: TensorInfo, g: ConvGeometry): TensorInfo {

@@ -1,7 +1,9 @@
 /**
- * The tiled GEMM under matmul and convolution: C[b] = A[b] · B[b] with each thread computing
- * a 2 × 2 tile of C, so that every value it reads feeds two multiply-adds (one thread per
- * output reads two values per multiply-add), and the K loop unrolled by four.
+ * The tiled GEMM under matmul and convolution, its tile shaped for the mode. In the GL modes
+ * (both operands are texture fetches): C[b] = A[b] · B[b] with each thread computing a 2 × 2
+ * tile of C, so that every value it reads feeds two multiply-adds (one thread per output reads
+ * two values per multiply-add), and the K loop unrolled by four. On webasm: four rows of one
+ * column per thread (see "webasm" below).
  *
  * The operands are first packed into rows of K, zero-padded to even row counts and to K a
  * multiple of 4: A as [batchesA · mPad rows, kPad], B transposed as [batchesB · nPad rows,
@@ -9,10 +11,10 @@
  * its tile at once (a four-channel output), and an unpack pass writes them out in whatever
  * order the caller's output needs.
  */
-import type { DType, TensorInfo } from '@nn/tensor';
+import { sizeFromShape, type DType, type TensorInfo } from '@nn/tensor';
 import type { GpujsBackend } from '../backend_gpujs.js';
 import { lit, type KernelSource, type TensorRef } from '../codegen.js';
-import { fits, type Layout } from '../layout.js';
+import { fits, MAX_EXACT_INDEX, type Layout } from '../layout.js';
 
 export interface GemmShape {
   /** Output matrices (the tiled kernel's batch). */
@@ -148,6 +150,139 @@ export function unpackTiles(
     body: (src, [ref]) => {
       const [b, r, c] = where(src);
       return readTile(src, ref, plan, b, r, c);
+    },
+  });
+}
+
+/*
+ * webasm: gpu.js runs four neighbouring threads along this.thread.x as one SIMD quad. A read
+ * whose index is the same for the four (it depends on thread.y, loop counters and literals
+ * only) is one load; a read that varies along x is four scalar loads. So there each thread
+ * computes four rows of one column: per k, four uniform loads of the row operand and one
+ * four-lane load of the column operand feed four vector multiply-adds (the 2 × 2 tile spends
+ * two four-lane loads on as many). Operands are read through flat indices (on webasm a buffer
+ * is its layout's rows back to back), written as integer expressions (`(k | 0)`, thread ids,
+ * integer literals, `|`, `>>`, `&`), which gpu.js computes in i32: it keeps every declared
+ * variable in f32, and converting an index back on each read costs more than the read.
+ */
+
+export interface RowTilePlan {
+  batch: number;
+  /** The uniform axis, four per thread. */
+  rows: number;
+  /** One per thread: the SIMD lanes. */
+  cols: number;
+  k: number;
+  rowGroups: number;
+}
+
+/** The plan, or null when the tile buffer would not fit (its flat four-channel index must stay below 2^24). */
+export function planRowTiles(batch: number, rows: number, cols: number, k: number, maxTextureSize: number): RowTilePlan | null {
+  const rowGroups = Math.ceil(rows / 4);
+  const ok = fits(cols, batch * rowGroups, maxTextureSize) && 4 * cols * batch * rowGroups <= MAX_EXACT_INDEX;
+  return ok ? { batch, rows, cols, k, rowGroups } : null;
+}
+
+/** `index * stride` as an integer expression. */
+export function scaled(index: string, stride: number): string {
+  if (stride === 0) return '0';
+  return stride === 1 ? `(${index})` : `(${index}) * ${stride}`;
+}
+
+/** Where a thread reads: integer expressions for element k = 0 of its rows and of its lane's column. */
+export interface RowTileReads {
+  /** Flat index of row 4·group + j (j = 0..3) at k = 0. */
+  row: (j: number) => string;
+  rowKStride: number;
+  /**
+   * When the four rows lie `rowStride` apart from `rowStart` with k contiguous, the k loop runs
+   * over row 0's own index, so the four uniform reads are that index plus a literal.
+   */
+  rowStart?: string;
+  rowStride?: number;
+  /** Flat index of this lane's column at k = 0. */
+  col: string;
+  colKStride: number;
+}
+
+/** K is unrolled by four: the loop's f32 counter and compare cost as much as a load. */
+const UNROLL = 4;
+
+/**
+ * The four-channel tile buffer of C = rows · cols: [batch · rowGroups rows, cols], channel j of
+ * (group, column) holding row 4·group + j. `reads` emits any per-thread setup and says where to read.
+ */
+export function rowTileGemm(
+  backend: GpujsBackend,
+  label: string,
+  plan: RowTilePlan,
+  rowInput: TensorInfo,
+  colInput: TensorInfo,
+  reads: (src: KernelSource) => RowTileReads,
+): TensorInfo {
+  const layout: Layout = { width: plan.cols, height: plan.batch * plan.rowGroups, size: plan.cols * plan.batch * plan.rowGroups };
+  return backend.compute({
+    label,
+    shape: [layout.size],
+    dtype: 'float32',
+    inputs: [rowInput, colInput],
+    layout,
+    vec4: true,
+    body: (src, [rowRef, colRef]) => {
+      const at = reads(src);
+      const { rowStart, rowStride = 0 } = at;
+      const runsOverRow = rowStart !== undefined && at.rowKStride === 1;
+      src.line('let s0 = 0.0; let s1 = 0.0; let s2 = 0.0; let s3 = 0.0;');
+      // One step of k: `k` is k itself, or row 0's index at k when the loop runs over the row.
+      const step = (k: string, offset: number): void => {
+        const v = src.name('c');
+        const kk = runsOverRow ? `${k} - ${rowStart} + ${offset}` : `${k} + ${offset}`;
+        const rowAt = (j: number): string => (runsOverRow ? `${k} + ${j * rowStride + offset}` : `${at.row(j)} + ${scaled(kk, at.rowKStride)}`);
+        const sums = [0, 1, 2, 3].map((j) => `s${j} += ${rowRef.name}[${rowAt(j)}] * ${v};`);
+        src.line(`const ${v} = ${colRef.name}[${at.col} + ${scaled(kk, at.colKStride)}]; ${sums.join(' ')}`);
+      };
+      const main = plan.k - (plan.k % UNROLL);
+      if (main > 0) {
+        src.loopMax = Math.max(src.loopMax, main / UNROLL);
+        src.line(runsOverRow ? `for (let k = ${rowStart}; k < ${rowStart} + ${main}; k += ${UNROLL}) {` : `for (let k = 0; k < ${main}; k += ${UNROLL}) {`);
+        for (let u = 0; u < UNROLL; u++) step('(k | 0)', u);
+        src.line('}');
+      }
+      for (let k = main; k < plan.k; k++) step(runsOverRow ? `(${rowStart})` : '0', k);
+      return '[s0, s1, s2, s3]';
+    },
+  });
+}
+
+/**
+ * The unpack pass after a four-channel kernel on webasm: an output tensor of `shape` whose
+ * element is the buffer's value at `index(lead, last)`, an integer expression of the output's
+ * coordinates: `lead` over leadShape (the leading axes, flattened as the caller likes) as f32
+ * names, `last` along the last axis as an integer expression. When it fits, the output is laid
+ * out in rows of its last axis, so `last` is this.thread.x and the lead coordinates are the same
+ * for a whole SIMD quad (computed once, not per lane).
+ */
+export function unpackRows(
+  backend: GpujsBackend,
+  label: string,
+  tiles: TensorInfo,
+  shape: readonly number[],
+  leadShape: readonly number[],
+  index: (src: KernelSource, lead: string[], last: string) => string,
+): TensorInfo {
+  const width = shape[shape.length - 1];
+  const size = sizeFromShape(shape);
+  const rows = fits(width, size / width, backend.device.maxTextureSize);
+  return backend.compute({
+    label,
+    shape,
+    dtype: 'float32',
+    inputs: [tiles],
+    ...(rows ? { layout: { width, height: size / width, size } } : {}),
+    body: (src, [ref]) => {
+      if (rows) return src.let(`${ref.name}[${index(src, src.coords('this.thread.y', leadShape), 'this.thread.x')}]`);
+      const coords = src.coords('i', [...leadShape, width]);
+      return src.let(`${ref.name}[${index(src, coords.slice(0, -1), `(${coords[coords.length - 1]} | 0)`)}]`);
     },
   });
 }

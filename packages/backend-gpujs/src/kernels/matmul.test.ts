@@ -19,6 +19,14 @@ describe('BatchMatMul on gpujs', () => {
     ['broadcast batches', [2, 1, 9, 40], [1, 3, 40, 11], false, false],
     ['vector rows', [1, 300], [300, 257], false, false],
     ['tiny (plain kernel)', [2, 3], [3, 4], false, false],
+    // webasm row tiles: whole row groups read in place (batched too), K not a multiple of 4, a
+    // wide B packed with k contiguous, and a narrow output whose lanes run along the rows.
+    ['batched, whole row groups, K % 4 = 1', [2, 8, 45], [2, 45, 40], false, false],
+    ['aᵀ, whole row groups', [45, 32], [45, 40], true, false],
+    ['wide b (columns packed)', [12, 30], [30, 600], false, false],
+    ['narrow output', [400, 100], [100, 3], false, false],
+    ['shared b, partial row group', [2, 31, 70], [70, 37], false, false],
+    ['shared a, batched b', [31, 70], [3, 70, 37], false, false],
   ];
   for (const [name, aShape, bShape, transposeA, transposeB] of cases) {
     it(`matches the cpu backend: ${name}`, async () => {

@@ -1,13 +1,15 @@
 /**
  * BatchMatMul: out[batch] = op(a[batch]) · op(b[batch]) with broadcast batch dimensions.
- * Large products run on the tiled GEMM (gemm_tiled.ts); small ones on the plain kernel, one
+ * Large products run on the tiled GEMM (gemm_tiled.ts): 2 × 2 tiles of packed operands in the
+ * GL modes, four rows per thread read in place on webasm; small ones on the plain kernel, one
  * thread per output element, whose K loop reads both operands through their layouts.
  */
 import { broadcastShapes, KernelName, sizeFromShape, type MatMulAttrs, type TensorInfo } from '@nn/tensor';
 import type { GpujsBackend } from '../backend_gpujs.js';
 import { dot, lit, type KernelSource } from '../codegen.js';
+import { fits } from '../layout.js';
 import { broadcastStrides } from './broadcast.js';
-import { packRows, planGemm, tiledGemm, unpackTiles } from './gemm_tiled.js';
+import { packRows, planGemm, planRowTiles, rowTileGemm, scaled, tiledGemm, unpackRows, unpackTiles } from './gemm_tiled.js';
 import type { GpujsKernel, KernelConfig } from './types.js';
 
 export interface MatMulGeometry {
@@ -83,11 +85,75 @@ function matrixBase(src: KernelSource, b: string, own: readonly number[], batchS
   return src.let(dot(src.coords(b, batchShape), broadcastStrides(own, batchShape).map((s) => s * matrixSize)));
 }
 
+/** An operand of the webasm row tiles: element (r, k) of batch entry b's matrix lies at base(b) + r·stride + k·kStride. */
+interface RowOperand {
+  input: TensorInfo;
+  batch: number[];
+  matrixSize: number;
+  stride: number;
+  kStride: number;
+}
+
+/** Column operands whose k-stride passes this many elements are packed with k contiguous first. */
+const COL_PACK_STRIDE = 512;
+
+/** webasm: four rows per thread, read in place (gemm_tiled.ts); null when the tiles do not fit. */
+function matmulRowTiles(backend: GpujsBackend, a: TensorInfo, b: TensorInfo, attrs: MatMulAttrs, g: MatMulGeometry, batch: number): TensorInfo | null {
+  // The columns carry the SIMD lanes: they are n unless n is narrower than a quad and m is not.
+  const swap = g.n < 4 && g.m >= 4;
+  const plan = planRowTiles(batch, swap ? g.n : g.m, swap ? g.m : g.n, g.k, backend.device.maxTextureSize);
+  if (!plan) return null;
+  const opA: RowOperand = { input: a, batch: g.batchA, matrixSize: g.aRows * g.aCols, stride: attrs.transposeA ? 1 : g.aCols, kStride: attrs.transposeA ? g.aCols : 1 };
+  const opB: RowOperand = { input: b, batch: g.batchB, matrixSize: g.bRows * g.bCols, stride: attrs.transposeB ? g.bCols : 1, kStride: attrs.transposeB ? 1 : g.bCols };
+  const rowOp = swap ? opB : opA;
+  let colOp = swap ? opA : opB;
+  let packed: TensorInfo | null = null;
+  const matrices = sizeFromShape(colOp.batch) > 1 ? batch : 1;
+  if (colOp.kStride >= COL_PACK_STRIDE && plan.rows > 4 && fits(plan.k, matrices * plan.cols, backend.device.maxTextureSize)) {
+    // Lanes reading far-apart rows of k each stream along their own row; a large k-stride
+    // instead touches a new cache line per k per quad (half the speed at 1024).
+    const from = colOp;
+    packed = packRows(backend, 'BatchMatMul pack columns', from.input, matrices, plan.cols, plan.cols, plan.k, plan.k, (src, ref, bi, c, k) =>
+      src.read(ref, `${matrixBase(src, bi, from.batch, g.batchShape, from.matrixSize)} + ${c} * ${lit(from.stride)} + ${k} * ${lit(from.kStride)}`),
+    );
+    colOp = { input: packed, batch: matrices > 1 ? g.batchShape : [], matrixSize: plan.cols * plan.k, stride: plan.k, kStride: 1 };
+  }
+  const tiles = rowTileGemm(backend, 'BatchMatMul row tiles', plan, rowOp.input, colOp.input, (src) => {
+    const sameBatch = (op: RowOperand): boolean => sizeFromShape(op.batch) === batch;
+    // One thread row per group of four output rows: thread.y · 4 rows in, when whole groups tile the row operand.
+    const direct = plan.rows % 4 === 0 && (batch === 1 || (sameBatch(rowOp) && rowOp.kStride === 1 && rowOp.stride * plan.rows === rowOp.matrixSize));
+    const [bi, group] = batch === 1 ? ['0.0', 'this.thread.y'] : src.divmod('this.thread.y', plan.rowGroups);
+    const colBase = batch === 1 || !sameBatch(colOp) ? '' : `(${src.let(matrixBase(src, bi, colOp.batch, g.batchShape, colOp.matrixSize))} | 0) + `;
+    let row: (j: number) => string;
+    let rowStart: string | undefined;
+    if (direct) {
+      rowStart = `this.thread.y * ${4 * rowOp.stride}`;
+      row = (j) => `${rowStart} + ${j * rowOp.stride}`;
+    } else {
+      // Rows past the end read the last row; unpacking drops their sums.
+      const base = src.bind(matrixBase(src, bi, rowOp.batch, g.batchShape, rowOp.matrixSize));
+      const starts = [0, 1, 2, 3].map((j) => src.let(`${base} + Math.min(${group} * 4.0 + ${lit(j)}, ${lit(plan.rows - 1)}) * ${lit(rowOp.stride)}`));
+      row = (j) => `(${starts[j]} | 0)`;
+    }
+    return { row, rowKStride: rowOp.kStride, rowStart, rowStride: rowOp.stride, col: `${colBase}${scaled('this.thread.x', colOp.stride)}`, colKStride: colOp.kStride };
+  });
+  if (packed) backend.release(packed);
+  // Output row r of column c is channel r % 4 of texel (b · rowGroups + r / 4, c).
+  const out = unpackRows(backend, 'BatchMatMul unpack', tiles, [...g.batchShape, g.m, g.n], [batch, g.m], (src, [bi, mi], ni) => {
+    const [r, c] = swap ? [ni, `(${mi} | 0)`] : [`(${mi} | 0)`, ni];
+    const group = batch === 1 ? `(${r} >> 2)` : `((${bi} | 0) * ${plan.rowGroups} + (${r} >> 2))`;
+    return `(${group} * ${plan.cols} + ${c}) * 4 + (${r} & 3)`;
+  });
+  backend.release(tiles);
+  return out;
+}
+
 export function matmulTiled(backend: GpujsBackend, a: TensorInfo, b: TensorInfo, attrs: MatMulAttrs): TensorInfo | null {
   const g = matmulGeometry(a, b, attrs);
   const batch = sizeFromShape(g.batchShape);
   if (g.m * g.n * g.k * batch < TILED_MIN_WORK) return null;
   if (backend.device.isAsync) return null; // WebGPU: four-channel results cannot be kernel arguments in gpu.js
+  if (backend.device.mode === 'webasm') return matmulRowTiles(backend, a, b, attrs, g, batch);
   const plan = planGemm(
     { batch, m: g.m, n: g.n, k: g.k, batchedA: sizeFromShape(g.batchA) > 1, batchedB: sizeFromShape(g.batchB) > 1 },
     backend.device.maxTextureSize,
