@@ -8,7 +8,8 @@
  * A forward conv with one group and enough work runs instead as im2col + the tiled GEMM
  * (gemm_tiled.ts): the filter packed in rows of Cin·kH·kW, the input patches packed one
  * output pixel per row, a batch chunk at a time when the patches would not fit one buffer.
- * On webasm the forward conv is a direct kernel read in place (conv2d_webasm.ts).
+ * On webasm the forward conv is a direct kernel read in place (conv2d_webasm.ts), and the
+ * gradients of one-group convs have their own kernels there (conv2d_grad_webasm.ts).
  */
 import {
   KernelName,
@@ -21,6 +22,7 @@ import {
 import type { GpujsBackend } from '../backend_gpujs.js';
 import { lit, type KernelSource } from '../codegen.js';
 import { concatInfos } from './concat.js';
+import { conv2dBackpropFilterWebasm, conv2dBackpropInputWebasm } from './conv2d_grad_webasm.js';
 import { conv2dWebasm } from './conv2d_webasm.js';
 import { packRows, planGemm, tiledGemm, unpackTiles, type GemmPlan } from './gemm_tiled.js';
 import { reduceView } from './reduce.js';
@@ -219,8 +221,11 @@ export function conv2dBackpropInputPlain(backend: GpujsBackend, dy: TensorInfo, 
   });
 }
 
-const conv2dBackpropInput: GpujsKernel<Conv2DBackpropInputAttrs> = ({ inputs: { dy, weight }, attrs, backend }) =>
-  conv2dBackpropInputPlain(backend, dy, weight, convGeometry(attrs.inputShape, weight.shape, dy.shape[2], dy.shape[3], attrs));
+const conv2dBackpropInput: GpujsKernel<Conv2DBackpropInputAttrs> = ({ inputs: { dy, weight }, attrs, backend }) => {
+  const g = convGeometry(attrs.inputShape, weight.shape, dy.shape[2], dy.shape[3], attrs);
+  const fast = backend.device.mode === 'webasm' ? conv2dBackpropInputWebasm(backend, dy, weight, g) : null;
+  return fast ?? conv2dBackpropInputPlain(backend, dy, weight, g);
+};
 
 /** Terms one thread adds up before the batch is split into partial sums. */
 const FILTER_SPLIT = 8192;
@@ -272,8 +277,11 @@ export function conv2dBackpropFilterPlain(backend: GpujsBackend, x: TensorInfo, 
   return total;
 }
 
-const conv2dBackpropFilter: GpujsKernel<Conv2DBackpropFilterAttrs> = ({ inputs: { x, dy }, attrs, backend }) =>
-  conv2dBackpropFilterPlain(backend, x, dy, convGeometry(x.shape, attrs.filterShape, dy.shape[2], dy.shape[3], attrs));
+const conv2dBackpropFilter: GpujsKernel<Conv2DBackpropFilterAttrs> = ({ inputs: { x, dy }, attrs, backend }) => {
+  const g = convGeometry(x.shape, attrs.filterShape, dy.shape[2], dy.shape[3], attrs);
+  const fast = backend.device.mode === 'webasm' ? conv2dBackpropFilterWebasm(backend, x, dy, g) : null;
+  return fast ?? conv2dBackpropFilterPlain(backend, x, dy, g);
+};
 
 export const conv2dKernels: KernelConfig[] = [
   { kernelName: KernelName.Conv2D, kernelFunc: conv2d },

@@ -22,7 +22,7 @@ import { unpackRows } from './gemm_tiled.js';
 const DEEP_PATCH = 64;
 
 /** x with its padding applied: [batch, inChannels, inH + pads, inW + pads]; x itself when there is none. */
-function padded(backend: GpujsBackend, x: TensorInfo, g: ConvGeometry, padH: number, padW: number): TensorInfo {
+export function padded(backend: GpujsBackend, x: TensorInfo, g: ConvGeometry, padH: number, padW: number): TensorInfo {
   if (g.padTop === 0 && g.padLeft === 0 && padH === g.inH && padW === g.inW) return x;
   const shape = [g.batch, g.inChannels, padH, padW];
   return backend.compute({
@@ -42,7 +42,7 @@ function padded(backend: GpujsBackend, x: TensorInfo, g: ConvGeometry, padH: num
 }
 
 /** The padded input's extent: the input after the leading padding, or as far as the windows reach if further. */
-function paddedSize(g: ConvGeometry): [number, number] {
+export function paddedSize(g: ConvGeometry): [number, number] {
   return [
     Math.max(g.padTop + g.inH, (g.outH - 1) * g.strideH + (g.kH - 1) * g.dilationH + 1),
     Math.max(g.padLeft + g.inW, (g.outW - 1) * g.strideW + (g.kW - 1) * g.dilationW + 1),
@@ -50,22 +50,33 @@ function paddedSize(g: ConvGeometry): [number, number] {
 }
 
 /**
- * Emits the sum over channels and taps: for each, `use(xRead, tap)` where xRead is this lane's
- * x value (an integer-indexed read) and tap the flat filter offset c·kH·kW + ki·kW + kj as an
- * integer expression.
+ * Emits the sum over channels and taps. Per channel, `channel(c)` may emit the channel's
+ * setup (c an f32 name or '0'); then per tap, `use(xRead, tap)` where xRead is this lane's x
+ * value and tap the filter offset ki·kW + kj within the channel. The channel's lane offset
+ * into x is computed once per channel, so each read is that offset (converted) plus a literal.
  */
-function eachTap(src: KernelSource, x: string, g: ConvGeometry, padH: number, padW: number, channels: number, xBase: string, use: (xv: string, tap: string) => void): void {
+function eachTap(
+  src: KernelSource,
+  x: string,
+  g: ConvGeometry,
+  padH: number,
+  padW: number,
+  channels: number,
+  xBase: string,
+  channel: (c: string) => void,
+  use: (xv: string, tap: number) => void,
+): void {
   const plane = padH * padW;
-  const taps = g.kH * g.kW;
   const lane = g.strideW === 1 ? 'this.thread.x' : `this.thread.x * ${g.strideW}`;
   const body = (c: string): void => {
+    const xc = src.name('xc');
+    src.line(`const ${xc} = ${xBase} + ${c === '0' ? '' : `${c} * ${lit(plane)} + `}${lane};`);
+    channel(c);
     for (let ki = 0; ki < g.kH; ki++) {
       for (let kj = 0; kj < g.kW; kj++) {
-        const offset = ki * g.dilationH * padW + kj * g.dilationW;
         const xv = src.name('x');
-        const channel = c === '0' ? '' : `${c} * ${plane} + `;
-        src.line(`const ${xv} = ${x}[(${xBase} | 0) + ${channel}${offset} + ${lane}];`);
-        use(xv, `${c === '0' ? '' : `${c} * ${taps} + `}${ki * g.kW + kj}`);
+        src.line(`const ${xv} = ${x}[(${xc} | 0) + ${ki * g.dilationH * padW + kj * g.dilationW}];`);
+        use(xv, ki * g.kW + kj);
       }
     }
   };
@@ -75,7 +86,7 @@ function eachTap(src: KernelSource, x: string, g: ConvGeometry, padH: number, pa
   }
   src.loopMax = Math.max(src.loopMax, channels);
   src.line(`for (let c = 0; c < ${channels}; c++) {`);
-  body('(c | 0)');
+  body('c');
   src.line('}');
 }
 
@@ -114,7 +125,13 @@ function oneChannel(backend: GpujsBackend, x: TensorInfo, weight: TensorInfo, g:
       const xBase = src.let(`((${n} * ${lit(g.inChannels)} + ${grp} * ${lit(g.groupIn)}) * ${lit(padH)} + ${oh} * ${lit(g.strideH)}) * ${lit(padW)}`);
       const wBase = src.let(`${o} * ${lit(g.groupIn * g.kH * g.kW)}`);
       src.line('let s = 0.0;');
-      eachTap(src, rx.name, g, padH, padW, g.groupIn, xBase, (xv, tap) => src.line(`s += ${rw.name}[(${wBase} | 0) + ${tap}] * ${xv};`));
+      const taps = g.kH * g.kW;
+      let wc = '';
+      const channel = (c: string): void => {
+        wc = src.name('wc');
+        src.line(`const ${wc} = ${wBase}${c === '0' ? '' : ` + ${c} * ${lit(taps)}`};`);
+      };
+      eachTap(src, rx.name, g, padH, padW, g.groupIn, xBase, channel, (xv, tap) => src.line(`s += ${rw.name}[(${wc} | 0) + ${tap}] * ${xv};`));
       return 's';
     },
   });
@@ -143,8 +160,14 @@ function fourChannels(backend: GpujsBackend, x: TensorInfo, weight: TensorInfo, 
       const xBase = src.let(`(${n} * ${lit(g.inChannels * padH)} + ${oh} * ${lit(g.strideH)}) * ${lit(padW)}`);
       const wBase = src.let(`Math.min(${group} * 4.0, ${lit(g.outChannels - 4)}) * ${lit(depth)}`);
       src.line('let s0 = 0.0; let s1 = 0.0; let s2 = 0.0; let s3 = 0.0;');
-      eachTap(src, rx.name, g, padH, padW, g.inChannels, xBase, (xv, tap) => {
-        const sums = [0, 1, 2, 3].map((j) => `s${j} += ${rw.name}[(${wBase} | 0) + ${j * depth} + ${tap}] * ${xv};`);
+      const taps = g.kH * g.kW;
+      let wc = '';
+      const channel = (c: string): void => {
+        wc = src.name('wc');
+        src.line(`const ${wc} = ${wBase}${c === '0' ? '' : ` + ${c} * ${lit(taps)}`};`);
+      };
+      eachTap(src, rx.name, g, padH, padW, g.inChannels, xBase, channel, (xv, tap) => {
+        const sums = [0, 1, 2, 3].map((j) => `s${j} += ${rw.name}[(${wc} | 0) + ${j * depth + tap}] * ${xv};`);
         src.line(sums.join(' '));
       });
       return '[s0, s1, s2, s3]';
