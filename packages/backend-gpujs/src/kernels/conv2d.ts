@@ -7,7 +7,8 @@
  *    of x over the whole batch, split into partial sums over the batch when long.
  * A forward conv with one group and enough work runs instead as im2col + the tiled GEMM
  * (gemm_tiled.ts): the filter packed in rows of Cin·kH·kW, the input patches packed one
- * output pixel per row, a batch chunk at a time when the patches would not fit one buffer.
+ * output pixel per row, a batch chunk at a time when the patches would not fit one buffer;
+ * with shallower patches, as a direct kernel of four outputs per thread (conv2d_gl.ts).
  * On webasm the forward conv is a direct kernel read in place (conv2d_webasm.ts), and the
  * gradients of one-group convs have their own kernels there (conv2d_grad_webasm.ts).
  */
@@ -22,9 +23,10 @@ import {
 import type { GpujsBackend } from '../backend_gpujs.js';
 import { lit, type KernelSource } from '../codegen.js';
 import { concatInfos } from './concat.js';
+import { conv2dChannelTiles, conv2dPixelTiles } from './conv2d_gl.js';
 import { conv2dBackpropFilterWebasm, conv2dBackpropInputWebasm } from './conv2d_grad_webasm.js';
 import { conv2dWebasm } from './conv2d_webasm.js';
-import { packRows, planGemm, tiledGemm, unpackTiles, type GemmPlan } from './gemm_tiled.js';
+import { packRowsVec4, planGemm, tiledGemm, unpackTiles, type GemmPlan } from './gemm_tiled.js';
 import { reduceView } from './reduce.js';
 import type { GpujsKernel, KernelConfig } from './types.js';
 
@@ -128,16 +130,18 @@ export function conv2dPlain(backend: GpujsBackend, x: TensorInfo, weight: Tensor
 /** Below this many multiply-adds the direct kernel wins: im2col costs extra launches. */
 const TILED_MIN_WORK = 32 * 32 * 32;
 /**
- * Below this patch depth (Cin·kH·kW) too: copying each patch costs about what convolving it
- * does (LeNet's first layer, 25 taps: 0.75× the direct kernel in headlessgl).
+ * Below this patch depth (Cin·kH·kW) im2col does not pay: copying each patch costs about what
+ * convolving it does (LeNet's first layer, 25 taps: 0.7× the plain kernel in headlessgl), so
+ * those take the four-output direct kernels of conv2d_gl.ts.
  */
 const TILED_MIN_PATCH = 64;
 
 export function conv2dTiled(backend: GpujsBackend, x: TensorInfo, weight: TensorInfo, g: ConvGeometry): TensorInfo | null {
   const patch = g.groupIn * g.kH * g.kW;
   const area = g.outH * g.outW;
-  if (g.groups !== 1 || g.batch * area * g.outChannels * patch < TILED_MIN_WORK || patch < TILED_MIN_PATCH) return null;
+  if (g.groups !== 1 || g.batch * area * g.outChannels * patch < TILED_MIN_WORK) return null;
   if (backend.device.isAsync) return null; // WebGPU: four-channel results cannot be kernel arguments in gpu.js
+  if (patch < TILED_MIN_PATCH) return conv2dPixelTiles(backend, x, weight, g) ?? conv2dChannelTiles(backend, x, weight, g);
   // Images per GEMM: all of them, or as many as the patch buffer holds.
   let perChunk = g.batch;
   let plan: GemmPlan | null = null;
@@ -148,7 +152,7 @@ export function conv2dTiled(backend: GpujsBackend, x: TensorInfo, weight: Tensor
   }
   if (!plan) return null;
   const gemm = plan;
-  const filter = packRows(backend, 'Conv2D pack filter', weight, 1, g.outChannels, gemm.mPad, patch, gemm.kPad, (src, ref, _b, o, p) =>
+  const filter = packRowsVec4(backend, 'Conv2D pack filter', weight, 1, g.outChannels, gemm.mPad, patch, gemm.kPad, (src, ref, _b, o, p) =>
     src.read(ref, `${o} * ${lit(patch)} + ${p}`),
   );
   const chunks: TensorInfo[] = [];
@@ -156,7 +160,7 @@ export function conv2dTiled(backend: GpujsBackend, x: TensorInfo, weight: Tensor
     const images = Math.min(perChunk, g.batch - first);
     const chunkPlan = images === perChunk ? gemm : planGemm({ ...gemm, n: images * area }, backend.device.maxTextureSize)!;
     // im2col, one output pixel per row: row r = (image, oh, ow), column p = (c, ki, kj).
-    const patches = packRows(backend, 'Conv2D im2col', x, 1, images * area, chunkPlan.nPad, patch, chunkPlan.kPad, (src, ref, _b, r, p) => {
+    const patches = packRowsVec4(backend, 'Conv2D im2col', x, 1, images * area, chunkPlan.nPad, patch, chunkPlan.kPad, (src, ref, _b, r, p) => {
       const [image, pixel] = src.divmod(r, area);
       const [oh, ow] = src.divmod(pixel, g.outW);
       const [cq, kj] = src.divmod(p, g.kW);

@@ -1,15 +1,16 @@
 /**
  * The tiled GEMM under matmul and convolution, its tile shaped for the mode. In the GL modes
  * (both operands are texture fetches): C[b] = A[b] · B[b] with each thread computing a 2 × 2
- * tile of C, so that every value it reads feeds two multiply-adds (one thread per output reads
- * two values per multiply-add), and the K loop unrolled by four. On webasm: four rows of one
- * column per thread (see "webasm" below).
+ * tile of C from operands packed four k-values per texel (as TensorFlow.js's packed WebGL
+ * textures do), so one vec4 fetch per operand row brings four k and every four fetches feed
+ * sixteen multiply-adds (one thread per output: two fetches per multiply-add). On webasm:
+ * four rows of one column per thread (see "webasm" below).
  *
- * The operands are first packed into rows of K, zero-padded to even row counts and to K a
- * multiple of 4: A as [batchesA · mPad rows, kPad], B transposed as [batchesB · nPad rows,
- * kPad]. The kernel reads both along rows with integer indices, returns the four sums of
- * its tile at once (a four-channel output), and an unpack pass writes them out in whatever
- * order the caller's output needs.
+ * The GL operands are first packed into rows of K, zero-padded to even row counts and to K a
+ * multiple of 4, four k per texel: A as [batchesA · mPad rows, kPad / 4], B transposed as
+ * [batchesB · nPad rows, kPad / 4]. The kernel returns the four sums of its tile at once (a
+ * four-channel output), and an unpack pass writes them out in whatever order the caller's
+ * output needs.
  */
 import { sizeFromShape, type DType, type TensorInfo } from '@nn/tensor';
 import type { GpujsBackend } from '../backend_gpujs.js';
@@ -43,8 +44,8 @@ const roundUp = (value: number, step: number): number => Math.ceil(value / step)
 export function planGemm(shape: GemmShape, maxTextureSize: number): GemmPlan | null {
   const plan = { ...shape, mPad: roundUp(shape.m, 2), nPad: roundUp(shape.n, 2), kPad: roundUp(Math.max(shape.k, 1), 4) };
   const ok =
-    fits(plan.kPad, (plan.batchedA ? plan.batch : 1) * plan.mPad, maxTextureSize) &&
-    fits(plan.kPad, (plan.batchedB ? plan.batch : 1) * plan.nPad, maxTextureSize) &&
+    fits(plan.kPad / 4, (plan.batchedA ? plan.batch : 1) * plan.mPad, maxTextureSize) &&
+    fits(plan.kPad / 4, (plan.batchedB ? plan.batch : 1) * plan.nPad, maxTextureSize) &&
     fits(plan.nPad / 2, (plan.batch * plan.mPad) / 2, maxTextureSize);
   return ok ? plan : null;
 }
@@ -85,7 +86,50 @@ export function packRows(
   });
 }
 
-/** The four-channel tile buffer of C = A · Bᵀ-packed: [batch · mPad / 2 rows, nPad / 2]. */
+/**
+ * packRows for the GL tiles: four k per texel, [matrices · rowsPad rows, kPad / 4], channel u of
+ * texel (row, q) holding column 4·q + u. `element` is called once per channel.
+ */
+export function packRowsVec4(
+  backend: GpujsBackend,
+  label: string,
+  input: TensorInfo,
+  matrices: number,
+  rows: number,
+  rowsPad: number,
+  k: number,
+  kPad: number,
+  element: (src: KernelSource, ref: TensorRef, b: string, r: string, c: string) => string,
+): TensorInfo {
+  const layout: Layout = { width: kPad / 4, height: matrices * rowsPad, size: (kPad / 4) * matrices * rowsPad };
+  return backend.compute({
+    label,
+    shape: [layout.size],
+    dtype: 'float32',
+    inputs: [input],
+    layout,
+    vec4: true,
+    body: (src, [ref]) => {
+      const [b, r] = src.divmod('this.thread.y', rowsPad);
+      // Floats: GL has no ternary between the thread's int index and a float.
+      const c0 = src.let('this.thread.x * 4.0');
+      const rowOk = rows < rowsPad ? src.let(`${r} < ${lit(rows)} ? 1.0 : 0.0`) : '';
+      // Rows past the end read row 0 of their matrix, so every read stays in range.
+      const rr = rowOk ? src.let(`${rowOk} == 1.0 ? ${r} : 0.0`) : r;
+      const channels = [0, 1, 2, 3].map((u) => {
+        const c = src.let(`${c0} + ${lit(u)}`);
+        const inside = [rowOk ? `${rowOk} == 1.0` : '', 4 * (kPad / 4 - 1) + u >= k ? `${c} < ${lit(k)}` : ''].filter(Boolean);
+        if (inside.length === 0) return src.bind(element(src, ref, b, rr, c));
+        const ok = src.let(`${inside.join(' && ')} ? 1.0 : 0.0`);
+        const value = element(src, ref, b, rr, src.let(`${ok} == 1.0 ? ${c} : 0.0`));
+        return src.let(`${ok} == 1.0 ? ${value} : 0.0`);
+      });
+      return `[${channels.join(', ')}]`;
+    },
+  });
+}
+
+/** The four-channel tile buffer of C = A · Bᵀ from packRowsVec4 operands: [batch · mPad / 2 rows, nPad / 2]. */
 export function tiledGemm(backend: GpujsBackend, plan: GemmPlan, aPacked: TensorInfo, bPacked: TensorInfo): TensorInfo {
   const halfM = plan.mPad / 2;
   const layout: Layout = { width: plan.nPad / 2, height: plan.batch * halfM, size: (plan.nPad / 2) * plan.batch * halfM };
@@ -97,21 +141,17 @@ export function tiledGemm(backend: GpujsBackend, plan: GemmPlan, aPacked: Tensor
     layout,
     vec4: true,
     body: (src, [a, b]) => {
-      // Integer index arithmetic: exact, and on webasm much cheaper than float.
       src.line('const y = this.thread.y;');
       src.line(`const batch = Math.floor(y / ${halfM});`);
       src.line(plan.batchedA ? 'const ar = y * 2;' : `const ar = (y - batch * ${halfM}) * 2;`);
       src.line(plan.batchedB ? `const br = batch * ${plan.nPad} + this.thread.x * 2;` : 'const br = this.thread.x * 2;');
       src.line('let s0 = 0.0; let s1 = 0.0; let s2 = 0.0; let s3 = 0.0;');
-      src.loopMax = Math.max(src.loopMax, plan.kPad / 4);
-      src.line(`for (let k = 0; k < ${plan.kPad}; k += 4) {`);
-      const A = a.name;
-      const B = b.name;
-      for (let u = 0; u < 4; u++) {
-        const k = u === 0 ? 'k' : `k + ${u}`;
-        src.line(`  const a0${u} = ${A}[ar][${k}]; const a1${u} = ${A}[ar + 1][${k}]; const b0${u} = ${B}[br][${k}]; const b1${u} = ${B}[br + 1][${k}];`);
-      }
-      const sum = (p: string, q: string): string => [0, 1, 2, 3].map((u) => `${p}${u} * ${q}${u}`).join(' + ');
+      const texels = plan.kPad / 4;
+      src.loopMax = Math.max(src.loopMax, texels);
+      src.line(`for (let q = 0; q < ${texels}; q++) {`);
+      // One vec4 fetch per operand row: four k each, sixteen multiply-adds per four fetches.
+      src.line(`  const a0 = ${a.name}[ar][q]; const a1 = ${a.name}[ar + 1][q]; const b0 = ${b.name}[br][q]; const b1 = ${b.name}[br + 1][q];`);
+      const sum = (p: string, r: string): string => [0, 1, 2, 3].map((u) => `${p}[${u}] * ${r}[${u}]`).join(' + ');
       src.line(`  s0 += ${sum('a0', 'b0')}; s1 += ${sum('a0', 'b1')}; s2 += ${sum('a1', 'b0')}; s3 += ${sum('a1', 'b1')};`);
       src.line('}');
       return '[s0, s1, s2, s3]';
