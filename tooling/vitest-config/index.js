@@ -3,7 +3,8 @@
 // JSON report that tooling/scripts/test-summary.mjs totals for CI's closing line.
 import { defineConfig } from 'vitest/config';
 
-const conditions = ['@nn/source', 'module', 'node', 'import', 'default'];
+/** Export conditions: workspace packages resolve to their TypeScript sources. */
+export const conditions = ['@nn/source', 'module', 'node', 'import', 'default'];
 
 export function config(overrides = {}) {
   return defineConfig({

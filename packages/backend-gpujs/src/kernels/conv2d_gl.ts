@@ -9,9 +9,10 @@
  */
 import type { TensorInfo } from '@nn/tensor';
 import type { GpujsBackend } from '../backend_gpujs.js';
-import { lit } from '../codegen.js';
+import { lit, type KernelSource } from '../codegen.js';
 import { fits, type Layout } from '../layout.js';
 import type { ConvGeometry } from './conv2d.js';
+import { channel, texel } from './gemm_tiled.js';
 
 /** Taps unrolled along a filter row up to this width; wider rows loop. */
 const MAX_UNROLL = 8;
@@ -103,26 +104,12 @@ export function conv2dChannelTiles(backend: GpujsBackend, x: TensorInfo, weight:
   backend.release(padded);
   backend.release(filter);
 
-  const outShape = [g.batch, g.outChannels, g.outH, g.outW];
-  const out = backend.compute({
-    label: 'Conv2D unpack',
-    shape: outShape,
-    dtype: 'float32',
-    inputs: [tiles],
-    body: (src, [T]) => {
-      const [n, o, pixel] = src.coords('i', [g.batch, g.outChannels, area]);
-      const [og, u] = src.divmod(o, 4);
-      const p = src.let(`${n} * ${lit(groups4)} + ${og}`);
-      let t = `${T.name}[${p}][${pixel}]`;
-      if (src.glVectors) {
-        // GL reads the texel into a vec4 local first (see readTile).
-        t = src.name('tile');
-        src.line(`const ${t} = ${T.name}[${p}][${pixel}];`);
-      }
-      return src.let(`${u} < 2.0 ? (${u} == 0.0 ? ${t}[0] : ${t}[1]) : (${u} == 2.0 ? ${t}[2] : ${t}[3])`);
-    },
+  // Output channel o of image n is channel o % 4 of texel (n · groups4 + o / 4, pixel).
+  const out = unpack(backend, tiles, g, (src) => {
+    const [n, o, pixel] = src.coords('i', [g.batch, g.outChannels, area]);
+    const [og, u] = src.divmod(o, 4);
+    return [src.let(`${n} * ${lit(groups4)} + ${og}`), pixel, u];
   });
-  backend.release(tiles);
   return out;
 }
 
@@ -229,21 +216,27 @@ export function conv2dPixelTiles(backend: GpujsBackend, x: TensorInfo, weight: T
   backend.release(padded);
   backend.release(filter);
 
-  const outShape = [g.batch, g.outChannels, g.outH, g.outW];
+  // Output pixel ow of row r is channel ow % 4 of texel (r, ow / 4).
+  return unpack(backend, tiles, g, (src) => {
+    const [r, ow] = src.coords('i', [rows, g.outW]);
+    const [q, j] = src.divmod(ow, 4);
+    return [r, q, j];
+  });
+}
+
+/**
+ * The NCHW output from a four-channel buffer: `where` names, for flat output index i, the
+ * texel's row and column and the channel (0–3) that hold it. Releases the buffer.
+ */
+function unpack(backend: GpujsBackend, tiles: TensorInfo, g: ConvGeometry, where: (src: KernelSource) => [string, string, string]): TensorInfo {
   const out = backend.compute({
     label: 'Conv2D unpack',
-    shape: outShape,
+    shape: [g.batch, g.outChannels, g.outH, g.outW],
     dtype: 'float32',
     inputs: [tiles],
-    body: (src, [T]) => {
-      const [r, ow] = src.coords('i', [rows, g.outW]);
-      const [q, j] = src.divmod(ow, 4);
-      let t = `${T.name}[${r}][${q}]`;
-      if (src.glVectors) {
-        t = src.name('tile');
-        src.line(`const ${t} = ${T.name}[${r}][${q}];`);
-      }
-      return src.let(`${j} < 2.0 ? (${j} == 0.0 ? ${t}[0] : ${t}[1]) : (${j} == 2.0 ? ${t}[2] : ${t}[3])`);
+    body: (src, [ref]) => {
+      const [row, col, u] = where(src);
+      return channel(src, texel(src, ref, row, col), u);
     },
   });
   backend.release(tiles);

@@ -1,9 +1,8 @@
 import '@nn/backend-cpu';
-import { engine, KernelName, manualSeed, randn, setBackend, type Conv2DAttrs, type Tensor } from '@nn/tensor';
+import { engine, KernelName, manualSeed, randn, type Conv2DAttrs } from '@nn/tensor';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { GpujsBackend } from '../backend_gpujs.js';
 import { setGpujsOptions } from '../index.js';
-import { maxRelativeError, onBothBackends } from '../test-utils/compare.js';
+import { compareWithLabels } from '../test-utils/compare.js';
 
 setGpujsOptions({ mode: 'webasm' });
 
@@ -54,20 +53,6 @@ function outSize(c: Case): [number, number] {
   ];
 }
 
-/** Runs `make` on cpu and gpujs; returns both results and the labels of the gpujs kernels it ran. */
-async function compare(make: () => Tensor): Promise<{ error: number; labels: string[] }> {
-  await setBackend('gpujs');
-  const backend = engine().findBackend('gpujs') as GpujsBackend;
-  await setBackend('cpu');
-  const labels: string[] = [];
-  const original = backend.compute.bind(backend);
-  vi.spyOn(backend, 'compute').mockImplementation((spec) => {
-    labels.push(spec.label);
-    return original(spec);
-  });
-  const { cpu, gpujs } = await onBothBackends(make);
-  return { error: maxRelativeError(gpujs, cpu), labels };
-}
 
 describe('convolution gradients on gpujs (webasm)', () => {
   afterEach(() => vi.restoreAllMocks());
@@ -78,7 +63,7 @@ describe('convolution gradients on gpujs (webasm)', () => {
       manualSeed(5);
       const dy = randn([c.x[0], c.w[0], outH, outW]);
       const w = randn(c.w);
-      const { error, labels } = await compare(() => engine().runKernel(KernelName.Conv2DBackpropInput, { dy, weight: w }, { ...attrs, inputShape: c.x })[0]);
+      const { error, labels } = await compareWithLabels(() => engine().runKernel(KernelName.Conv2DBackpropInput, { dy, weight: w }, { ...attrs, inputShape: c.x })[0]);
       expect(error).toBeLessThan(TOLERANCE);
       expect(labels.includes('Conv2DBackpropInput flip filter')).toBe(c.fastInput);
       dy.dispose();
@@ -88,7 +73,7 @@ describe('convolution gradients on gpujs (webasm)', () => {
       manualSeed(6);
       const x = randn(c.x);
       const dy = randn([c.x[0], c.w[0], outH, outW]);
-      const { error, labels } = await compare(() => engine().runKernel(KernelName.Conv2DBackpropFilter, { x, dy }, { ...attrs, filterShape: c.w })[0]);
+      const { error, labels } = await compareWithLabels(() => engine().runKernel(KernelName.Conv2DBackpropFilter, { x, dy }, { ...attrs, filterShape: c.w })[0]);
       expect(error).toBeLessThan(TOLERANCE);
       expect(labels.includes('Conv2DBackpropFilter, 4 channels')).toBe(c.fastFilter);
       x.dispose();

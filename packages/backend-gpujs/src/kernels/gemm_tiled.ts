@@ -164,12 +164,22 @@ export function readTile(src: KernelSource, tiles: TensorRef, plan: GemmPlan, b:
   const [pr, jr] = src.divmod(r, 2);
   const [q, jc] = src.divmod(c, 2);
   const p = src.let(`${b} * ${lit(plan.mPad / 2)} + ${pr}`);
-  let t = `${tiles.name}[${p}][${q}]`;
-  if (src.glVectors) {
-    t = src.name('tile');
-    src.line(`const ${t} = ${tiles.name}[${p}][${q}];`);
-  }
+  const t = texel(src, tiles, p, q);
   return src.let(`${jr} == 0.0 ? (${jc} == 0.0 ? ${t}[0] : ${t}[1]) : (${jc} == 0.0 ? ${t}[2] : ${t}[3])`);
+}
+
+/** Texel [row][col] of a four-channel buffer, as source to index with [0]..[3]. */
+export function texel(src: KernelSource, buffer: TensorRef, row: string, col: string): string {
+  if (!src.glVectors) return `${buffer.name}[${row}][${col}]`;
+  // GL reads the texel into a vec4 local first: GLSL cannot index a texture read directly.
+  const t = src.name('tile');
+  src.line(`const ${t} = ${buffer.name}[${row}][${col}];`);
+  return t;
+}
+
+/** Channel `u` (a float 0–3) of the texel `t`. */
+export function channel(src: KernelSource, t: string, u: string): string {
+  return src.let(`${u} < 2.0 ? (${u} == 0.0 ? ${t}[0] : ${t}[1]) : (${u} == 2.0 ? ${t}[2] : ${t}[3])`);
 }
 
 /** An output tensor of `shape` whose element at flat index i is C at where(i) = [batch, row, column]. */

@@ -1,36 +1,21 @@
 // The GL-mode paths (2 × 2 GEMM on operands packed four k per texel, im2col, and the shallow
-// convolutions' pixel and channel tiles) checked against backend-cpu. They run here in gpu.js's
-// cpu mode, which executes the same kernel sources as the GL modes; the GL stacks themselves are
-// covered by tooling/gpu-legs (headlessgl and Chromium).
+// convolutions' pixel and channel tiles) checked against backend-cpu. By default in gpu.js's
+// cpu mode, which runs the same kernel sources as the GL modes; tooling/gpu-legs runs this file
+// again with NN_GPUJS_MODE=headlessgl, on a real GL stack.
 import '@nn/backend-cpu';
-import { conv2d, engine, manualSeed, matmul, randn, setBackend, type Tensor } from '@nn/tensor';
+import { conv2d, manualSeed, matmul, randn } from '@nn/tensor';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { GpujsBackend } from '../backend_gpujs.js';
 import { setGpujsOptions } from '../index.js';
-import { maxRelativeError, onBothBackends } from '../test-utils/compare.js';
+import { compareWithLabels } from '../test-utils/compare.js';
 
-setGpujsOptions({ mode: 'cpu' });
+const mode = process.env.NN_GPUJS_MODE === 'headlessgl' ? 'headlessgl' : 'cpu';
+setGpujsOptions({ mode });
 
 /** float32 sums of a few hundred products of normal values. */
 const TOLERANCE = 1e-4;
 
-/** Runs `make` on cpu and gpujs; the error and the labels of the gpujs kernels it ran. */
-async function compare(make: () => Tensor): Promise<{ error: number; labels: string[] }> {
-  await setBackend('gpujs');
-  const backend = engine().findBackend('gpujs') as GpujsBackend;
-  expect(backend.mode).toBe('cpu');
-  await setBackend('cpu');
-  const labels: string[] = [];
-  const original = backend.compute.bind(backend);
-  vi.spyOn(backend, 'compute').mockImplementation((spec) => {
-    labels.push(spec.label);
-    return original(spec);
-  });
-  const { cpu, gpujs } = await onBothBackends(make);
-  return { error: maxRelativeError(gpujs, cpu), labels };
-}
 
-describe('GL-mode matmul and convolution paths (gpu.js cpu mode)', () => {
+describe(`GL-mode matmul and convolution paths (gpu.js ${mode} mode)`, () => {
   afterEach(() => vi.restoreAllMocks());
 
   const matmuls: { name: string; a: number[]; b: number[]; transposeA?: boolean; transposeB?: boolean }[] = [
@@ -43,7 +28,8 @@ describe('GL-mode matmul and convolution paths (gpu.js cpu mode)', () => {
       manualSeed(1);
       const a = randn(c.a);
       const b = randn(c.b);
-      const { error, labels } = await compare(() => matmul(a, b, { transposeA: c.transposeA, transposeB: c.transposeB }));
+      const { error, labels, backend } = await compareWithLabels(() => matmul(a, b, { transposeA: c.transposeA, transposeB: c.transposeB }));
+      expect(backend.mode).toBe(mode);
       expect(error).toBeLessThan(TOLERANCE);
       expect(labels).toContain('GEMM 2×2 tiles');
     });
@@ -60,7 +46,8 @@ describe('GL-mode matmul and convolution paths (gpu.js cpu mode)', () => {
       manualSeed(2);
       const x = randn(c.x);
       const w = randn(c.w);
-      const { error, labels } = await compare(() => conv2d(x, w, null, { stride: c.stride ?? 1, padding: c.padding ?? 0, dilation: c.dilation ?? 1 }));
+      const { error, labels, backend } = await compareWithLabels(() => conv2d(x, w, null, { stride: c.stride ?? 1, padding: c.padding ?? 0, dilation: c.dilation ?? 1 }));
+      expect(backend.mode).toBe(mode);
       expect(error).toBeLessThan(TOLERANCE);
       expect(labels).toContain(c.path);
     });

@@ -1,5 +1,7 @@
 /** Runs the same computation on cpu and on gpujs and returns both results' values. */
-import { dispose, setBackend, tidy, type Tensor } from '@nn/tensor';
+import { dispose, engine, setBackend, tidy, type Tensor } from '@nn/tensor';
+import { vi } from 'vitest';
+import type { GpujsBackend } from '../backend_gpujs.js';
 
 async function valuesOn(backend: string, make: () => Tensor): Promise<Float32Array> {
   await setBackend(backend);
@@ -21,4 +23,23 @@ export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): nu
   let worst = 0;
   for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i])));
   return a.length === b.length ? worst : Infinity;
+}
+
+/**
+ * Runs `make` on cpu and gpujs: the largest relative error of gpujs against cpu, and the
+ * labels of the gpujs kernels it ran (to check which path took the work). Callers restore the
+ * spy with `vi.restoreAllMocks()`.
+ */
+export async function compareWithLabels(make: () => Tensor): Promise<{ error: number; labels: string[]; backend: GpujsBackend }> {
+  await setBackend('gpujs');
+  const backend = engine().findBackend('gpujs') as GpujsBackend;
+  await setBackend('cpu');
+  const labels: string[] = [];
+  const original = backend.compute.bind(backend);
+  vi.spyOn(backend, 'compute').mockImplementation((spec) => {
+    labels.push(spec.label);
+    return original(spec);
+  });
+  const { cpu, gpujs } = await onBothBackends(make);
+  return { error: maxRelativeError(gpujs, cpu), labels, backend };
 }
