@@ -6,79 +6,10 @@
  * time so that the column buffer stays in cache, and both know the valid column range of
  * each kernel tap in advance, so the inner loops carry no bounds tests.
  */
-import type { Conv2DAttrs, Shape } from '@nn/tensor';
+import type { ConvGeometry } from '@nn/tensor';
 
-/** Everything a conv kernel needs, in plain numbers. */
-export interface ConvGeometry {
-  batch: number;
-  inChannels: number;
-  inH: number;
-  inW: number;
-  outChannels: number;
-  outH: number;
-  outW: number;
-  kH: number;
-  kW: number;
-  strideH: number;
-  strideW: number;
-  padTop: number;
-  padLeft: number;
-  dilationH: number;
-  dilationW: number;
-  groups: number;
-  /** Input channels per group. */
-  groupIn: number;
-  /** Output channels per group. */
-  groupOut: number;
-  /** Rows of the column matrix: groupIn * kH * kW. */
-  patchSize: number;
-  /** outH * outW. */
-  outArea: number;
-  /** inH * inW. */
-  inArea: number;
-}
-
-/**
- * Geometry from the input shape [N, C, H, W], the weight shape [Cout, C/groups, kH, kW] and
- * the output's spatial size. The output size comes from the tensor that has it (y or dy):
- * a transposed convolution's output padding can leave dy smaller than the formula says.
- */
-export function convGeometry(xShape: Shape, wShape: Shape, outH: number, outW: number, attrs: Conv2DAttrs): ConvGeometry {
-  const [batch, inChannels, inH, inW] = xShape;
-  const [outChannels, groupIn, kH, kW] = wShape;
-  const { stride, padding, dilation, groups } = attrs;
-  return {
-    batch,
-    inChannels,
-    inH,
-    inW,
-    outChannels,
-    outH,
-    outW,
-    kH,
-    kW,
-    strideH: stride[0],
-    strideW: stride[1],
-    padTop: padding[0],
-    padLeft: padding[2],
-    dilationH: dilation[0],
-    dilationW: dilation[1],
-    groups,
-    groupIn,
-    groupOut: outChannels / groups,
-    patchSize: groupIn * kH * kW,
-    outArea: outH * outW,
-    inArea: inH * inW,
-  };
-}
-
-/** Output spatial size of a forward convolution. */
-export function convOutputHW(xShape: Shape, wShape: Shape, attrs: Conv2DAttrs): [number, number] {
-  const { stride, padding, dilation } = attrs;
-  const outH = Math.floor((xShape[2] + padding[0] + padding[1] - dilation[0] * (wShape[2] - 1) - 1) / stride[0]) + 1;
-  const outW = Math.floor((xShape[3] + padding[2] + padding[3] - dilation[1] * (wShape[3] - 1) - 1) / stride[1]) + 1;
-  return [outH, outW];
-}
+// The geometry lives in @nn/tensor, shared with the other backends.
+export { convGeometry, convOutputHW, type ConvGeometry } from '@nn/tensor';
 
 /** A 1×1, stride 1, unpadded convolution: the input already is the column matrix. */
 export function isPointwise(g: ConvGeometry): boolean {

@@ -13,11 +13,13 @@
  * gradients of one-group convs have their own kernels there (conv2d_grad_webasm.ts).
  */
 import {
+  convGeometry,
+  convOutputHW,
   KernelName,
+  type ConvGeometry,
   type Conv2DAttrs,
   type Conv2DBackpropFilterAttrs,
   type Conv2DBackpropInputAttrs,
-  type Shape,
   type TensorInfo,
 } from '@nn/tensor';
 import type { GpujsBackend } from '../backend_gpujs.js';
@@ -29,60 +31,6 @@ import { conv2dWebasm } from './conv2d_webasm.js';
 import { packRowsVec4, planGemm, tiledGemm, unpackTiles, type GemmPlan } from './gemm_tiled.js';
 import { reduceView } from './reduce.js';
 import type { GpujsKernel, KernelConfig } from './types.js';
-
-export interface ConvGeometry {
-  batch: number;
-  inChannels: number;
-  inH: number;
-  inW: number;
-  outChannels: number;
-  outH: number;
-  outW: number;
-  kH: number;
-  kW: number;
-  strideH: number;
-  strideW: number;
-  padTop: number;
-  padLeft: number;
-  dilationH: number;
-  dilationW: number;
-  groups: number;
-  groupIn: number;
-  groupOut: number;
-}
-
-export function convGeometry(xShape: Shape, wShape: Shape, outH: number, outW: number, attrs: Conv2DAttrs): ConvGeometry {
-  const [batch, inChannels, inH, inW] = xShape;
-  const [outChannels, groupIn, kH, kW] = wShape;
-  return {
-    batch,
-    inChannels,
-    inH,
-    inW,
-    outChannels,
-    outH,
-    outW,
-    kH,
-    kW,
-    strideH: attrs.stride[0],
-    strideW: attrs.stride[1],
-    padTop: attrs.padding[0],
-    padLeft: attrs.padding[2],
-    dilationH: attrs.dilation[0],
-    dilationW: attrs.dilation[1],
-    groups: attrs.groups,
-    groupIn,
-    groupOut: outChannels / attrs.groups,
-  };
-}
-
-export function convOutputHW(xShape: Shape, wShape: Shape, attrs: Conv2DAttrs): [number, number] {
-  const { stride, padding, dilation } = attrs;
-  return [
-    Math.floor((xShape[2] + padding[0] + padding[1] - dilation[0] * (wShape[2] - 1) - 1) / stride[0]) + 1,
-    Math.floor((xShape[3] + padding[2] + padding[3] - dilation[1] * (wShape[3] - 1) - 1) / stride[1]) + 1,
-  ];
-}
 
 /** Emits: if (t is on the stride grid and t / stride < size) and returns the quotient's name. */
 function onGrid(src: KernelSource, t: string, stride: number, size: number): { q: string; ok: string } {

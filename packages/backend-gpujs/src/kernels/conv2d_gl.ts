@@ -7,11 +7,10 @@
  * image plane per block of rows, so the loop reads it without bounds checks or index division;
  * an unpack pass writes the NCHW output.
  */
-import type { TensorInfo } from '@nn/tensor';
+import type { ConvGeometry, TensorInfo } from '@nn/tensor';
 import type { GpujsBackend } from '../backend_gpujs.js';
 import { lit, type KernelSource } from '../codegen.js';
 import { fits, type Layout } from '../layout.js';
-import type { ConvGeometry } from './conv2d.js';
 import { channel, texel } from './gemm_tiled.js';
 
 /** Taps unrolled along a filter row up to this width; wider rows loop. */

@@ -12,11 +12,10 @@
  *    parts of at most K_PART terms per thread (whole images, or blocks of rows of one image),
  *    summed afterwards.
  */
-import type { TensorInfo } from '@nn/tensor';
+import { convGeometry, type ConvGeometry, type TensorInfo } from '@nn/tensor';
 import type { GpujsBackend } from '../backend_gpujs.js';
 import { lit } from '../codegen.js';
 import { fits, MAX_EXACT_INDEX, type Layout } from '../layout.js';
-import type { ConvGeometry } from './conv2d.js';
 import { conv2dWebasm, padded, paddedSize } from './conv2d_webasm.js';
 import { unpackRows } from './gemm_tiled.js';
 import { reduceView } from './reduce.js';
@@ -39,26 +38,13 @@ export function conv2dBackpropInputWebasm(backend: GpujsBackend, dy: TensorInfo,
     },
   });
   // dx[n, c, h, w] = Σ_o,ki,kj flipped[c, o, ki, kj] · dy[n, o, h - padTop + ki·d, w - padLeft + kj·d].
-  const transposed: ConvGeometry = {
-    batch: g.batch,
-    inChannels: g.outChannels,
-    inH: g.outH,
-    inW: g.outW,
-    outChannels: g.inChannels,
-    outH: g.inH,
-    outW: g.inW,
-    kH: g.kH,
-    kW: g.kW,
-    strideH: 1,
-    strideW: 1,
-    padTop,
-    padLeft,
-    dilationH: g.dilationH,
-    dilationW: g.dilationW,
+  // (Only padTop and padLeft reach the geometry: the forward kernel's output size is given.)
+  const transposed = convGeometry([g.batch, g.outChannels, g.outH, g.outW], flippedShape, g.inH, g.inW, {
+    stride: [1, 1],
+    padding: [padTop, padTop, padLeft, padLeft],
+    dilation: [g.dilationH, g.dilationW],
     groups: 1,
-    groupIn: g.outChannels,
-    groupOut: g.inChannels,
-  };
+  });
   const dx = conv2dWebasm(backend, dy, flipped, transposed);
   backend.release(flipped);
   return dx;

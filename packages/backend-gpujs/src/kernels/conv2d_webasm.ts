@@ -11,11 +11,10 @@
  *    texel to hand over, more than a shallow patch's arithmetic.
  * Padding is applied first by a copy into a zero-bordered input, so no read needs a bounds test.
  */
-import type { TensorInfo } from '@nn/tensor';
+import type { ConvGeometry, TensorInfo } from '@nn/tensor';
 import type { GpujsBackend } from '../backend_gpujs.js';
 import { lit, type KernelSource } from '../codegen.js';
 import { fits, MAX_EXACT_INDEX, type Layout } from '../layout.js';
-import type { ConvGeometry } from './conv2d.js';
 import { unpackRows } from './gemm_tiled.js';
 
 /** Patch depth from which four channels per thread pay for the four-channel hand-over. */

@@ -4,6 +4,7 @@
  * [top, bottom, left, right] paddings, so 'same' and asymmetric padding look alike to them.
  */
 import { assertDType } from '../convert.js';
+import type { Conv2DAttrs } from '../kernel_names.js';
 import { formatShape, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
@@ -66,6 +67,79 @@ export function parseConv2DPadding(
 /** Output length of a convolution along one axis; <= 0 means the kernel does not fit. */
 export function convOutputSize(inSize: number, kernelSize: number, stride: number, padBefore: number, padAfter: number, dilation: number): number {
   return Math.floor((inSize + padBefore + padAfter - dilation * (kernelSize - 1) - 1) / stride) + 1;
+}
+
+/** Everything a backend's conv kernel needs, in plain numbers. */
+export interface ConvGeometry {
+  batch: number;
+  inChannels: number;
+  inH: number;
+  inW: number;
+  outChannels: number;
+  outH: number;
+  outW: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+  dilationH: number;
+  dilationW: number;
+  groups: number;
+  /** Input channels per group. */
+  groupIn: number;
+  /** Output channels per group. */
+  groupOut: number;
+  /** Values in one input patch: groupIn * kH * kW. */
+  patchSize: number;
+  /** outH * outW. */
+  outArea: number;
+  /** inH * inW. */
+  inArea: number;
+}
+
+/**
+ * Geometry from the input shape [N, C, H, W], the weight shape [Cout, C/groups, kH, kW] and
+ * the output's spatial size, for the Conv2D kernels and their gradients. The output size
+ * comes from the tensor that has it (y or dy): a transposed convolution's output padding
+ * can leave dy smaller than the formula says.
+ */
+export function convGeometry(xShape: Shape, wShape: Shape, outH: number, outW: number, attrs: Conv2DAttrs): ConvGeometry {
+  const [batch, inChannels, inH, inW] = xShape;
+  const [outChannels, groupIn, kH, kW] = wShape;
+  const { stride, padding, dilation, groups } = attrs;
+  return {
+    batch,
+    inChannels,
+    inH,
+    inW,
+    outChannels,
+    outH,
+    outW,
+    kH,
+    kW,
+    strideH: stride[0],
+    strideW: stride[1],
+    padTop: padding[0],
+    padLeft: padding[2],
+    dilationH: dilation[0],
+    dilationW: dilation[1],
+    groups,
+    groupIn,
+    groupOut: outChannels / groups,
+    patchSize: groupIn * kH * kW,
+    outArea: outH * outW,
+    inArea: inH * inW,
+  };
+}
+
+/** Output spatial size [outH, outW] of a forward Conv2D kernel. */
+export function convOutputHW(xShape: Shape, wShape: Shape, { stride, padding, dilation }: Conv2DAttrs): [number, number] {
+  return [
+    convOutputSize(xShape[2], wShape[2], stride[0], padding[0], padding[1], dilation[0]),
+    convOutputSize(xShape[3], wShape[3], stride[1], padding[2], padding[3], dilation[1]),
+  ];
 }
 
 /** Output length of a transposed convolution along one axis (PyTorch's formula). */
