@@ -64,12 +64,13 @@ async function firstExisting(paths: string[]): Promise<string> {
  */
 export async function readMnist(dir: string, split: 'train' | 'test'): Promise<{ images: IdxArray; labels: IdxArray }> {
   const prefix = split === 'train' ? 'train' : 't10k';
-  const [imagesPath, labelsPath] = await Promise.all(
-    ['images-idx3-ubyte', 'labels-idx1-ubyte'].map((kind) => {
-      const name = join(dir, `${prefix}-${kind}`);
-      return firstExisting([`${name}.gz`, name]);
-    }),
-  );
+  // One after the other, so that a folder missing both files names the images file, every time.
+  const find = (kind: string): Promise<string> => {
+    const name = join(dir, `${prefix}-${kind}`);
+    return firstExisting([`${name}.gz`, name]);
+  };
+  const imagesPath = await find('images-idx3-ubyte');
+  const labelsPath = await find('labels-idx1-ubyte');
   const [images, labels] = await Promise.all([readIdxFile(imagesPath), readIdxFile(labelsPath)]);
   if (images.shape[0] !== labels.shape[0]) {
     throw new Error(`readMnist: ${imagesPath} has ${images.shape[0]} images but ${labelsPath} has ${labels.shape[0]} labels`);
