@@ -140,6 +140,15 @@ export class KernelSource {
     return this.let(`${ref.name}[${row}][${col}]`);
   }
 
+  /**
+   * `ref` at flat index `expr` where the flag `ok` (a name holding 1.0 or 0.0) is set, else
+   * `otherwise`: a thread whose flag is off reads element 0 instead, so no read leaves the buffer.
+   */
+  readIf(ref: TensorRef, ok: string, expr: string, otherwise = '0.0'): string {
+    const at = this.let(`${ok} == 1.0 ? ${expr} : 0.0`);
+    return this.let(`${ok} == 1.0 ? ${this.read(ref, at)} : ${otherwise}`);
+  }
+
   /** The value of `ref` at this thread's own output position (same number of elements as the output). */
   readSame(ref: TensorRef): string {
     if (ref.layout.size !== this.out.size) throw new Error('gpujs codegen: readSame needs an input as large as the output');

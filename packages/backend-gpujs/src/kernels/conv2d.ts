@@ -116,8 +116,7 @@ export function conv2dTiled(backend: GpujsBackend, x: TensorInfo, weight: Tensor
       const h = src.let(`${oh} * ${lit(g.strideH)} - ${lit(g.padTop)} + ${ki} * ${lit(g.dilationH)}`);
       const w = src.let(`${ow} * ${lit(g.strideW)} - ${lit(g.padLeft)} + ${kj} * ${lit(g.dilationW)}`);
       const inside = src.let(`${h} >= 0.0 && ${h} < ${lit(g.inH)} && ${w} >= 0.0 && ${w} < ${lit(g.inW)} ? 1.0 : 0.0`);
-      const at = src.let(`${inside} == 1.0 ? ((${lit(first)} + ${image}) * ${lit(g.inChannels)} + ${c}) * ${lit(g.inH * g.inW)} + ${h} * ${lit(g.inW)} + ${w} : 0.0`);
-      return src.let(`${inside} == 1.0 ? ${src.read(ref, at)} : 0.0`);
+      return src.readIf(ref, inside, `((${lit(first)} + ${image}) * ${lit(g.inChannels)} + ${c}) * ${lit(g.inH * g.inW)} + ${h} * ${lit(g.inW)} + ${w}`);
     });
     const tiles = tiledGemm(backend, chunkPlan, filter, patches);
     chunks.push(

@@ -39,8 +39,7 @@ export function conv2dChannelTiles(backend: GpujsBackend, x: TensorInfo, weight:
       const h = src.let(`${r} - ${lit(g.padTop)}`);
       const w = src.let(`this.thread.x - ${lit(g.padLeft)}`);
       const inside = src.let(`${h} >= 0.0 && ${h} < ${lit(g.inH)} && ${w} >= 0.0 && ${w} < ${lit(g.inW)} ? 1.0 : 0.0`);
-      const at = src.let(`${inside} == 1.0 ? ${plane} * ${lit(g.inH * g.inW)} + ${h} * ${lit(g.inW)} + ${w} : 0.0`);
-      return src.let(`${inside} == 1.0 ? ${src.read(ref, at)} : 0.0`);
+      return src.readIf(ref, inside, `${plane} * ${lit(g.inH * g.inW)} + ${h} * ${lit(g.inW)} + ${w}`);
     },
   });
 
@@ -58,8 +57,7 @@ export function conv2dChannelTiles(backend: GpujsBackend, x: TensorInfo, weight:
         const o = src.let(`this.thread.y * 4.0 + ${lit(u)}`);
         if (4 * (groups4 - 1) + u < g.outChannels) return src.read(ref, `${o} * ${lit(patch)} + this.thread.x`);
         const ok = src.let(`${o} < ${lit(g.outChannels)} ? 1.0 : 0.0`);
-        const value = src.read(ref, `(${ok} == 1.0 ? ${o} : 0.0) * ${lit(patch)} + this.thread.x`);
-        return src.let(`${ok} == 1.0 ? ${value} : 0.0`);
+        return src.readIf(ref, ok, `${o} * ${lit(patch)} + this.thread.x`);
       });
       return `[${channels.join(', ')}]`;
     },
@@ -144,12 +142,11 @@ export function conv2dPixelTiles(backend: GpujsBackend, x: TensorInfo, weight: T
       const [plane, r] = src.divmod('this.thread.y', hp);
       const h = src.let(`${r} - ${lit(g.padTop)}`);
       const rowOk = src.let(`${h} >= 0.0 && ${h} < ${lit(g.inH)} ? 1.0 : 0.0`);
-      const base = src.let(`${plane} * ${lit(g.inH * g.inW)} + (${rowOk} == 1.0 ? ${h} : 0.0) * ${lit(g.inW)}`);
+      const base = src.let(`${plane} * ${lit(g.inH * g.inW)} + ${h} * ${lit(g.inW)}`);
       const channels = [0, 1, 2, 3].map((u) => {
         const w = src.let(`this.thread.x * 4.0 + ${lit(u - g.padLeft)}`);
         const ok = src.let(`${rowOk} == 1.0 && ${w} >= 0.0 && ${w} < ${lit(g.inW)} ? 1.0 : 0.0`);
-        const value = src.read(ref, `${base} + (${ok} == 1.0 ? ${w} : 0.0)`);
-        return src.let(`${ok} == 1.0 ? ${value} : 0.0`);
+        return src.readIf(ref, ok, `${base} + ${w}`);
       });
       return `[${channels.join(', ')}]`;
     },
@@ -167,8 +164,7 @@ export function conv2dPixelTiles(backend: GpujsBackend, x: TensorInfo, weight: T
       const channels = [0, 1, 2, 3].map((u) => {
         const kj = src.let(`this.thread.x * 4.0 + ${lit(u)}`);
         const ok = src.let(`${kj} < ${lit(g.kW)} ? 1.0 : 0.0`);
-        const value = src.read(ref, `this.thread.y * ${lit(g.kW)} + (${ok} == 1.0 ? ${kj} : 0.0)`);
-        return src.let(`${ok} == 1.0 ? ${value} : 0.0`);
+        return src.readIf(ref, ok, `this.thread.y * ${lit(g.kW)} + ${kj}`);
       });
       return `[${channels.join(', ')}]`;
     },

@@ -50,10 +50,10 @@ export function planGemm(shape: GemmShape, maxTextureSize: number): GemmPlan | n
   return ok ? plan : null;
 }
 
-/**
- * Packs rows of K: the value at (row r of matrix b, column c) comes from `element`, which
- * emits the reads and returns the value (called only for r < rows and c < k).
- */
+/** Where a packed element comes from: emits the reads and returns the value (only for r < rows and c < k). */
+export type PackElement = (src: KernelSource, ref: TensorRef, b: string, r: string, c: string) => string;
+
+/** Packs rows of K, one value per element: [matrices · rowsPad rows, kPad], zero-padded. */
 export function packRows(
   backend: GpujsBackend,
   label: string,
@@ -63,32 +63,14 @@ export function packRows(
   rowsPad: number,
   k: number,
   kPad: number,
-  element: (src: KernelSource, ref: TensorRef, b: string, r: string, c: string) => string,
+  element: PackElement,
 ): TensorInfo {
-  const layout: Layout = { width: kPad, height: matrices * rowsPad, size: kPad * matrices * rowsPad };
-  return backend.compute({
-    label,
-    shape: [layout.size],
-    dtype: 'float32',
-    inputs: [input],
-    layout,
-    body: (src, [ref]) => {
-      const [b, r] = src.divmod('this.thread.y', rowsPad);
-      // A float: GL has no ternary between the thread's int index and a float.
-      const c = src.let('this.thread.x + 0.0');
-      const inside = [rows < rowsPad ? `${r} < ${lit(rows)}` : '', k < kPad ? `${c} < ${lit(k)}` : ''].filter(Boolean);
-      if (inside.length === 0) return element(src, ref, b, r, c);
-      const ok = src.let(`${inside.join(' && ')} ? 1.0 : 0.0`);
-      // Out-of-range threads read element (0, 0) of their matrix, so every read stays in range.
-      const value = element(src, ref, b, src.let(`${ok} == 1.0 ? ${r} : 0.0`), src.let(`${ok} == 1.0 ? ${c} : 0.0`));
-      return `${ok} == 1.0 ? ${value} : 0.0`;
-    },
-  });
+  return packRowsBy(1, backend, label, input, matrices, rows, rowsPad, k, kPad, element);
 }
 
 /**
  * packRows for the GL tiles: four k per texel, [matrices · rowsPad rows, kPad / 4], channel u of
- * texel (row, q) holding column 4·q + u. `element` is called once per channel.
+ * texel (row, q) holding column 4·q + u.
  */
 export function packRowsVec4(
   backend: GpujsBackend,
@@ -99,32 +81,48 @@ export function packRowsVec4(
   rowsPad: number,
   k: number,
   kPad: number,
-  element: (src: KernelSource, ref: TensorRef, b: string, r: string, c: string) => string,
+  element: PackElement,
 ): TensorInfo {
-  const layout: Layout = { width: kPad / 4, height: matrices * rowsPad, size: (kPad / 4) * matrices * rowsPad };
+  return packRowsBy(4, backend, label, input, matrices, rows, rowsPad, k, kPad, element);
+}
+
+function packRowsBy(
+  perTexel: 1 | 4,
+  backend: GpujsBackend,
+  label: string,
+  input: TensorInfo,
+  matrices: number,
+  rows: number,
+  rowsPad: number,
+  k: number,
+  kPad: number,
+  element: PackElement,
+): TensorInfo {
+  const width = kPad / perTexel;
+  const layout: Layout = { width, height: matrices * rowsPad, size: width * matrices * rowsPad };
   return backend.compute({
     label,
     shape: [layout.size],
     dtype: 'float32',
     inputs: [input],
     layout,
-    vec4: true,
+    vec4: perTexel === 4,
     body: (src, [ref]) => {
       const [b, r] = src.divmod('this.thread.y', rowsPad);
       // Floats: GL has no ternary between the thread's int index and a float.
-      const c0 = src.let('this.thread.x * 4.0');
+      const c0 = src.let(`this.thread.x * ${lit(perTexel)}`);
       const rowOk = rows < rowsPad ? src.let(`${r} < ${lit(rows)} ? 1.0 : 0.0`) : '';
       // Rows past the end read row 0 of their matrix, so every read stays in range.
       const rr = rowOk ? src.let(`${rowOk} == 1.0 ? ${r} : 0.0`) : r;
-      const channels = [0, 1, 2, 3].map((u) => {
-        const c = src.let(`${c0} + ${lit(u)}`);
-        const inside = [rowOk ? `${rowOk} == 1.0` : '', 4 * (kPad / 4 - 1) + u >= k ? `${c} < ${lit(k)}` : ''].filter(Boolean);
+      const values = Array.from({ length: perTexel }, (_, u) => {
+        const c = u === 0 ? c0 : src.let(`${c0} + ${lit(u)}`);
+        const inside = [rowOk ? `${rowOk} == 1.0` : '', kPad - perTexel + u >= k ? `${c} < ${lit(k)}` : ''].filter(Boolean);
         if (inside.length === 0) return src.bind(element(src, ref, b, rr, c));
         const ok = src.let(`${inside.join(' && ')} ? 1.0 : 0.0`);
         const value = element(src, ref, b, rr, src.let(`${ok} == 1.0 ? ${c} : 0.0`));
         return src.let(`${ok} == 1.0 ? ${value} : 0.0`);
       });
-      return `[${channels.join(', ')}]`;
+      return perTexel === 1 ? values[0] : `[${values.join(', ')}]`;
     },
   });
 }

@@ -29,8 +29,7 @@ const pad: GpujsKernel<PadAttrs> = ({ inputs: { x }, attrs: { paddings, mode, va
       });
       if (inside.length === 0) return src.read(refs[0], dot(source, strides(x.shape)));
       const ok = src.let(`${inside.join(' && ')} ? 1.0 : 0.0`);
-      const at = src.let(`${ok} == 1.0 ? ${dot(source, strides(x.shape))} : 0.0`);
-      return `${ok} == 1.0 ? ${src.read(refs[0], at)} : ${constant(fillValue)}`;
+      return src.readIf(refs[0], ok, dot(source, strides(x.shape)), constant(fillValue));
     },
   });
 };

@@ -43,8 +43,7 @@ const sliceGrad: GpujsKernel<SliceGradAttrs> = ({ inputs: { dy }, attrs, backend
         source.push(q);
       });
       const ok = src.let(inside.length === 0 ? '1.0' : `${inside.join(' && ')} ? 1.0 : 0.0`);
-      const at = src.let(`${ok} == 1.0 ? ${dot(source, strides(dyShape))} : 0.0`);
-      return `${ok} == 1.0 ? ${src.read(ref, at)} : 0.0`;
+      return src.readIf(ref, ok, dot(source, strides(dyShape)));
     },
   });
 };
