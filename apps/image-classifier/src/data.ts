@@ -60,7 +60,9 @@ async function findFile(dir: string, name: string): Promise<string> {
 /** Reads and checks one split: uint8 images [N, H, W], labels [N] in 0..numClasses-1. */
 export async function readSplit(dir: string, split: 'train' | 'test', numClasses: number): Promise<Split> {
   const names = mnistFileNames(split);
-  const [imagesFile, labelsFile] = await Promise.all([findFile(dir, names.images), findFile(dir, names.labels)]);
+  // One after the other, so a folder missing both always names the images file first.
+  const imagesFile = await findFile(dir, names.images);
+  const labelsFile = await findFile(dir, names.labels);
   const [images, labels] = await Promise.all([readIdxFile(imagesFile), readIdxFile(labelsFile)]);
   return checkSplit(images, labels, { images: imagesFile, labels: labelsFile }, numClasses);
 }
