@@ -63,7 +63,9 @@ export async function readSplit(dir: string, split: 'train' | 'test', numClasses
   // One after the other, so a folder missing both always names the images file first.
   const imagesFile = await findFile(dir, names.images);
   const labelsFile = await findFile(dir, names.labels);
-  const [images, labels] = await Promise.all([readIdxFile(imagesFile), readIdxFile(labelsFile)]);
+  // In order too: when both files are malformed, the error names the images file every time.
+  const images = await readIdxFile(imagesFile);
+  const labels = await readIdxFile(labelsFile);
   return checkSplit(images, labels, { images: imagesFile, labels: labelsFile }, numClasses);
 }
 

@@ -71,7 +71,9 @@ export async function readMnist(dir: string, split: 'train' | 'test'): Promise<{
   };
   const imagesPath = await find('images-idx3-ubyte');
   const labelsPath = await find('labels-idx1-ubyte');
-  const [images, labels] = await Promise.all([readIdxFile(imagesPath), readIdxFile(labelsPath)]);
+  // In order too: when both files are malformed, the error names the images file every time.
+  const images = await readIdxFile(imagesPath);
+  const labels = await readIdxFile(labelsPath);
   if (images.shape[0] !== labels.shape[0]) {
     throw new Error(`readMnist: ${imagesPath} has ${images.shape[0]} images but ${labelsPath} has ${labels.shape[0]} labels`);
   }
