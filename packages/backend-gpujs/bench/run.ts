@@ -6,7 +6,8 @@
  *   - plain: the textbook gpu.js kernel in the same mode, one thread per output reading
  *     whole rows (a[y][k] * b[k][x]; a direct convolution loop), inputs already in place;
  *   - cpu: @nn/backend-cpu.
- * Each figure is GFLOP/s from the median CPU time of this process (every path here runs on
+ * ours and plain run in turn, so load that drifts during the run falls on both alike. Each
+ * figure is GFLOP/s from the median CPU time of this process (every path here runs on
  * one thread, and CPU time does not count what the scheduler gave to other jobs), with the
  * wall-clock figure beside it. Mode: NN_GPUJS_MODE (default webasm); NN_BENCH_QUICK=1 skips
  * the slowest shapes; NN_BENCH_ONLY=matmul or conv2d runs one group.
@@ -32,24 +33,30 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** A warm-up run, then runs until about 1.5 s of work (at least 1, at most 15). */
-function measure(run: () => void): Timing {
-  const warm = performance.now();
+/** One timed run of `run`. */
+function timeOnce(run: () => void): Timing {
+  const startCpu = process.cpuUsage();
+  const start = performance.now();
   run();
-  const warmMs = performance.now() - warm;
-  const count = Math.max(1, Math.min(15, Math.round(1500 / Math.max(warmMs, 1))));
-  const cpu: number[] = [];
-  const wall: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const startCpu = process.cpuUsage();
-    const start = performance.now();
-    run();
-    wall.push(performance.now() - start);
-    const used = process.cpuUsage(startCpu);
-    cpu.push((used.user + used.system) / 1000);
-  }
-  return { cpuMs: median(cpu), wallMs: median(wall) };
+  const wallMs = performance.now() - start;
+  const used = process.cpuUsage(startCpu);
+  return { cpuMs: (used.user + used.system) / 1000, wallMs };
 }
+
+/**
+ * A warm-up run of each, then rounds that run each once in turn until about 1.5 s of work (at
+ * least 3, at most 15): on a shared machine the load drifts within seconds, and alternating
+ * lets the drift fall on every path alike, so their ratio holds even when the figures move.
+ */
+function measureTogether(runs: (() => void)[]): Timing[] {
+  const warmMs = runs.reduce((sum, run) => sum + timeOnce(run).wallMs, 0);
+  const count = Math.max(3, Math.min(15, Math.round(1500 / Math.max(warmMs, 1))));
+  const samples = runs.map(() => [] as Timing[]);
+  for (let i = 0; i < count; i++) runs.forEach((run, j) => samples[j].push(timeOnce(run)));
+  return samples.map((timings) => ({ cpuMs: median(timings.map((t) => t.cpuMs)), wallMs: median(timings.map((t) => t.wallMs)) }));
+}
+
+const measure = (run: () => void): Timing => measureTogether([run])[0];
 
 /** Reproducible values in [-1, 1). */
 function values(size: number, seed: number): Float32Array {
@@ -96,13 +103,26 @@ interface Row {
   cpu: Timing;
 }
 
-async function timeOps(make: () => Tensor, backend: string): Promise<Timing> {
-  await setBackend(backend);
-  return measure(() => {
+/** The op on the active backend, read back as a user would. */
+function opRun(make: () => Tensor): () => void {
+  return () => {
     const t = make();
     t.dataSync();
     dispose(t);
-  });
+  };
+}
+
+/** ours (gpujs) and plain, alternated; then backend-cpu on the same values. */
+async function timeCase(inputs: () => Tensor[], op: (inputs: Tensor[]) => Tensor, plain: () => void): Promise<Pick<Row, 'ours' | 'plain' | 'cpu'>> {
+  await setBackend('gpujs');
+  let held = inputs();
+  const [ours, plainTiming] = measureTogether([opRun(() => op(held)), plain]);
+  dispose(held);
+  await setBackend('cpu');
+  held = inputs();
+  const cpu = measure(opRun(() => op(held)));
+  dispose(held);
+  return { ours, plain: plainTiming, cpu };
 }
 
 async function matmulRow(n: number): Promise<Row> {
@@ -111,16 +131,12 @@ async function matmulRow(n: number): Promise<Row> {
   const plainKernel = createKernel(`function(a, b) {\n  let s = 0.0;\n  for (let k = 0; k < ${n}; k++) { s += a[this.thread.y][k] * b[k][this.thread.x]; }\n  return s;\n}`, [n, n]);
   const ar = rows(a, n);
   const br = rows(b, n);
-  const plain = measure(() => sync(plainKernel(ar, br)));
-  const onBackend = async (backend: string): Promise<Timing> => {
-    await setBackend(backend);
-    const x = tensor(a, [n, n]);
-    const y = tensor(b, [n, n]);
-    const timing = await timeOps(() => x.matmul(y), backend);
-    dispose([x, y]);
-    return timing;
-  };
-  return { group: 'matmul', name: `${n}×${n}`, flops: 2 * n * n * n, ours: await onBackend('gpujs'), plain, cpu: await onBackend('cpu') };
+  const timings = await timeCase(
+    () => [tensor(a, [n, n]), tensor(b, [n, n])],
+    ([x, y]) => x.matmul(y),
+    () => sync(plainKernel(ar, br)),
+  );
+  return { group: 'matmul', name: `${n}×${n}`, flops: 2 * n * n * n, ...timings };
 }
 
 interface ConvSpec {
@@ -163,16 +179,12 @@ async function convRow(spec: ConvSpec): Promise<Row> {
   );
   const xp = planes(x, h, w);
   const wp = planes(wv, k, k);
-  const plain = measure(() => sync(plainKernel(xp, wp)));
-  const onBackend = async (backend: string): Promise<Timing> => {
-    await setBackend(backend);
-    const xt = tensor(x, spec.input);
-    const wt = tensor(wv, [cout, cin, k, k]);
-    const timing = await timeOps(() => conv2d(xt, wt, null, { stride, padding }), backend);
-    dispose([xt, wt]);
-    return timing;
-  };
-  return { group: 'conv2d', name: spec.name, flops: 2 * batch * cout * outH * outW * cin * k * k, ours: await onBackend('gpujs'), plain, cpu: await onBackend('cpu') };
+  const timings = await timeCase(
+    () => [tensor(x, spec.input), tensor(wv, [cout, cin, k, k])],
+    ([xt, wt]) => conv2d(xt, wt, null, { stride, padding }),
+    () => sync(plainKernel(xp, wp)),
+  );
+  return { group: 'conv2d', name: spec.name, flops: 2 * batch * cout * outH * outW * cin * k * k, ...timings };
 }
 
 const gflops = (flops: number, ms: number): string => (flops / ms / 1e6).toFixed(2);

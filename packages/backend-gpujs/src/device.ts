@@ -216,6 +216,7 @@ export class Device {
       // Said, not inferred: gpu.js's GL code can infer a vector from a kernel that reads vector textures.
       returnType: launch.returnType ?? 'Number',
     }) as CompiledKernel;
+    if (this.mode === 'webasm' && launch.returnType === 'Array(4)') handVec4OverAsRows(run, launch.out);
     const entry: CacheEntry = { run, checked: false };
     this.cache.set(key, entry);
     if (this.cache.size > this.maxCachedKernels) {
@@ -226,6 +227,20 @@ export class Device {
     return entry;
   }
 
+}
+
+/**
+ * On webasm, gpu.js returns a four-channel result as one Float32Array view per texel, and the
+ * next kernel copies them in one by one: ~0.5 µs a texel each way, more than the GEMM itself
+ * takes at 256². The values already lie in one array, texel by texel, so rows of 4 · width
+ * floats over it hold the same memory in the order every consumer reads (flat index
+ * 4 · texel + channel) and cost one view per row.
+ */
+function handVec4OverAsRows(run: CompiledKernel, out: Layout): void {
+  const kernel = run.kernel as unknown as { _shapeOutput?: (data: Float32Array) => Float32Array[] } | undefined;
+  if (typeof kernel?._shapeOutput !== 'function') return;
+  const rowLength = 4 * out.width;
+  kernel._shapeOutput = (data) => Array.from({ length: out.height }, (_, y) => data.subarray(y * rowLength, (y + 1) * rowLength));
 }
 
 /**
