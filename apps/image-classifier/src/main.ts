@@ -9,10 +9,9 @@ import { summary } from '@nn/layers';
 import { BACKENDS, type BackendName } from './backend.js';
 import { classify } from './classify.js';
 import { evaluate } from './evaluate.js';
-import type { DatasetKind } from './data.js';
 import { MODEL_NAMES, MODELS, modelSpec, resolveWidth } from './models.js';
 import type { Writer } from './progress.js';
-import { train } from './train.js';
+import { train, type TrainOptions } from './train.js';
 
 export interface IO {
   out: Writer;
@@ -38,23 +37,8 @@ function integer(value: string): number {
 
 const backendOption = (): Option => new Option('--backend <name>', 'where the tensors live').choices(BACKENDS).default('cpu');
 
-interface TrainFlags {
-  model: string;
-  width?: number;
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  optimizer: 'adam' | 'sgd';
-  schedule: 'cosine' | 'constant';
-  augment: boolean;
-  backend: BackendName;
-  out?: string;
-  data?: string;
-  dataset?: DatasetKind;
-  valSplit: number;
-  seed: number;
-  limit?: number;
-}
+/** What commander parses for `train`: the run's options, with the output folder optional (it has a default). */
+type TrainFlags = Omit<TrainOptions, 'out'> & { out?: string };
 
 interface ClassifyFlags {
   model: string;

@@ -4,8 +4,8 @@
  * engine moves a buffer when a kernel on another backend needs it).
  */
 import '@nn/backend-cpu';
-import { Conv2d, CrossEntropyLoss, Flatten, Linear, MaxPool2d, ReLU, Sequential, SGD, type Module } from '@nn/layers';
-import { engine, manualSeed, memory, randint, randn, setBackend, tensor, tidy, type Tensor } from '@nn/tensor';
+import { Conv2d, CrossEntropyLoss, fit, Flatten, Linear, MaxPool2d, ReLU, Sequential, SGD, type Callback, type Module } from '@nn/layers';
+import { engine, manualSeed, memory, randint, randn, setBackend, tensor, type Tensor } from '@nn/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setGpujsOptions } from '../src/index.js';
 
@@ -18,23 +18,14 @@ const mlp = (): Module<[Tensor], Tensor> => new Sequential(new Linear(6, 16), ne
 const cnn = (): Module<[Tensor], Tensor> =>
   new Sequential(new Conv2d(1, 4, 3, { padding: 1 }), new ReLU(), new MaxPool2d(2), new Conv2d(4, 6, 3), new ReLU(), new Flatten(), new Linear(6 * 2 * 2, 3));
 
-/** 5 SGD steps (momentum) on a fixed batch; returns each step's loss. */
-function train(model: Module<[Tensor], Tensor>, x: Tensor, y: Tensor, steps: number): number[] {
-  const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
-  const lossFn = new CrossEntropyLoss();
-  const losses: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    losses.push(
-      tidy(() => {
-        optimizer.zeroGrad();
-        const loss = lossFn.forward(model.forward(x), y);
-        loss.backward();
-        optimizer.step();
-        return loss.item();
-      }),
-    );
-  }
-  return losses;
+/**
+ * SGD with momentum on one fixed batch through the public training loop, one step per epoch;
+ * returns each step's loss.
+ */
+async function train(model: Module<[Tensor], Tensor>, x: Tensor, y: Tensor, steps: number, lr = 0.1, callbacks: Callback[] = []): Promise<number[]> {
+  const optimizer = new SGD(model.parameters(), { lr, momentum: 0.9 });
+  const history = await fit(model, [[x, y]], { loss: new CrossEntropyLoss(), optimizer, epochs: steps, callbacks });
+  return history.epochs.map((logs) => logs.loss);
 }
 
 /** Trains the same model from the same weights on cpu, then on gpujs; returns both loss curves. */
@@ -50,10 +41,10 @@ async function swap(build: () => Module<[Tensor], Tensor>, xShape: number[]): Pr
     model.loadStateDict(state);
     for (const t of Object.values(state)) t.dispose();
   };
-  const cpu = train(model, x, y, 5);
+  const cpu = await train(model, x, y, 5);
   restore();
   await setBackend('gpujs');
-  const gpujs = train(model, x, y, 5);
+  const gpujs = await train(model, x, y, 5);
   // The parameters now live on the gpujs backend: nothing in the model had to change for that.
   for (const p of model.parameters()) expect(engine().backendOf(p).name).toBe('gpujs');
   await setBackend('cpu');
@@ -83,18 +74,14 @@ describe('memory over a long run', () => {
     const model = mlp();
     const x = randn([16, 6]);
     const y = randint(0, 3, [16], { dtype: 'int32' });
-    const optimizer = new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
-    const lossFn = new CrossEntropyLoss();
     const live: number[] = [];
-    for (let step = 0; step < 1000; step++) {
-      tidy(() => {
-        optimizer.zeroGrad();
-        const loss = lossFn.forward(model.forward(x), y);
-        loss.backward();
-        optimizer.step();
-      });
-      if (step === 9 || step === 499 || step === 999) live.push(memory().backends.gpujs.numTextures);
-    }
+    const sample: Callback = {
+      onEpochEnd: (epoch) => {
+        if (epoch === 9 || epoch === 499 || epoch === 999) live.push(memory().backends.gpujs.numTextures);
+      },
+    };
+    await train(model, x, y, 1000, 0.05, [sample]);
+    expect(live).toHaveLength(3);
     expect(live[1]).toBe(live[0]);
     expect(live[2]).toBe(live[0]);
     await setBackend('cpu');

@@ -28,7 +28,7 @@ import { concatInfos } from './concat.js';
 import { conv2dChannelTiles, conv2dPixelTiles } from './conv2d_gl.js';
 import { conv2dBackpropFilterWebasm, conv2dBackpropInputWebasm } from './conv2d_grad_webasm.js';
 import { conv2dWebasm } from './conv2d_webasm.js';
-import { packRowsVec4, planGemm, tiledGemm, unpackTiles, type GemmPlan } from './gemm_tiled.js';
+import { packRows, planGemm, tiledGemm, unpackTiles, type GemmPlan } from './gemm_tiled.js';
 import { reduceView } from './reduce.js';
 import type { GpujsKernel, KernelConfig } from './types.js';
 
@@ -100,7 +100,7 @@ export function conv2dTiled(backend: GpujsBackend, x: TensorInfo, weight: Tensor
   }
   if (!plan) return null;
   const gemm = plan;
-  const filter = packRowsVec4(backend, 'Conv2D pack filter', weight, 1, g.outChannels, gemm.mPad, patch, gemm.kPad, (src, ref, _b, o, p) =>
+  const filter = packRows(backend, 'Conv2D pack filter', weight, { matrices: 1, rows: g.outChannels, rowsPad: gemm.mPad, k: patch, kPad: gemm.kPad, perTexel: 4 }, (src, ref, _b, o, p) =>
     src.read(ref, `${o} * ${lit(patch)} + ${p}`),
   );
   const chunks: TensorInfo[] = [];
@@ -108,7 +108,7 @@ export function conv2dTiled(backend: GpujsBackend, x: TensorInfo, weight: Tensor
     const images = Math.min(perChunk, g.batch - first);
     const chunkPlan = images === perChunk ? gemm : planGemm({ ...gemm, n: images * area }, backend.device.maxTextureSize)!;
     // im2col, one output pixel per row: row r = (image, oh, ow), column p = (c, ki, kj).
-    const patches = packRowsVec4(backend, 'Conv2D im2col', x, 1, images * area, chunkPlan.nPad, patch, chunkPlan.kPad, (src, ref, _b, r, p) => {
+    const patches = packRows(backend, 'Conv2D im2col', x, { matrices: 1, rows: images * area, rowsPad: chunkPlan.nPad, k: patch, kPad: chunkPlan.kPad, perTexel: 4 }, (src, ref, _b, r, p) => {
       const [image, pixel] = src.divmod(r, area);
       const [oh, ow] = src.divmod(pixel, g.outW);
       const [cq, kj] = src.divmod(p, g.kW);

@@ -53,51 +53,20 @@ export function planGemm(shape: GemmShape, maxTextureSize: number): GemmPlan | n
 /** Where a packed element comes from: emits the reads and returns the value (only for r < rows and c < k). */
 export type PackElement = (src: KernelSource, ref: TensorRef, b: string, r: string, c: string) => string;
 
-/** Packs rows of K, one value per element: [matrices · rowsPad rows, kPad], zero-padded. */
-export function packRows(
-  backend: GpujsBackend,
-  label: string,
-  input: TensorInfo,
-  matrices: number,
-  rows: number,
-  rowsPad: number,
-  k: number,
-  kPad: number,
-  element: PackElement,
-): TensorInfo {
-  return packRowsBy(1, backend, label, input, matrices, rows, rowsPad, k, kPad, element);
+/** The shape of a row packing: `matrices` stacks of `rows` rows of K, padded to rowsPad × kPad. */
+export interface RowPacking {
+  matrices: number;
+  rows: number;
+  rowsPad: number;
+  k: number;
+  kPad: number;
+  /** 1, or 4 for the GL tiles: channel u of texel (row, q) holds column 4·q + u. */
+  perTexel: 1 | 4;
 }
 
-/**
- * packRows for the GL tiles: four k per texel, [matrices · rowsPad rows, kPad / 4], channel u of
- * texel (row, q) holding column 4·q + u.
- */
-export function packRowsVec4(
-  backend: GpujsBackend,
-  label: string,
-  input: TensorInfo,
-  matrices: number,
-  rows: number,
-  rowsPad: number,
-  k: number,
-  kPad: number,
-  element: PackElement,
-): TensorInfo {
-  return packRowsBy(4, backend, label, input, matrices, rows, rowsPad, k, kPad, element);
-}
-
-function packRowsBy(
-  perTexel: 1 | 4,
-  backend: GpujsBackend,
-  label: string,
-  input: TensorInfo,
-  matrices: number,
-  rows: number,
-  rowsPad: number,
-  k: number,
-  kPad: number,
-  element: PackElement,
-): TensorInfo {
+/** Packs rows of K, zero-padded: [matrices · rowsPad rows, kPad / perTexel] texels. */
+export function packRows(backend: GpujsBackend, label: string, input: TensorInfo, packing: RowPacking, element: PackElement): TensorInfo {
+  const { matrices, rows, rowsPad, k, kPad, perTexel } = packing;
   const width = kPad / perTexel;
   const layout: Layout = { width, height: matrices * rowsPad, size: width * matrices * rowsPad };
   return backend.compute({
@@ -127,7 +96,7 @@ function packRowsBy(
   });
 }
 
-/** The four-channel tile buffer of C = A · Bᵀ from packRowsVec4 operands: [batch · mPad / 2 rows, nPad / 2]. */
+/** The four-channel tile buffer of C = A · Bᵀ from operands packed four k per texel: [batch · mPad / 2 rows, nPad / 2]. */
 export function tiledGemm(backend: GpujsBackend, plan: GemmPlan, aPacked: TensorInfo, bPacked: TensorInfo): TensorInfo {
   const halfM = plan.mPad / 2;
   const layout: Layout = { width: plan.nPad / 2, height: plan.batch * halfM, size: (plan.nPad / 2) * plan.batch * halfM };

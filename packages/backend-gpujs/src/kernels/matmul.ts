@@ -9,7 +9,7 @@ import type { GpujsBackend } from '../backend_gpujs.js';
 import { dot, lit, type KernelSource } from '../codegen.js';
 import { fits } from '../layout.js';
 import { broadcastStrides } from './broadcast.js';
-import { packRows, packRowsVec4, planGemm, planRowTiles, rowTileGemm, scaled, tiledGemm, unpackRows, unpackTiles } from './gemm_tiled.js';
+import { packRows, planGemm, planRowTiles, rowTileGemm, scaled, tiledGemm, unpackRows, unpackTiles } from './gemm_tiled.js';
 import type { GpujsKernel, KernelConfig } from './types.js';
 
 export interface MatMulGeometry {
@@ -113,7 +113,7 @@ function matmulRowTiles(backend: GpujsBackend, a: TensorInfo, b: TensorInfo, att
     // Lanes reading far-apart rows of k each stream along their own row; a large k-stride
     // instead touches a new cache line per k per quad (half the speed at 1024).
     const from = colOp;
-    packed = packRows(backend, 'BatchMatMul pack columns', from.input, matrices, plan.cols, plan.cols, plan.k, plan.k, (src, ref, bi, c, k) =>
+    packed = packRows(backend, 'BatchMatMul pack columns', from.input, { matrices, rows: plan.cols, rowsPad: plan.cols, k: plan.k, kPad: plan.k, perTexel: 1 }, (src, ref, bi, c, k) =>
       src.read(ref, `${matrixBase(src, bi, from.batch, g.batchShape, from.matrixSize)} + ${c} * ${lit(from.stride)} + ${k} * ${lit(from.kStride)}`),
     );
     colOp = { input: packed, batch: matrices > 1 ? g.batchShape : [], matrixSize: plan.cols * plan.k, stride: plan.k, kStride: 1 };
@@ -159,12 +159,12 @@ export function matmulTiled(backend: GpujsBackend, a: TensorInfo, b: TensorInfo,
     backend.device.maxTextureSize,
   );
   if (!plan) return null;
-  const aPacked = packRowsVec4(backend, 'BatchMatMul pack A', a, plan.batchedA ? batch : 1, g.m, plan.mPad, g.k, plan.kPad, (src, ref, bi, r, c) => {
+  const aPacked = packRows(backend, 'BatchMatMul pack A', a, { matrices: plan.batchedA ? batch : 1, rows: g.m, rowsPad: plan.mPad, k: g.k, kPad: plan.kPad, perTexel: 4 }, (src, ref, bi, r, c) => {
     const base = matrixBase(src, bi, g.batchA, g.batchShape, g.aRows * g.aCols);
     return src.read(ref, attrs.transposeA ? `${base} + ${c} * ${lit(g.aCols)} + ${r}` : `${base} + ${r} * ${lit(g.aCols)} + ${c}`);
   });
   // B goes in transposed: row j holds column j of op(B).
-  const bPacked = packRowsVec4(backend, 'BatchMatMul pack B', b, plan.batchedB ? batch : 1, g.n, plan.nPad, g.k, plan.kPad, (src, ref, bi, j, c) => {
+  const bPacked = packRows(backend, 'BatchMatMul pack B', b, { matrices: plan.batchedB ? batch : 1, rows: g.n, rowsPad: plan.nPad, k: g.k, kPad: plan.kPad, perTexel: 4 }, (src, ref, bi, j, c) => {
     const base = matrixBase(src, bi, g.batchB, g.batchShape, g.bRows * g.bCols);
     return src.read(ref, attrs.transposeB ? `${base} + ${j} * ${lit(g.bCols)} + ${c}` : `${base} + ${c} * ${lit(g.bCols)} + ${j}`);
   });
