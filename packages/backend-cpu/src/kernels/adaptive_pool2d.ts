@@ -4,9 +4,10 @@
  * variant returns PyTorch's per-plane flat indices, so MaxPool2DGrad is its gradient.
  */
 import { KernelName, type AdaptivePool2DAttrs, type ImageGradAttrs } from '@nn/tensor';
+import { maxOverWindows, meanOverWindows, windowAreas, windowPlan, type WindowPlan, type Windows } from './pool_util.js';
 import type { CpuKernel, KernelConfig } from './types.js';
 
-function windowStarts(outSize: number, inSize: number): { start: Int32Array; end: Int32Array } {
+function adaptiveWindows(outSize: number, inSize: number): Windows {
   const start = new Int32Array(outSize);
   const end = new Int32Array(outSize);
   for (let i = 0; i < outSize; i++) {
@@ -16,103 +17,31 @@ function windowStarts(outSize: number, inSize: number): { start: Int32Array; end
   return { start, end };
 }
 
+/** The windows of an [N, C, inH, inW] input pooled to [outH, outW]. */
+function adaptivePlan(inputShape: readonly number[], outH: number, outW: number): WindowPlan {
+  return windowPlan(inputShape, adaptiveWindows(outH, inputShape[2]), adaptiveWindows(outW, inputShape[3]));
+}
+
 const adaptiveAvgPool2d: CpuKernel<AdaptivePool2DAttrs> = ({ inputs: { x }, attrs: { outputSize }, backend }) => {
-  const [n, c, inH, inW] = x.shape;
-  const [outH, outW] = outputSize;
-  const rows = windowStarts(outH, inH);
-  const cols = windowStarts(outW, inW);
-  const input = backend.values(x.dataId);
-  const { info, values: out } = backend.allocate([n, c, outH, outW], 'float32');
-  const inPlane = inH * inW;
-  let o = 0;
-  for (let plane = 0; plane < n * c; plane++) {
-    const base = plane * inPlane;
-    for (let oh = 0; oh < outH; oh++) {
-      const h0 = rows.start[oh];
-      const h1 = rows.end[oh];
-      for (let ow = 0; ow < outW; ow++, o++) {
-        const w0 = cols.start[ow];
-        const w1 = cols.end[ow];
-        let sum = 0;
-        for (let h = h0; h < h1; h++) {
-          const row = base + h * inW;
-          for (let w = w0; w < w1; w++) sum += input[row + w];
-        }
-        out[o] = sum / ((h1 - h0) * (w1 - w0));
-      }
-    }
-  }
+  const plan = adaptivePlan(x.shape, outputSize[0], outputSize[1]);
+  const { info, values: out } = backend.allocate([x.shape[0], x.shape[1], ...outputSize], 'float32');
+  meanOverWindows(plan, windowAreas(plan.rows, plan.cols), backend.values(x.dataId), out, false);
   return info;
 };
 
 const adaptiveAvgPool2dGrad: CpuKernel<ImageGradAttrs> = ({ inputs: { dy }, attrs: { inputShape }, backend }) => {
-  const [n, c, inH, inW] = inputShape;
-  const outH = dy.shape[2];
-  const outW = dy.shape[3];
-  const rows = windowStarts(outH, inH);
-  const cols = windowStarts(outW, inW);
-  const grad = backend.values(dy.dataId);
+  const plan = adaptivePlan(inputShape, dy.shape[2], dy.shape[3]);
   const { info, values: dx } = backend.allocate(inputShape, 'float32');
-  const inPlane = inH * inW;
-  let o = 0;
-  for (let plane = 0; plane < n * c; plane++) {
-    const base = plane * inPlane;
-    for (let oh = 0; oh < outH; oh++) {
-      const h0 = rows.start[oh];
-      const h1 = rows.end[oh];
-      for (let ow = 0; ow < outW; ow++, o++) {
-        const w0 = cols.start[ow];
-        const w1 = cols.end[ow];
-        const share = grad[o] / ((h1 - h0) * (w1 - w0));
-        for (let h = h0; h < h1; h++) {
-          const row = base + h * inW;
-          for (let w = w0; w < w1; w++) dx[row + w] += share;
-        }
-      }
-    }
-  }
+  meanOverWindows(plan, windowAreas(plan.rows, plan.cols), backend.values(dy.dataId), dx, true);
   return info;
 };
 
 const adaptiveMaxPool2d: CpuKernel<AdaptivePool2DAttrs> = ({ inputs: { x }, attrs: { outputSize }, backend }) => {
-  const [n, c, inH, inW] = x.shape;
-  const [outH, outW] = outputSize;
-  const rows = windowStarts(outH, inH);
-  const cols = windowStarts(outW, inW);
-  const input = backend.values(x.dataId);
-  const outShape = [n, c, outH, outW];
+  const plan = adaptivePlan(x.shape, outputSize[0], outputSize[1]);
+  const outShape = [x.shape[0], x.shape[1], ...outputSize];
   const values = backend.allocate(outShape, 'float32');
   const indices = backend.allocate(outShape, 'int32');
-  const out = values.values;
-  const idx = indices.values;
-  const inPlane = inH * inW;
-  let o = 0;
-  for (let plane = 0; plane < n * c; plane++) {
-    const base = plane * inPlane;
-    for (let oh = 0; oh < outH; oh++) {
-      const h0 = rows.start[oh];
-      const h1 = rows.end[oh];
-      for (let ow = 0; ow < outW; ow++, o++) {
-        const w0 = cols.start[ow];
-        const w1 = cols.end[ow];
-        let best = -Infinity;
-        let bestIndex = h0 * inW + w0;
-        for (let h = h0; h < h1; h++) {
-          const row = h * inW;
-          for (let w = w0; w < w1; w++) {
-            const v = input[base + row + w];
-            // First maximum wins; NaN propagates, as in PyTorch.
-            if (v > best || v !== v) {
-              best = v;
-              bestIndex = row + w;
-            }
-          }
-        }
-        out[o] = best;
-        idx[o] = bestIndex;
-      }
-    }
-  }
+  maxOverWindows(plan, 1, 1, backend.values(x.dataId), values.values, indices.values);
   return [values.info, indices.info];
 };
 

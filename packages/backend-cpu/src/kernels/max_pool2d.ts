@@ -4,6 +4,7 @@
  * serves AdaptiveMaxPool2D.
  */
 import { KernelName, type ImageGradAttrs, type MaxPool2DAttrs } from '@nn/tensor';
+import { maxOverWindows, windowPlan, type Windows } from './pool_util.js';
 import type { CpuKernel, KernelConfig } from './types.js';
 
 /**
@@ -11,7 +12,7 @@ import type { CpuKernel, KernelConfig } from './types.js';
  * window clipped to the image. The first tap keeps the dilation phase: it is the window
  * start plus the fewest whole dilation steps that bring it to 0 or beyond.
  */
-function dilatedWindows(outSize: number, inSize: number, kernel: number, stride: number, padBefore: number, dilation: number): { start: Int32Array; end: Int32Array } {
+function dilatedWindows(outSize: number, inSize: number, kernel: number, stride: number, padBefore: number, dilation: number): Windows {
   const start = new Int32Array(outSize);
   const end = new Int32Array(outSize);
   for (let o = 0; o < outSize; o++) {
@@ -25,49 +26,20 @@ function dilatedWindows(outSize: number, inSize: number, kernel: number, stride:
 const maxPool2d: CpuKernel<MaxPool2DAttrs> = ({ inputs: { x }, attrs, backend }) => {
   const [n, c, inH, inW] = x.shape;
   const [outH, outW] = attrs.outputSize;
+  const [kH, kW] = attrs.kernelSize;
+  const [sH, sW] = attrs.stride;
   const [dH, dW] = attrs.dilation;
-  const rows = dilatedWindows(outH, inH, attrs.kernelSize[0], attrs.stride[0], attrs.padding[0], dH);
-  const cols = dilatedWindows(outW, inW, attrs.kernelSize[1], attrs.stride[1], attrs.padding[2], dW);
   const input = backend.values(x.dataId);
   const outShape = [n, c, outH, outW];
   const values = backend.allocate(outShape, 'float32');
   const indices = backend.allocate(outShape, 'int32');
-  const out = values.values;
-  const idx = indices.values;
-  const inPlane = inH * inW;
-  const [kH, kW] = attrs.kernelSize;
-  const [sH, sW] = attrs.stride;
   const unpadded = attrs.padding.every((p) => p === 0) && dH === 1 && dW === 1;
   if (unpadded && kH === 2 && kW === 2 && sH === 2 && sW === 2 && 2 * outH <= inH && 2 * outW <= inW) {
-    maxPool2x2(input, n * c, inH, inW, outH, outW, out, idx);
-    return [values.info, indices.info];
-  }
-  let o = 0;
-  for (let plane = 0; plane < n * c; plane++) {
-    const base = plane * inPlane;
-    for (let oh = 0; oh < outH; oh++) {
-      const h0 = rows.start[oh];
-      const h1 = rows.end[oh];
-      for (let ow = 0; ow < outW; ow++, o++) {
-        const w0 = cols.start[ow];
-        const w1 = cols.end[ow];
-        let best = -Infinity;
-        let bestIndex = h0 * inW + w0;
-        for (let h = h0; h < h1; h += dH) {
-          const row = h * inW;
-          for (let w = w0; w < w1; w += dW) {
-            const v = input[base + row + w];
-            // Strictly greater keeps the first maximum; NaN propagates, as in PyTorch.
-            if (v > best || v !== v) {
-              best = v;
-              bestIndex = row + w;
-            }
-          }
-        }
-        out[o] = best;
-        idx[o] = bestIndex;
-      }
-    }
+    maxPool2x2(input, n * c, inH, inW, outH, outW, values.values, indices.values);
+  } else {
+    const rows = dilatedWindows(outH, inH, kH, sH, attrs.padding[0], dH);
+    const cols = dilatedWindows(outW, inW, kW, sW, attrs.padding[2], dW);
+    maxOverWindows(windowPlan(x.shape, rows, cols), dH, dW, input, values.values, indices.values);
   }
   return [values.info, indices.info];
 };

@@ -47,104 +47,108 @@ function linearTaps(outSize: number, inSize: number, scale: number, alignCorners
   return taps;
 }
 
-const resizeNearest: CpuKernel<ResizeAttrs> = ({ inputs: { x }, attrs: { outputSize, scales }, backend }) => {
-  const [n, c, inH, inW] = x.shape;
-  const [outH, outW] = outputSize;
-  const rows = nearestIndices(outH, inH, scales[0]);
-  const cols = nearestIndices(outW, inW, scales[1]);
-  const input = backend.values(x.dataId);
-  const { info, values: out } = backend.allocate([n, c, outH, outW], 'float32');
+/** The sizes and attributes a resize walk needs. */
+interface ResizePlan {
+  /** N * C */
+  planes: number;
+  inH: number;
+  inW: number;
+  outH: number;
+  outW: number;
+  /** ResizeAttrs.scales, per axis */
+  scaleH: number;
+  scaleW: number;
+  alignCorners: boolean;
+}
+
+/**
+ * A resize walks the output pixels of every plane once, forward (src x, dst y) or backward
+ * (src dy, dst dx, zeroed). Forward and gradient share the walk, so they use the very same
+ * source pixels and weights; each branches once per row, which keeps the pixel loops tight.
+ */
+type ResizeWalk = (plan: ResizePlan, src: Float32Array, dst: Float32Array, backward: boolean) => void;
+
+/** Nearest: forward copies each output's source pixel; backward adds dy to it. */
+const nearestWalk: ResizeWalk = ({ planes, inH, inW, outH, outW, scaleH, scaleW }, src, dst, backward) => {
+  const rows = nearestIndices(outH, inH, scaleH);
+  const cols = nearestIndices(outW, inW, scaleW);
   const inPlane = inH * inW;
   let o = 0;
-  for (let plane = 0; plane < n * c; plane++) {
+  for (let plane = 0; plane < planes; plane++) {
     const base = plane * inPlane;
-    for (let oh = 0; oh < outH; oh++) {
+    for (let oh = 0; oh < outH; oh++, o += outW) {
       const row = base + rows[oh] * inW;
-      for (let ow = 0; ow < outW; ow++) out[o++] = input[row + cols[ow]];
+      if (backward) for (let ow = 0; ow < outW; ow++) dst[row + cols[ow]] += src[o + ow];
+      else for (let ow = 0; ow < outW; ow++) dst[o + ow] = src[row + cols[ow]];
     }
   }
-  return info;
 };
 
-const resizeNearestGrad: CpuKernel<ResizeAttrs & ImageGradAttrs> = ({ inputs: { dy }, attrs: { outputSize, scales, inputShape }, backend }) => {
-  const [n, c, inH, inW] = inputShape;
-  const [outH, outW] = outputSize;
-  const rows = nearestIndices(outH, inH, scales[0]);
-  const cols = nearestIndices(outW, inW, scales[1]);
-  const grad = backend.values(dy.dataId);
-  const { info, values: dx } = backend.allocate(inputShape, 'float32');
+/** Bilinear: forward blends each output's four source pixels; backward adds dy to each, weighted alike. */
+const bilinearWalk: ResizeWalk = ({ planes, inH, inW, outH, outW, scaleH, scaleW, alignCorners }, src, dst, backward) => {
+  const rows = linearTaps(outH, inH, scaleH, alignCorners);
+  const { i0: left, i1: right, w0: wLeft, w1: wRight } = linearTaps(outW, inW, scaleW, alignCorners);
   const inPlane = inH * inW;
   let o = 0;
-  for (let plane = 0; plane < n * c; plane++) {
+  for (let plane = 0; plane < planes; plane++) {
     const base = plane * inPlane;
-    for (let oh = 0; oh < outH; oh++) {
-      const row = base + rows[oh] * inW;
-      for (let ow = 0; ow < outW; ow++) dx[row + cols[ow]] += grad[o++];
-    }
-  }
-  return info;
-};
-
-const resizeBilinear: CpuKernel<ResizeAttrs> = ({ inputs: { x }, attrs: { outputSize, scales, alignCorners }, backend }) => {
-  const [n, c, inH, inW] = x.shape;
-  const [outH, outW] = outputSize;
-  const rows = linearTaps(outH, inH, scales[0], alignCorners);
-  const cols = linearTaps(outW, inW, scales[1], alignCorners);
-  const input = backend.values(x.dataId);
-  const { info, values: out } = backend.allocate([n, c, outH, outW], 'float32');
-  const inPlane = inH * inW;
-  let o = 0;
-  for (let plane = 0; plane < n * c; plane++) {
-    const base = plane * inPlane;
-    for (let oh = 0; oh < outH; oh++) {
+    for (let oh = 0; oh < outH; oh++, o += outW) {
       const top = base + rows.i0[oh] * inW;
       const bottom = base + rows.i1[oh] * inW;
       const wTop = rows.w0[oh];
       const wBottom = rows.w1[oh];
-      for (let ow = 0; ow < outW; ow++) {
-        const l = cols.i0[ow];
-        const r = cols.i1[ow];
-        const wl = cols.w0[ow];
-        const wr = cols.w1[ow];
-        out[o++] = wTop * (wl * input[top + l] + wr * input[top + r]) + wBottom * (wl * input[bottom + l] + wr * input[bottom + r]);
+      if (backward) {
+        for (let ow = 0; ow < outW; ow++) {
+          const g = src[o + ow];
+          const l = left[ow];
+          const r = right[ow];
+          const wl = wLeft[ow];
+          const wr = wRight[ow];
+          dst[top + l] += wTop * wl * g;
+          dst[top + r] += wTop * wr * g;
+          dst[bottom + l] += wBottom * wl * g;
+          dst[bottom + r] += wBottom * wr * g;
+        }
+      } else {
+        for (let ow = 0; ow < outW; ow++) {
+          const l = left[ow];
+          const r = right[ow];
+          const wl = wLeft[ow];
+          const wr = wRight[ow];
+          dst[o + ow] = wTop * (wl * src[top + l] + wr * src[top + r]) + wBottom * (wl * src[bottom + l] + wr * src[bottom + r]);
+        }
       }
     }
   }
-  return info;
 };
 
-const resizeBilinearGrad: CpuKernel<ResizeAttrs & ImageGradAttrs> = ({ inputs: { dy }, attrs, backend }) => {
-  const { outputSize, scales, alignCorners, inputShape } = attrs;
+/** The forward kernel (x to [N, C, outH, outW]) and the gradient kernel (dy to inputShape) of a walk. */
+function resizeKernelPair(walk: ResizeWalk): [CpuKernel<ResizeAttrs>, CpuKernel<ResizeAttrs & ImageGradAttrs>] {
+  const forward: CpuKernel<ResizeAttrs> = ({ inputs: { x }, attrs, backend }) => {
+    const { info, values: y } = backend.allocate([x.shape[0], x.shape[1], ...attrs.outputSize], 'float32');
+    walk(resizePlan(x.shape, attrs), backend.values(x.dataId), y, false);
+    return info;
+  };
+  const gradient: CpuKernel<ResizeAttrs & ImageGradAttrs> = ({ inputs: { dy }, attrs, backend }) => {
+    const { info, values: dx } = backend.allocate(attrs.inputShape, 'float32');
+    walk(resizePlan(attrs.inputShape, attrs), backend.values(dy.dataId), dx, true);
+    return info;
+  };
+  return [forward, gradient];
+}
+
+/**
+ * Forward and gradient hand the walk the same object shape, built here, whatever shapes their
+ * attrs have: V8 deoptimizes a hot loop that meets a second shape, and then runs it slowly
+ * until it has recompiled.
+ */
+function resizePlan(inputShape: readonly number[], { outputSize, scales, alignCorners }: ResizeAttrs): ResizePlan {
   const [n, c, inH, inW] = inputShape;
-  const [outH, outW] = outputSize;
-  const rows = linearTaps(outH, inH, scales[0], alignCorners);
-  const cols = linearTaps(outW, inW, scales[1], alignCorners);
-  const grad = backend.values(dy.dataId);
-  const { info, values: dx } = backend.allocate(inputShape, 'float32');
-  const inPlane = inH * inW;
-  let o = 0;
-  for (let plane = 0; plane < n * c; plane++) {
-    const base = plane * inPlane;
-    for (let oh = 0; oh < outH; oh++) {
-      const top = base + rows.i0[oh] * inW;
-      const bottom = base + rows.i1[oh] * inW;
-      const wTop = rows.w0[oh];
-      const wBottom = rows.w1[oh];
-      for (let ow = 0; ow < outW; ow++) {
-        const g = grad[o++];
-        const l = cols.i0[ow];
-        const r = cols.i1[ow];
-        const wl = cols.w0[ow];
-        const wr = cols.w1[ow];
-        dx[top + l] += wTop * wl * g;
-        dx[top + r] += wTop * wr * g;
-        dx[bottom + l] += wBottom * wl * g;
-        dx[bottom + r] += wBottom * wr * g;
-      }
-    }
-  }
-  return info;
-};
+  return { planes: n * c, inH, inW, outH: outputSize[0], outW: outputSize[1], scaleH: scales[0], scaleW: scales[1], alignCorners };
+}
+
+const [resizeNearest, resizeNearestGrad] = resizeKernelPair(nearestWalk);
+const [resizeBilinear, resizeBilinearGrad] = resizeKernelPair(bilinearWalk);
 
 export const resizeKernels: KernelConfig[] = [
   { kernelName: KernelName.ResizeNearest, kernelFunc: resizeNearest },
