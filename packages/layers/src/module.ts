@@ -20,7 +20,8 @@
  * (`Mixed_5b`) is used as it is.
  */
 import { cast, engine, keep, shapesEqual, Tensor, type Shape } from '@nn/tensor';
-import type { StateDict } from './safetensors.js';
+import { emptyDict, stateDictProblem, type StateDict } from './safetensors.js';
+import { show } from './show.js';
 
 const parameters = new WeakSet<Tensor>();
 
@@ -219,7 +220,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * handles (as PyTorch's state_dict shares storage): read or save them, do not dispose them.
    */
   stateDict(): StateDict {
-    const out: StateDict = {};
+    const out: StateDict = emptyDict();
     const visit = (m: AnyModule, path: string): void => {
       const key = (name: string): string => (path ? `${path}.${name}` : name);
       for (const [name, p] of m.ownParameters()) out[key(name)] = p;
@@ -237,29 +238,33 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * dtype (an I64 counter loads into our int32 buffer) and shared, not copied.
    */
   loadStateDict(stateDict: StateDict, options: { strict?: boolean } = {}): LoadResult {
+    const notADict = stateDictProblem(stateDict);
+    if (notADict !== null) throw new Error(`loadStateDict: ${notADict}`);
     const strict = options.strict ?? true;
     const own = this.stateDict();
+    // Own properties only: a plain object inherits `constructor`, `toString`, ... by those names.
+    const given = (key: string): unknown => (Object.hasOwn(stateDict, key) ? stateDict[key] : undefined);
     const missingKeys = Object.keys(own).filter((k) => !Object.hasOwn(stateDict, k));
     const unexpectedKeys = Object.keys(stateDict).filter((k) => !Object.hasOwn(own, k));
     const wrongShapes: string[] = [];
     for (const [key, target] of Object.entries(own)) {
-      const value = stateDict[key];
+      const value = given(key);
       if (value === undefined) continue;
       if (!(value instanceof Tensor) || value.isDisposed) {
-        wrongShapes.push(`"${key}": not a live Tensor`);
+        wrongShapes.push(`${show(key)}: not a live Tensor`);
       } else if (!shapesEqual(value.shape, target.shape)) {
-        wrongShapes.push(`"${key}": checkpoint [${value.shape.join(',')}], model [${target.shape.join(',')}]`);
+        wrongShapes.push(`${show(key)}: checkpoint [${value.shape.join(',')}], model [${target.shape.join(',')}]`);
       }
     }
     const problems: string[] = [];
-    if (strict && missingKeys.length > 0) problems.push(`missing keys: ${missingKeys.map((k) => `"${k}"`).join(', ')}`);
-    if (strict && unexpectedKeys.length > 0) problems.push(`unexpected keys: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}`);
-    if (wrongShapes.length > 0) problems.push(`wrongly shaped: ${wrongShapes.join('; ')}`);
+    if (strict && missingKeys.length > 0) problems.push(`missing keys: ${listed(missingKeys)}`);
+    if (strict && unexpectedKeys.length > 0) problems.push(`unexpected keys: ${listed(unexpectedKeys)}`);
+    if (wrongShapes.length > 0) problems.push(`wrongly shaped: ${listed(wrongShapes, (p) => p, '; ')}`);
     if (problems.length > 0) {
       throw new Error(`loadStateDict: error(s) loading state dict for ${this.constructor.name}:\n  ${problems.join('\n  ')}`);
     }
     for (const [key, target] of Object.entries(own)) {
-      const value = stateDict[key];
+      const value = given(key) as Tensor | undefined;
       if (value === undefined) continue;
       if (value.dtype === target.dtype) {
         engine().assign(target, value);
@@ -293,6 +298,14 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this.toString();
   }
 }
+
+/** The first items of a list for a message, the rest counted: a file may hold a million keys. */
+function listed(items: string[], format: (item: string) => string = (k) => show(k), separator = ', '): string {
+  const first = items.slice(0, MAX_LISTED).map(format).join(separator);
+  return items.length > MAX_LISTED ? `${first}${separator}and ${items.length - MAX_LISTED} more` : first;
+}
+
+const MAX_LISTED = 50;
 
 /** The dims of a shape, as text for reprs and errors. */
 export function shapeText(shape: Shape): string {

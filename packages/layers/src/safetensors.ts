@@ -17,16 +17,39 @@
  * laid out as the reference implementation does: tensors sorted by dtype (widest first)
  * then name, header padded with spaces to a multiple of 8.
  *
- * A malformed file gives a SafetensorsError naming the problem before any large
- * allocation: everything is checked against the real byte count first.
+ * A malformed file gives a SafetensorsError naming the file, the field and the problem
+ * before any large allocation: everything is checked against the real byte count first, the
+ * header text is scanned for depth, size and duplicate keys before it is parsed (see
+ * ./safetensors_scan.ts), and values quoted in messages are cut to 200 characters.
+ *
+ * Names come from the file, so dicts read from it have no prototype: a tensor may be named
+ * `__proto__` or `constructor` and is just a name.
  */
 import { engine, type DType, type Tensor, type TypedArray } from '@nn/tensor';
+import { scanHeaderText } from './safetensors_scan.js';
+import { clip, show } from './show.js';
+
+export { findDuplicateKey } from './safetensors_scan.js';
 
 /** Tensors by dotted name, as PyTorch's `state_dict()`. */
 export type StateDict = Record<string, Tensor>;
 
 /** Header limit of the reference implementation (safetensors' MAX_HEADER_SIZE). */
 export const MAX_HEADER_BYTES = 100_000_000;
+
+/** Most nesting levels in a header: serde_json's default recursion limit, which the reference reader has. */
+export const MAX_HEADER_DEPTH = 128;
+
+/**
+ * Default most tensors in one file (`maxTensors` raises it). Checkpoints hold hundreds to a few
+ * thousand; without a bound, a 100 MB header could declare two million empty tensors.
+ */
+export const DEFAULT_MAX_TENSORS = 100_000;
+
+/** An empty dict whose keys are only names: `__proto__` or `constructor` included. */
+export function emptyDict<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
 
 export class SafetensorsError extends Error {
   constructor(message: string) {
@@ -80,6 +103,8 @@ export interface SafetensorsHeader {
 export interface ReadOptions {
   /** Named in error messages (a file path). */
   source?: string;
+  /** Most tensors the file may declare (default DEFAULT_MAX_TENSORS, 100,000); Infinity for no limit. */
+  maxTensors?: number;
 }
 
 export interface WriteOptions {
@@ -94,7 +119,11 @@ export interface WriteOptions {
 /** Parses and checks the header of a safetensors file without touching the tensor data. */
 export function readHeader(bytes: Uint8Array, options: ReadOptions = {}): SafetensorsHeader {
   const fail: Fail = failer(options.source);
-  if (!(bytes instanceof Uint8Array)) fail('expected a Uint8Array');
+  const maxTensors = options.maxTensors ?? DEFAULT_MAX_TENSORS;
+  if (!(maxTensors === Infinity || (Number.isSafeInteger(maxTensors) && maxTensors >= 0))) {
+    fail(`maxTensors must be a non-negative integer or Infinity, got ${show(maxTensors)}`);
+  }
+  if (!(bytes instanceof Uint8Array)) fail(`expected a Uint8Array, got ${show(bytes)}`);
   if (bytes.length < 8) fail(`truncated: ${bytes.length} bytes, fewer than the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getBigUint64(0, true);
@@ -109,31 +138,32 @@ export function readHeader(bytes: Uint8Array, options: ReadOptions = {}): Safete
   } catch {
     fail('header is not valid UTF-8');
   }
-  if (!text.startsWith('{')) fail(`header must start with '{', found ${JSON.stringify(text.slice(0, 8))}`);
+  if (!text.startsWith('{')) fail(`header must start with '{', found ${show(text.slice(0, 8))}`);
+  const problem = scanHeaderText(text, { maxDepth: MAX_HEADER_DEPTH, maxTensors });
+  if (problem !== null) fail(problem.message);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    fail(`header is not valid JSON (${(error as Error).message})`);
+    fail(`header is not valid JSON (${clip((error as Error).message)})`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) fail('header must be a JSON object');
-  const duplicate = findDuplicateKey(text);
-  if (duplicate !== null) fail(`header has duplicate key ${JSON.stringify(duplicate)}`);
 
   const dataLength = bytes.length - 8 - n;
-  const metadata: Record<string, string> = {};
+  const metadata = emptyDict<string>();
   const entries: SafetensorsEntry[] = [];
   for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('__metadata__ must be an object of strings');
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(`__metadata__ must be an object of strings, got ${show(value)}`);
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        if (typeof v !== 'string') fail(`__metadata__ value of ${JSON.stringify(k)} must be a string, got ${JSON.stringify(v)}`);
+        if (typeof v !== 'string') fail(`__metadata__ value of ${show(k)} must be a string, got ${show(v)}`);
         metadata[k] = v;
       }
       continue;
     }
     entries.push(checkEntry(name, value, fail));
   }
+  if (entries.length > maxTensors) fail(`header declares ${entries.length} tensors, more than maxTensors (${maxTensors})`);
   checkLayout(entries, dataLength, fail);
   return { entries, metadata, dataStart: 8 + n };
 }
@@ -151,7 +181,7 @@ export function fromBytesWithMetadata(bytes: Uint8Array, options: ReadOptions = 
     const raw = bytes.subarray(header.dataStart + entry.begin, header.dataStart + entry.end);
     return { entry, values: decode(entry, raw, fail) };
   });
-  const stateDict: StateDict = {};
+  const stateDict: StateDict = emptyDict();
   for (const { entry, values } of decoded) {
     stateDict[entry.name] = engine().makeTensor(values, entry.shape, FILE_DTYPES[entry.dtype].to);
   }
@@ -167,16 +197,19 @@ function failer(source: string | undefined): Fail {
 }
 
 function checkEntry(name: string, value: unknown, fail: Fail): SafetensorsEntry {
-  const where = `tensor ${JSON.stringify(name)}`;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(`${where}: entry must be an object with dtype, shape and data_offsets`);
-  const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
-  if (typeof dtype !== 'string') fail(`${where}: dtype must be a string`);
-  if (!Object.hasOwn(FILE_DTYPES, dtype)) fail(`${where}: unknown or unsupported dtype ${JSON.stringify(dtype)} (supported: ${Object.keys(FILE_DTYPES).join(', ')})`);
+  const where = `tensor ${show(name)}`;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(`${where}: entry must be an object with dtype, shape and data_offsets, got ${show(value)}`);
+  const field = (key: string): unknown => (Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined);
+  const dtype = field('dtype');
+  const shape = field('shape');
+  const offsets = field('data_offsets');
+  if (typeof dtype !== 'string') fail(`${where}: dtype must be a string, got ${show(dtype)}`);
+  if (!Object.hasOwn(FILE_DTYPES, dtype)) fail(`${where}: unknown or unsupported dtype ${show(dtype)} (supported: ${Object.keys(FILE_DTYPES).join(', ')})`);
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
-    fail(`${where}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    fail(`${where}: shape must be an array of non-negative integers, got ${show(shape)}`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && (o as number) >= 0)) {
-    fail(`${where}: data_offsets must be [begin, end] with non-negative integers, got ${JSON.stringify(offsets)}`);
+    fail(`${where}: data_offsets must be [begin, end] with non-negative integers, got ${show(offsets)}`);
   }
   const [begin, end] = offsets as [number, number];
   if (end < begin) fail(`${where}: data_offsets [${begin}, ${end}] end before they begin`);
@@ -184,7 +217,7 @@ function checkEntry(name: string, value: unknown, fail: Fail): SafetensorsEntry 
   // Compare in BigInt: a hostile shape may overflow a double's exact integers.
   const expected = dims.reduce((acc, d) => acc * BigInt(d), 1n) * BigInt(FILE_DTYPES[dtype].bytes);
   if (expected !== BigInt(end - begin)) {
-    fail(`${where}: shape [${dims.join(',')}] of ${dtype} needs ${expected} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`);
+    fail(`${where}: shape ${show(dims)} of ${dtype} needs ${expected} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`);
   }
   return { name, dtype, shape: dims, begin, end };
 }
@@ -196,10 +229,10 @@ function checkLayout(entries: SafetensorsEntry[], dataLength: number, fail: Fail
   let previous: SafetensorsEntry | null = null;
   for (const e of sorted) {
     if (e.end > dataLength) {
-      fail(`tensor ${JSON.stringify(e.name)}: data_offsets [${e.begin}, ${e.end}] go beyond the data section (${dataLength} bytes; file truncated?)`);
+      fail(`tensor ${show(e.name)}: data_offsets [${e.begin}, ${e.end}] go beyond the data section (${dataLength} bytes; file truncated?)`);
     }
-    if (e.begin < cursor) fail(`tensors ${JSON.stringify(previous!.name)} and ${JSON.stringify(e.name)} overlap (bytes ${e.begin}..${cursor})`);
-    if (e.begin > cursor) fail(`hole in the data: bytes ${cursor}..${e.begin} belong to no tensor (before ${JSON.stringify(e.name)})`);
+    if (e.begin < cursor) fail(`tensors ${show(previous!.name)} and ${show(e.name)} overlap (bytes ${e.begin}..${cursor})`);
+    if (e.begin > cursor) fail(`hole in the data: bytes ${cursor}..${e.begin} belong to no tensor (before ${show(e.name)})`);
     cursor = e.end;
     previous = e;
   }
@@ -257,11 +290,11 @@ function decode(entry: SafetensorsEntry, raw: Uint8Array, fail: Fail): TypedArra
           const hi = signed ? view.getInt32(8 * i + 4, true) : view.getUint32(8 * i + 4, true);
           // In range exactly when the high word is the sign extension of the low word.
           const fits = signed ? hi === (lo >= 0x80000000 ? -1 : 0) : hi === 0 && lo < 0x80000000;
-          if (!fits) fail(`tensor ${JSON.stringify(entry.name)}: ${entry.dtype} value at flat index ${i} (${view.getBigInt64(8 * i, true)}) does not fit in int32`);
+          if (!fits) fail(`tensor ${show(entry.name)}: ${entry.dtype} value at flat index ${i} (${view.getBigInt64(8 * i, true)}) does not fit in int32`);
           out[i] = lo | 0;
           continue;
         }
-        if (v > 0x7fffffff) fail(`tensor ${JSON.stringify(entry.name)}: U32 value at flat index ${i} (${v}) does not fit in int32`);
+        if (v > 0x7fffffff) fail(`tensor ${show(entry.name)}: U32 value at flat index ${i} (${v}) does not fit in int32`);
         out[i] = v;
       }
       return out;
@@ -283,7 +316,7 @@ function decode(entry: SafetensorsEntry, raw: Uint8Array, fail: Fail): TypedArra
       return out;
     }
     default:
-      return fail(`tensor ${JSON.stringify(entry.name)}: unknown dtype ${entry.dtype}`);
+      return fail(`tensor ${show(entry.name)}: unknown dtype ${entry.dtype}`);
   }
 }
 
@@ -297,59 +330,26 @@ export function halfToFloat(h: number): number {
   return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
 
-/**
- * The first key that repeats within one JSON object of `text` (already known to be valid
- * JSON), or null. JSON.parse silently keeps the last of duplicate keys, so it cannot tell.
- */
-export function findDuplicateKey(text: string): string | null {
-  // One frame per open object or array: the keys seen so far (null for arrays).
-  const frames: (Set<string> | null)[] = [];
-  let expectKey = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 /* " */) {
-      let j = i + 1;
-      while (text.charCodeAt(j) !== 0x22) j += text.charCodeAt(j) === 0x5c /* \ */ ? 2 : 1;
-      const top = frames.at(-1);
-      if (expectKey && top) {
-        const key = JSON.parse(text.slice(i, j + 1)) as string;
-        if (top.has(key)) return key;
-        top.add(key);
-        expectKey = false;
-      }
-      i = j;
-    } else if (c === 0x7b /* { */) {
-      frames.push(new Set());
-      expectKey = true;
-    } else if (c === 0x5b /* [ */) {
-      frames.push(null);
-    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      frames.pop();
-    } else if (c === 0x2c /* , */) {
-      expectKey = frames.at(-1) instanceof Set;
-    }
-  }
-  return null;
-}
-
 // ---- writing ------------------------------------------------------------------------------
 
 /** Serialises a state dict the way the reference safetensors writer lays it out. */
 export function toBytes(stateDict: StateDict, options: WriteOptions = {}): Uint8Array {
+  const problem = stateDictProblem(stateDict);
+  if (problem !== null) throw new SafetensorsError(`safetensors: toBytes: ${problem}`);
   const items = Object.entries(stateDict).map(([name, t]) => {
     if (t === null || typeof t !== 'object' || typeof (t as Partial<Tensor>).dataSync !== 'function') {
-      throw new SafetensorsError(`safetensors: toBytes: entry ${JSON.stringify(name)} is not a Tensor`);
+      throw new SafetensorsError(`safetensors: toBytes: entry ${show(name)} is not a Tensor, got ${show(t)}`);
     }
-    if (t.isDisposed) throw new SafetensorsError(`safetensors: toBytes: tensor ${JSON.stringify(name)} has been disposed`);
+    if (t.isDisposed) throw new SafetensorsError(`safetensors: toBytes: tensor ${show(name)} has been disposed`);
     const dtype = t.dtype === 'float32' ? 'F32' : t.dtype === 'bool' ? 'BOOL' : options.int64 ? 'I64' : 'I32';
     return { name, tensor: t, dtype, bytes: t.size * FILE_DTYPES[dtype].bytes };
   });
   items.sort((a, b) => WRITE_RANK[b.dtype] - WRITE_RANK[a.dtype] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
-  const header: Record<string, unknown> = {};
+  const header = emptyDict<unknown>();
   if (options.metadata !== undefined) {
     for (const [k, v] of Object.entries(options.metadata)) {
-      if (typeof v !== 'string') throw new SafetensorsError(`safetensors: toBytes: metadata value of ${JSON.stringify(k)} must be a string`);
+      if (typeof v !== 'string') throw new SafetensorsError(`safetensors: toBytes: metadata value of ${show(k)} must be a string, got ${show(v)}`);
     }
     header.__metadata__ = options.metadata;
   }
@@ -376,6 +376,20 @@ export function toBytes(stateDict: StateDict, options: WriteOptions = {}): Uint8
     cursor += item.bytes;
   }
   return out;
+}
+
+/**
+ * What is wrong with `value` as a state dict (a plain or null-prototype object of tensors by
+ * name), or null. A forgotten `await` passes a Promise, which has no entries and would
+ * otherwise load or save nothing.
+ */
+export function stateDictProblem(value: unknown): string | null {
+  if (typeof (value as { then?: unknown } | null)?.then === 'function') return 'got a Promise, not a state dict; await it first (`await load(path)`)';
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Map) {
+    const hint = value instanceof Map ? ' (for a Map, pass Object.fromEntries(map))' : '';
+    return `expected a state dict, an object of tensors by name, got ${show(value)}${hint}`;
+  }
+  return null;
 }
 
 function encode(values: TypedArray, dtype: string, out: Uint8Array, view: DataView, at: number): void {

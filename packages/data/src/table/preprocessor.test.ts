@@ -112,6 +112,23 @@ describe('TablePreprocessor', () => {
     expect(() => TablePreprocessor.fromJSON(edit((j) => (j.target = { name: 'size', transform: [] })))).toThrow(/target\.name must be a column that is not also a feature/);
   });
 
+  it('shows bad numbers as they are (Infinity, not null) and cuts long or deep values short', () => {
+    const good = TablePreprocessor.fit(small, { target: 'price' }).toJSON();
+    const withFeature = (key: string, value: unknown): unknown => {
+      const j = structuredClone(good);
+      (j.features[0] as unknown as Record<string, unknown>)[key] = value;
+      return j;
+    };
+    expect(() => TablePreprocessor.fromJSON(withFeature('scale', Infinity))).toThrow(/features\[0\]\.scale must be a positive finite number, got Infinity$/);
+    expect(() => TablePreprocessor.fromJSON(withFeature('shift', NaN))).toThrow(/features\[0\]\.shift must be a finite number, got NaN$/);
+    const wide = (): unknown => withFeature('fill', new Array(10_000).fill(7));
+    expect(() => TablePreprocessor.fromJSON(wide())).toThrow(/got \[7,7,7,.{150,}…$/);
+    expect(() => TablePreprocessor.fromJSON(wide())).toThrow(expect.objectContaining({ message: expect.stringMatching(/^.{0,400}$/) }));
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    expect(() => TablePreprocessor.fromJSON(withFeature('fill', deep))).toThrow(/features\[0\]\.fill must be a finite number, got an array of 1$/);
+  });
+
   it('gives errors that name the file, row, line and column', () => {
     expect(() => TablePreprocessor.fit(small, { target: 'Price' })).toThrow(/^small\.csv: target column 'Price' not found; the columns are: size, kind, age, price$/);
     const prep = TablePreprocessor.fit(small, { target: 'price' });

@@ -45,8 +45,27 @@ export interface PreprocessorJSON {
 const OP = 'TablePreprocessor.fromJSON';
 
 function fail(path: string, expected: string, got: unknown): never {
-  const shown = typeof got === 'string' ? `'${got}'` : got === undefined ? 'nothing' : JSON.stringify(got);
-  throw new Error(`${OP}: ${path} must be ${expected}, got ${shown}`);
+  throw new Error(`${OP}: ${path} must be ${expected}, got ${shown(got)}`);
+}
+
+/**
+ * A bad value for the message: numbers as JavaScript writes them (JSON would turn Infinity
+ * into null), and at most 200 characters, since a hand-edited file can hold a huge or
+ * deeply nested value (where JSON.stringify overflows the stack).
+ */
+function shown(got: unknown): string {
+  if (typeof got === 'string') return `'${clip(got)}'`;
+  if (got === undefined) return 'nothing';
+  if (typeof got !== 'object' || got === null) return String(got);
+  try {
+    return clip(JSON.stringify(got, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value)));
+  } catch {
+    return Array.isArray(got) ? `an array of ${got.length}` : 'an object';
+  }
+}
+
+function clip(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 function record(value: unknown, path: string): Record<string, unknown> {
