@@ -1,4 +1,6 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '@nn/backend-cpu';
@@ -8,6 +10,32 @@ import { load, loadSync, loadWithMetadata, save, saveSync } from './checkpoint_n
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'nn-ckpt-'));
+}
+
+/**
+ * Starts a Node process that does what a save does first, writing 1 MB into its temporary file
+ * `.NAME.PID.HEX.tmp` in `dir`, then hangs as if the rest of the write were slow. Resolves
+ * once the file is there.
+ */
+async function startSave(dir: string, name: string): Promise<{ pid: number; temp: string; kill: () => Promise<void> }> {
+  const script = `
+    const { writeFileSync } = require('node:fs');
+    const temp = require('node:path').join(process.argv[1], '.' + process.argv[2] + '.' + process.pid + '.0123456789ab.tmp');
+    writeFileSync(temp, new Uint8Array(1 << 20));
+    process.stdout.write(temp);
+    setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ['-e', script, dir, name], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+  return {
+    pid: child.pid!,
+    temp: chunk.toString(),
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
 }
 
 describe('checkpoint files', () => {
@@ -45,6 +73,55 @@ describe('checkpoint files', () => {
     expect(readdirSync(dir).sort()).toEqual(['blocked.safetensors', 'model.safetensors']);
     expect((await load(path)).w.toArray()).toEqual([1, 2, 3]);
     dispose(good);
+  });
+
+  it('deletes the temporary files of saves killed mid-write, and never a live process\'s', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'model.safetensors');
+    const killed = await startSave(dir, 'model.safetensors');
+    const otherName = await startSave(dir, 'other.safetensors');
+    const live = await startSave(dir, 'model.safetensors');
+    await killed.kill();
+    await otherName.kill();
+    const dict = { w: tensor([1, 2, 3]) };
+    try {
+      await save(dict, path);
+      expect(readdirSync(dir).sort()).toEqual([otherName.temp, live.temp].map((p) => p.slice(dir.length + 1)).concat('model.safetensors').sort());
+      // The synchronous save cleans up the same way.
+      await live.kill();
+      saveSync(dict, path);
+      expect(readdirSync(dir).sort()).toEqual([otherName.temp.slice(dir.length + 1), 'model.safetensors'].sort());
+      expect(loadSync(path).w.toArray()).toEqual([1, 2, 3]);
+    } finally {
+      await live.kill();
+      dispose(dict);
+    }
+  });
+
+  it.skipIf(process.platform === 'win32')('keeps the permissions of the file it replaces', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'model.safetensors');
+    const dict = { w: tensor([1]) };
+    await save(dict, path);
+    chmodSync(path, 0o640);
+    await save(dict, path);
+    expect(statSync(path).mode & 0o777).toBe(0o640);
+    chmodSync(path, 0o604);
+    saveSync(dict, path);
+    expect(statSync(path).mode & 0o777).toBe(0o604);
+    dispose(dict);
+  });
+
+  it('passes reading options on, and names the file', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'three.safetensors');
+    const dict = { a: tensor([1]), b: tensor([2]), c: tensor([3]) };
+    saveSync(dict, path);
+    await expect(load(path, { maxTensors: 2 })).rejects.toThrow(`safetensors: ${path}: header declares more than 2 tensors`);
+    expect(() => loadSync(path, { maxTensors: 2 })).toThrow(/more than 2 tensors/);
+    const loaded = await load(path, { maxTensors: 3 });
+    expect(Object.keys(loaded).sort()).toEqual(['a', 'b', 'c']);
+    dispose([dict, loaded]);
   });
 
   it('names the file and the problem when loading a broken checkpoint', async () => {

@@ -2,6 +2,11 @@ import '@nn/backend-cpu';
 import { dispose, memory, ones, tensor, tidy, zeros, type Tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { isParameter, Module, parameter, stateKey } from './module.js';
+import { emptyDict, type StateDict } from './safetensors.js';
+
+function stateDictPrototype(m: Module): unknown {
+  return Object.getPrototypeOf(m.stateDict());
+}
 
 class Affine extends Module {
   weight: Tensor;
@@ -160,6 +165,31 @@ describe('Module', () => {
     expect(net.layer1.conv1.weight.toArray()).toEqual(before);
     // Shape errors count even when not strict.
     expect(() => net.loadStateDict({ 'stem.weight': tensor([1]) }, { strict: false })).toThrow(/wrongly shaped/);
+  });
+
+  it('says what is wrong when given no state dict: null, a value, a Promise (a forgotten await) or a Map', () => {
+    const net = new Net();
+    expect(() => net.loadStateDict(null as unknown as StateDict)).toThrow(/^loadStateDict: expected a state dict, an object of tensors by name, got null$/);
+    expect(() => net.loadStateDict(3 as unknown as StateDict)).toThrow(/got 3$/);
+    const pending = Promise.resolve(new Net().stateDict());
+    expect(() => net.loadStateDict(pending as unknown as StateDict, { strict: false })).toThrow(/^loadStateDict: got a Promise, not a state dict; await it first/);
+    expect(() => net.loadStateDict(new Map() as unknown as StateDict)).toThrow(/for a Map, pass Object\.fromEntries\(map\)/);
+  });
+
+  it('reads only the dict own keys, and lists at most 50 keys of each kind', () => {
+    const net = new Net();
+    // A null-prototype dict whose keys are names that a plain object would inherit.
+    const inherited = emptyDict<Tensor>();
+    inherited.constructor = tensor([1]);
+    inherited.__proto__ = tensor([2]);
+    const result = net.loadStateDict(inherited, { strict: false });
+    expect(result.unexpectedKeys).toEqual(['constructor', '__proto__']);
+    expect(stateDictPrototype(net)).toBeNull();
+
+    const many = { ...new Net().stateDict() } as StateDict;
+    for (let i = 0; i < 1000; i++) many[`extra.${i}`] = many['head.bias'];
+    expect(() => net.loadStateDict(many)).toThrow(/unexpected keys: "extra\.0", .*"extra\.49", and 950 more$/);
+    dispose([inherited.constructor, inherited.__proto__]);
   });
 
   it('prints a tree like PyTorch', () => {

@@ -26,7 +26,7 @@
  * `__proto__` or `constructor` and is just a name.
  */
 import { engine, type DType, type Tensor, type TypedArray } from '@nn/tensor';
-import { scanHeaderText } from './safetensors_scan.js';
+import { scanHeaderText, tooManyTensors } from './safetensors_scan.js';
 import { clip, show } from './show.js';
 
 export { findDuplicateKey } from './safetensors_scan.js';
@@ -139,7 +139,8 @@ export function readHeader(bytes: Uint8Array, options: ReadOptions = {}): Safete
     fail('header is not valid UTF-8');
   }
   if (!text.startsWith('{')) fail(`header must start with '{', found ${show(text.slice(0, 8))}`);
-  const problem = scanHeaderText(text, { maxDepth: MAX_HEADER_DEPTH, maxTensors });
+  // __metadata__ may hold as many entries as the file may hold tensors, and never fewer than by default.
+  const problem = scanHeaderText(text, { maxDepth: MAX_HEADER_DEPTH, maxTensors, maxKeys: Math.max(maxTensors, DEFAULT_MAX_TENSORS) });
   if (problem !== null) fail(problem.message);
   let parsed: unknown;
   try {
@@ -163,7 +164,7 @@ export function readHeader(bytes: Uint8Array, options: ReadOptions = {}): Safete
     }
     entries.push(checkEntry(name, value, fail));
   }
-  if (entries.length > maxTensors) fail(`header declares ${entries.length} tensors, more than maxTensors (${maxTensors})`);
+  if (entries.length > maxTensors) fail(tooManyTensors(maxTensors));
   checkLayout(entries, dataLength, fail);
   return { entries, metadata, dataStart: 8 + n };
 }

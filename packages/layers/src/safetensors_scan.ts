@@ -13,8 +13,10 @@ import { show } from './show.js';
 export interface ScanLimits {
   /** Most levels of nested arrays and objects; the header object is level 1. */
   maxDepth: number;
-  /** Most tensors, that is top-level keys other than `__metadata__`; also the most keys of any nested object. */
+  /** Most tensors, that is top-level keys other than `__metadata__`. */
   maxTensors: number;
+  /** Most keys of a nested object (`__metadata__`'s entries, a tensor's fields). */
+  maxKeys: number;
 }
 
 interface Frame {
@@ -58,12 +60,12 @@ export function scanHeaderText(text: string, limits: ScanLimits): ScanProblem | 
         top.keys.add(key);
         top.lastKey = key;
         // The header may hold __metadata__ besides the tensors; the exact count is checked after parsing.
-        const limit = frames.length === 1 ? limits.maxTensors + 1 : limits.maxTensors;
+        const limit = frames.length === 1 ? limits.maxTensors + 1 : limits.maxKeys;
         if (top.keys.size > limit) {
           const message =
             frames.length === 1
-              ? `header declares more than ${limits.maxTensors} tensors (the maxTensors option raises the limit)`
-              : `${show(top.under)} has more than ${limits.maxTensors} keys`;
+              ? tooManyTensors(limits.maxTensors)
+              : `${show(top.under)} has more than ${limits.maxKeys} keys`;
           return { message };
         }
         expectKey = false;
@@ -84,6 +86,10 @@ export function scanHeaderText(text: string, limits: ScanLimits): ScanProblem | 
   return null;
 }
 
+export function tooManyTensors(maxTensors: number): string {
+  return `header declares more than ${maxTensors} tensors (the maxTensors option raises the limit)`;
+}
+
 function decodeKey(quoted: string): string | null {
   try {
     return JSON.parse(quoted) as string;
@@ -97,5 +103,5 @@ function decodeKey(quoted: string): string | null {
  * keeps the last of duplicate keys, so it cannot tell.
  */
 export function findDuplicateKey(text: string): string | null {
-  return scanHeaderText(text, { maxDepth: Infinity, maxTensors: Infinity })?.duplicateKey ?? null;
+  return scanHeaderText(text, { maxDepth: Infinity, maxTensors: Infinity, maxKeys: Infinity })?.duplicateKey ?? null;
 }
