@@ -1,6 +1,8 @@
 // A save must flush the folder after the rename, or a power cut can lose the rename itself.
 // The file system calls are recorded, in order, through thin wrappers around the real ones.
+import type * as FsModule from 'node:fs';
 import { mkdtempSync } from 'node:fs';
+import type * as FsPromisesModule from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '@nn/backend-cpu';
@@ -11,7 +13,7 @@ import { save, saveSync } from './checkpoint_node.js';
 const calls = vi.hoisted(() => ({ log: [] as string[], fds: new Map<number, string>() }));
 
 vi.mock('node:fs/promises', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs/promises')>();
+  const fs = await importOriginal<typeof FsPromisesModule>();
   const open: typeof fs.open = async (path, ...rest) => {
     const handle = await fs.open(path, ...rest);
     const sync = handle.sync.bind(handle);
@@ -29,7 +31,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 });
 
 vi.mock('node:fs', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs')>();
+  const fs = await importOriginal<typeof FsModule>();
   const openSync = (path: string, ...rest: unknown[]): number => {
     const fd = (fs.openSync as (...args: unknown[]) => number)(path, ...rest);
     calls.fds.set(fd, path);
@@ -53,7 +55,7 @@ describe('checkpoint saves flush the folder', () => {
 
   it.each([
     ['save', (dict: Record<string, ReturnType<typeof tensor>>, path: string) => save(dict, path)],
-    ['saveSync', (dict: Record<string, ReturnType<typeof tensor>>, path: string) => saveSync(dict, path)],
+    ['saveSync', (dict: Record<string, ReturnType<typeof tensor>>, path: string) => Promise.resolve(saveSync(dict, path))],
   ])('%s: flushes the file, renames it into place, then flushes the folder', async (_name, write) => {
     const dir = mkdtempSync(join(tmpdir(), 'nn-fsync-'));
     const path = join(dir, 'model.safetensors');

@@ -41,10 +41,13 @@ export * from './callbacks.js'; // EarlyStopping, ProgressLogger (ModelCheckpoin
 
 // checkpoints
 export {
+  DEFAULT_MAX_TENSORS,
+  emptyDict,
   findDuplicateKey,
   fromBytes,
   fromBytesWithMetadata,
   MAX_HEADER_BYTES,
+  MAX_HEADER_DEPTH,
   readHeader,
   SafetensorsError,
   toBytes,

@@ -180,16 +180,15 @@ describe('Module', () => {
     const net = new Net();
     // A null-prototype dict whose keys are names that a plain object would inherit.
     const inherited = emptyDict<Tensor>();
-    inherited.constructor = tensor([1]);
-    inherited.__proto__ = tensor([2]);
+    for (const name of ['constructor', '__proto__']) inherited[name] = tensor([1]);
     const result = net.loadStateDict(inherited, { strict: false });
     expect(result.unexpectedKeys).toEqual(['constructor', '__proto__']);
     expect(stateDictPrototype(net)).toBeNull();
 
-    const many = { ...new Net().stateDict() } as StateDict;
+    const many: StateDict = { ...new Net().stateDict() };
     for (let i = 0; i < 1000; i++) many[`extra.${i}`] = many['head.bias'];
     expect(() => net.loadStateDict(many)).toThrow(/unexpected keys: "extra\.0", .*"extra\.49", and 950 more$/);
-    dispose([inherited.constructor, inherited.__proto__]);
+    dispose(inherited);
   });
 
   it('prints a tree like PyTorch', () => {

@@ -122,8 +122,7 @@ describe('TablePreprocessor', () => {
     expect(() => TablePreprocessor.fromJSON(withFeature('scale', Infinity))).toThrow(/features\[0\]\.scale must be a positive finite number, got Infinity$/);
     expect(() => TablePreprocessor.fromJSON(withFeature('shift', NaN))).toThrow(/features\[0\]\.shift must be a finite number, got NaN$/);
     const wide = (): unknown => withFeature('fill', new Array(10_000).fill(7));
-    expect(() => TablePreprocessor.fromJSON(wide())).toThrow(/got \[7,7,7,.{150,}…$/);
-    expect(() => TablePreprocessor.fromJSON(wide())).toThrow(expect.objectContaining({ message: expect.stringMatching(/^.{0,400}$/) }));
+    expect(() => TablePreprocessor.fromJSON(wide())).toThrow(/^TablePreprocessor\.fromJSON: features\[0\]\.fill must be a finite number, got \[7,7,7,[7,]{190,200}…$/);
     let deep: unknown = 1;
     for (let i = 0; i < 20_000; i++) deep = [deep];
     expect(() => TablePreprocessor.fromJSON(withFeature('fill', deep))).toThrow(/features\[0\]\.fill must be a finite number, got an array of 1$/);

@@ -56,7 +56,8 @@ function fail(path: string, expected: string, got: unknown): never {
 function shown(got: unknown): string {
   if (typeof got === 'string') return `'${clip(got)}'`;
   if (got === undefined) return 'nothing';
-  if (typeof got !== 'object' || got === null) return String(got);
+  if (typeof got === 'number' || typeof got === 'boolean' || got === null) return String(got);
+  if (typeof got !== 'object') return `a ${typeof got}`;
   try {
     return clip(JSON.stringify(got, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value)));
   } catch {
