@@ -7,7 +7,7 @@ import { parameter } from '../module.js';
 import { Adagrad } from './adagrad.js';
 import { Adam, AdamW } from './adam.js';
 import { clipGradNorm, clipGradValue } from './clip_grad.js';
-import type { Optimizer, OptimizerOptions } from './optimizer.js';
+import type { Optimizer, OptimizerOptions, OptimizerStateDict } from './optimizer.js';
 import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
 
@@ -126,6 +126,27 @@ describe('Optimizer', () => {
     expect(() => other.loadStateDict(opt.stateDict())).toThrow(/state 'momentumBuffer' of parameter 0 has shape \[2\], the parameter \[3\]/);
     const two = new SGD([{ params: [parameter(tensor([1]))] }, { params: [parameter(tensor([1]))] }], { lr: 0.1 });
     expect(() => two.loadStateDict(opt.stateDict())).toThrow(/has 1 parameter groups, this optimizer 2/);
+  });
+
+  it('loads a state dict parsed from JSON, where "__proto__" is a name, and says what is wrong with one that is not', () => {
+    const p = parameter(tensor([1, 2]));
+    const opt = new SGD([p], { lr: 0.1 });
+    const parsed = JSON.parse('{"state":{"0":{"__proto__":{"polluted":1},"step":1}},"paramGroups":[{"params":[0],"lr":0.2,"__proto__":{"polluted":2}}]}') as OptimizerStateDict;
+    opt.loadStateDict(parsed);
+    const group = opt.paramGroups[0] as Record<string, unknown>;
+    expect(group.lr).toBe(0.2);
+    expect(Object.getPrototypeOf(group)).toBe(Object.prototype);
+    expect(group.polluted).toBeUndefined();
+    const state = opt.state.get(p)!;
+    expect(Object.getPrototypeOf(state)).toBeNull();
+    expect(Object.keys(state)).toEqual(['__proto__', 'step']);
+
+    expect(() => opt.loadStateDict(null as unknown as OptimizerStateDict)).toThrow(/^SGD\.loadStateDict: expected \{ state, paramGroups \} from stateDict\(\), got null$/);
+    expect(() => opt.loadStateDict(Promise.resolve(opt.stateDict()) as unknown as OptimizerStateDict)).toThrow(/got a Promise \(await it first\)/);
+    const bad = (state: unknown): OptimizerStateDict => ({ state, paramGroups: [{ params: [0] }] }) as OptimizerStateDict;
+    expect(() => opt.loadStateDict(bad(null))).toThrow(/state must be an object by parameter index, got null/);
+    expect(() => opt.loadStateDict(bad({ 0: 5 }))).toThrow(/state of parameter 0 must be an object, got 5/);
+    expect(() => opt.loadStateDict(bad({ '': {} }))).toThrow(/state for parameter "", but there are only 1/);
   });
 
   it('checks hyperparameters and parameters as PyTorch does', () => {

@@ -7,6 +7,8 @@
  */
 import { noGrad } from '@nn/autograd';
 import { engine, keep, shapesEqual, Tensor, tidy, zerosLike } from '@nn/tensor';
+import { emptyDict } from '../safetensors.js';
+import { show } from '../show.js';
 
 /** Hyperparameters every optimizer has. */
 export interface OptimizerOptions {
@@ -151,6 +153,9 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
   /** Restores hyperparameters and state saved by stateDict() of an optimizer over the same parameters. */
   loadStateDict(dict: OptimizerStateDict): void {
     const name = this.constructor.name;
+    if (dict === null || typeof dict !== 'object' || typeof (dict as { then?: unknown }).then === 'function') {
+      throw new Error(`${name}.loadStateDict: expected { state, paramGroups } from stateDict()${typeof (dict as { then?: unknown } | null)?.then === 'function' ? ', got a Promise (await it first)' : `, got ${show(dict)}`}`);
+    }
     if (!Array.isArray(dict.paramGroups) || dict.paramGroups.length !== this.paramGroups.length) {
       throw new Error(`${name}.loadStateDict: the saved state has ${dict.paramGroups?.length} parameter groups, this optimizer ${this.paramGroups.length}`);
     }
@@ -161,9 +166,11 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
         throw new Error(`${name}.loadStateDict: parameter group ${i} has ${count} parameters in the saved state but ${this.paramGroups[i].params.length} here`);
       }
     });
+    if (dict.state === null || typeof dict.state !== 'object') throw new Error(`${name}.loadStateDict: state must be an object by parameter index, got ${show(dict.state)}`);
     for (const [key, s] of Object.entries(dict.state)) {
-      const p = params[Number(key)];
-      if (p === undefined) throw new Error(`${name}.loadStateDict: state for parameter ${key}, but there are only ${params.length}`);
+      const p = /^(0|[1-9]\d*)$/.test(key) ? params[Number(key)] : undefined;
+      if (p === undefined) throw new Error(`${name}.loadStateDict: state for parameter ${show(key)}, but there are only ${params.length}`);
+      if (s === null || typeof s !== 'object') throw new Error(`${name}.loadStateDict: state of parameter ${key} must be an object, got ${show(s)}`);
       for (const [field, value] of Object.entries(s)) {
         if (value instanceof Tensor && !shapesEqual(value.shape, p.shape) && value.size !== 1) {
           throw new Error(`${name}.loadStateDict: state '${field}' of parameter ${key} has shape [${value.shape.join(',')}], the parameter [${p.shape.join(',')}]`);
@@ -172,11 +179,12 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
     }
     dict.paramGroups.forEach((saved, i) => {
       const { params: _ignored, ...hyper } = saved;
-      Object.assign(this.paramGroups[i], hyper);
+      // Defined, not assigned: a key "__proto__" from a JSON file is a name, not the prototype.
+      for (const [key, value] of Object.entries(hyper)) Object.defineProperty(this.paramGroups[i], key, { value, writable: true, enumerable: true, configurable: true });
     });
     this.disposeState();
     for (const [key, s] of Object.entries(dict.state)) {
-      const copy: ParamState = {};
+      const copy: ParamState = emptyDict();
       // Shared handles: buffers are immutable, so sharing is as good as a copy.
       for (const [field, value] of Object.entries(s)) copy[field] = value instanceof Tensor ? engine().share(value) : value;
       this.state.set(params[Number(key)], copy);
