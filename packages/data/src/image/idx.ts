@@ -148,7 +148,7 @@ export function idxToTensor(array: IdxArray, options: { scale?: number } = {}): 
   const { scale } = options;
   const { data } = array;
   if (scale !== undefined) {
-    // A plain loop: Float32Array.from(data, map) builds a JS list first (1 GB and seconds for Fashion-MNIST).
+    // A plain loop: TypedArray.from with a map function builds a JS list first (1 GB and seconds for Fashion-MNIST).
     const scaled = new Float32Array(data.length);
     for (let i = 0; i < data.length; i++) scaled[i] = data[i] * scale;
     return tensor(scaled, array.shape, 'float32');

@@ -112,7 +112,7 @@ export function parseCsvBytes(bytes: Uint8Array, options: CsvOptions = {}): Tabl
  * the parsed cells and one partial row: readCsvFile in '@nn/data/node' reads files this way.
  *   const table = await parseCsvStream((await fetch(url)).body!, { file: url });
  */
-export async function parseCsvStream(chunks: AsyncIterable<Uint8Array>, options: CsvReaderOptions = {}): Promise<Table> {
+export async function parseCsvStream(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: CsvReaderOptions = {}): Promise<Table> {
   const reader = new CsvReader(options);
   for await (const chunk of chunks) reader.pushBytes(chunk);
   return toTable(reader.end(), options.file);
