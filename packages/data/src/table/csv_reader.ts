@@ -42,12 +42,12 @@ const CHUNK_CHARS = 1 << 20;
 /** V8 keeps a substring of 13 or more characters as a view of the string it came from: copy such cells, so a cell does not hold a whole chunk alive. */
 const ownCopy = (cell: string): string => (cell.length < 13 ? cell : (' ' + cell).slice(1));
 
-/** Estimated heap bytes of a row: the array, its entries in rows and lines, each cell (one-character strings are shared). */
-function rowBytes(row: readonly string[]): number {
-  let bytes = 96;
-  for (const cell of row) bytes += cell.length <= 1 ? 8 : cell.length < 13 ? 32 + cell.length : 64 + cell.length;
-  return bytes;
-}
+/** Distinct cells remembered per column: a category repeated a million times is one string, not a million. */
+const MAX_DISTINCT = 4096;
+
+/** Estimated heap bytes of a row without its cells (the array, its entries in rows and lines), and of a cell's own string. */
+const ROW_BYTES = 96;
+const stringBytes = (cell: string): number => (cell.length < 13 ? 24 + cell.length : 56 + cell.length);
 
 export class CsvReader {
   private readonly at: string;
@@ -72,6 +72,7 @@ export class CsvReader {
   private header: string[] | undefined;
   private headerLine = 1;
   private readonly rows: string[][] = [];
+  private readonly distinct: Map<string, string>[] = [];
   private readonly lines: number[] = [];
 
   constructor(private readonly options: CsvReaderOptions = {}) {
@@ -120,6 +121,7 @@ export class CsvReader {
     const at = this.at;
     if (this.header === undefined) throw new Error(`${at}the file is empty; expected a header row of column names, then data rows`);
     if (this.rows.length === 0) throw new Error(`${at}no data rows after the header (line ${this.headerLine}); expected at least one row`);
+    this.distinct.length = 0;
     return { columns: this.header, rows: this.rows, lines: this.lines };
   }
 
@@ -172,7 +174,19 @@ export class CsvReader {
       if (e.type === 'Quotes') throw new Error(`${this.at}line ${start}: ${e.message.toLowerCase()} (a quote opened here is never closed)`);
     }
     if (record.every((cell) => cell.trim() === '')) return; // a blank line
-    const row = record.map((cell) => ownCopy(this.trim ? cell.trim() : cell));
+    let bytes = ROW_BYTES;
+    const row = record.map((raw, k) => {
+      const cell = this.trim ? raw.trim() : raw;
+      bytes += 8;
+      if (cell.length <= 1) return cell; // V8 shares one-character strings already
+      const seen = (this.distinct[k] ??= new Map());
+      const known = seen.get(cell);
+      if (known !== undefined) return known;
+      const own = ownCopy(cell);
+      bytes += stringBytes(own);
+      if (seen.size < MAX_DISTINCT) seen.set(own, own);
+      return own;
+    });
     if (this.header === undefined) {
       this.setHeader(row, start);
       return;
@@ -185,7 +199,7 @@ export class CsvReader {
     if (this.rows.length === MAX_CSV_ROWS) {
       throw new Error(`${this.at}more than ${MAX_CSV_ROWS} data rows (line ${start}); a Table holds at most that many: split the file`);
     }
-    this.tableBytes += rowBytes(row);
+    this.tableBytes += bytes;
     if (this.tableBytes > this.maxTableBytes) {
       throw new Error(
         `${this.at}row ${this.rows.length + 1} (line ${start}): the parsed rows would take more than maxTableBytes = ${this.maxTableBytes} bytes of JavaScript heap; ` +
