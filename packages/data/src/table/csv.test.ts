@@ -134,6 +134,11 @@ describe('parseCsvStream', () => {
     }
   });
 
+  it('reads a WHATWG ReadableStream, as fetch gives it', async () => {
+    const stream = new Blob([bytes.subarray(0, 200_000), bytes.subarray(200_000)]).stream();
+    expect((await parseCsvStream(stream)).length).toBe(rows);
+  });
+
   it('names the row and line of a bad byte deep in the file', async () => {
     const broken = bytes.slice();
     const at = new TextEncoder().encode(text.slice(0, text.indexOf('\r\n70000,'))).length + 2 + 6; // the opening quote of row 70001's note

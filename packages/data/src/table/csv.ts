@@ -107,14 +107,28 @@ export function parseCsvBytes(bytes: Uint8Array, options: CsvOptions = {}): Tabl
   return toTable(reader.end(), options.file);
 }
 
+/** A WHATWG ReadableStream of bytes (fetch's body), which not every browser lets `for await` walk. */
+export interface ByteStream {
+  getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }>; releaseLock(): void };
+}
+
 /**
  * Parses CSV arriving in chunks (a file or fetch stream, gzip already undone), holding only
  * the parsed cells and one partial row: readCsvFile in '@nn/data/node' reads files this way.
  *   const table = await parseCsvStream((await fetch(url)).body!, { file: url });
  */
-export async function parseCsvStream(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: CsvReaderOptions = {}): Promise<Table> {
+export async function parseCsvStream(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | ByteStream, options: CsvReaderOptions = {}): Promise<Table> {
   const reader = new CsvReader(options);
-  for await (const chunk of chunks) reader.pushBytes(chunk);
+  if ('getReader' in chunks) {
+    const stream = chunks.getReader();
+    try {
+      for (let next = await stream.read(); !next.done; next = await stream.read()) if (next.value) reader.pushBytes(next.value);
+    } finally {
+      stream.releaseLock();
+    }
+  } else {
+    for await (const chunk of chunks) reader.pushBytes(chunk);
+  }
   return toTable(reader.end(), options.file);
 }
 
