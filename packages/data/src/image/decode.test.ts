@@ -103,6 +103,9 @@ describe('decompression bombs', () => {
       /^bomb\.png: the PNG header declares 20000×20000 = 400000000 pixels, more than maxPixels = 100000000; if the image is real, raise the cap with \{ maxPixels: 400000000 \}$/,
     );
     expect(() => decodePng(pngBomb(12000, 12000, 16), { file: 'deep.png' })).toThrow(/^deep\.png: the PNG header declares 12000×12000 = 144000000 pixels/);
+    const hidden = bomb.slice();
+    hidden.set([0x74, 0x45, 0x58, 0x74], 12); // the IHDR renamed tEXt: a header the check would not see
+    expect(() => decodePng(hidden, { file: 'hidden.png' })).toThrow(/^hidden\.png: the PNG image is damaged: its first chunk is 'tEXt', expected 'IHDR'$/);
   });
 
   it('decodes up to the cap and refuses one pixel more; the cap can be raised', () => {

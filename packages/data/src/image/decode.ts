@@ -38,8 +38,10 @@ function checkPixels(kind: string, width: number, height: number, options: Decod
 }
 
 /** Width and height from a PNG's IHDR chunk, which the format puts first (bytes 16 to 23). */
-function pngSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+function pngSize(bytes: Uint8Array, at: string): { width: number; height: number } | undefined {
   if (bytes.length < 24) return undefined; // fast-png reports the truncation
+  const type = String.fromCharCode(...bytes.subarray(12, 16));
+  if (type !== 'IHDR') throw new Error(`${at}the PNG image is damaged: its first chunk is '${type}', expected 'IHDR'`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return { width: view.getUint32(16, false), height: view.getUint32(20, false) };
 }
@@ -129,7 +131,7 @@ export function decodePng(bytes: Uint8Array, options: DecodeOptions = {}): Image
   if (!isPng(bytes)) {
     throw new Error(`${at}not a PNG image: it starts with ${showBytes(bytes, 8)}, expected the PNG signature 89 50 4e 47 0d 0a 1a 0a`);
   }
-  const size = pngSize(bytes);
+  const size = pngSize(bytes, at);
   if (size !== undefined) checkPixels('PNG', size.width, size.height, options);
   let png: DecodedPng;
   try {
