@@ -69,7 +69,10 @@ export function imageTransform(options: TransformOptions): Transform {
  */
 export function toDatasetImage(image: Image, height: number, width: number, invert: 'auto' | boolean): { image: Image; inverted: boolean } {
   if (image.channels !== 1) throw new Error(`toDatasetImage: expected a grey image, got ${image.channels} channels`);
-  const bytes = Uint8Array.from(image.data, (v) => (image.data instanceof Float32Array ? Math.round(v * 255) : v));
+  // A plain loop: Uint8Array.from with a map function builds a JS list of every pixel first.
+  const bytes = new Uint8Array(image.data.length);
+  const scale = image.data instanceof Float32Array ? 255 : 1;
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.round(image.data[i] * scale);
   const inverted = invert === 'auto' ? borderMean(bytes, image.height, image.width) > 127 : invert;
   if (inverted) for (let i = 0; i < bytes.length; i++) bytes[i] = 255 - bytes[i];
   const grey: Image = { channels: 1, height: image.height, width: image.width, data: bytes };

@@ -1,13 +1,16 @@
 import '@nn/backend-cpu';
 import { gzipSync } from 'fflate';
 import { encode as encodePngBytes } from 'fast-png';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GCProfiler, getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeIdx } from './image/idx.js';
 import { readCsvFile, readIdxFile, readImageFile, readMnist } from './node.js';
+import { gzipBomb, pngBomb } from './test-utils/bombs.js';
 
 let dir = '';
 beforeAll(async () => {
@@ -53,6 +56,60 @@ describe('@nn/data/node readers', () => {
     expect(Array.from((await readImageFile(join(dir, 'dot.png'))).data)).toEqual([1, 2, 3]);
     await writeFile(join(dir, 'fake.png'), 'not really');
     await expect(readImageFile(join(dir, 'fake.png'))).rejects.toThrow(`${join(dir, 'fake.png')}: not a PNG or JPEG image`);
+  });
+});
+
+describe('bombs and big files', () => {
+  it('refuse a PNG bomb (what classify reads) and a gzip bomb, naming the file and the cap', async () => {
+    const png = join(dir, 'huge.png');
+    await writeFile(png, pngBomb(20000, 20000));
+    await expect(readImageFile(png)).rejects.toThrow(`${png}: the PNG header declares 20000×20000 = 400000000 pixels, more than maxPixels = 100000000`);
+    expect((await readImageFile(join(dir, 'dot.png'), { maxPixels: 1 })).width).toBe(1);
+    const idx = join(dir, 'bomb-idx1-ubyte.gz');
+    const header = encodeIdx({ dtype: 'uint8', shape: [4_000_000], data: new Uint8Array(4_000_000) }).subarray(0, 8);
+    await writeFile(idx, gzipBomb(header, 4_000_000));
+    await expect(readIdxFile(idx, { maxBytes: 1_000_000 })).rejects.toThrow(`${idx}: the unzipped data passes maxBytes = 1000000 bytes (a gzip bomb?)`);
+    expect((await readIdxFile(idx)).shape).toEqual([4_000_000]);
+  });
+
+  it('read CSV files strictly: Latin-1 is an error naming file and row, UTF-16 reads right', async () => {
+    const latin = join(dir, 'latin.csv');
+    await writeFile(latin, Buffer.from('name,n\nM\xe9,1\nM\xe8,2\n', 'latin1'));
+    await expect(readCsvFile(latin)).rejects.toThrow(`${latin}: row 1 (line 2): invalid UTF-8 bytes e9 2c 31 0a at byte 8`);
+    const wide = join(dir, 'wide.csv');
+    await writeFile(wide, Buffer.from('\ufeffname,n\r\nMé,1\r\nMè,2\r\n', 'utf16le'));
+    expect((await readCsvFile(wide)).column('name')).toEqual(['Mé', 'Mè']);
+  });
+
+  it('read a CSV file a chunk at a time: the heap holds the parsed cells, not the text', async () => {
+    // 40 MB of text whose cells are small once trimmed; the last cell of each row is long and
+    // its own (a V8 substring of 13 or more characters is a view that keeps the whole chunk alive).
+    const pad = ' '.repeat(1000);
+    const lines = Array.from({ length: 20_000 }, (_, n) => `${n % 10},${pad}${n % 7}${pad},label_${n}_long_enough\n`);
+    const path = join(dir, 'wide-padded.csv');
+    await writeFile(path, 'a,b,c\n' + lines.join(''));
+    const size = (await stat(path)).size;
+    expect(size).toBeGreaterThan(40e6);
+
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    gc();
+    const before = getHeapStatistics().used_heap_size;
+    // Collect often while the file streams in, so that the profile's sizes are live data, not garbage.
+    const collector = setInterval(gc, 10);
+    const profiler = new GCProfiler();
+    profiler.start();
+    const table = await readCsvFile(path);
+    const { statistics } = profiler.stop();
+    clearInterval(collector);
+    expect(table.length).toBe(20_000);
+    expect(table.rows[3]).toEqual(['3', '3', 'label_3_long_enough']);
+    const peak = Math.max(...statistics.map((s) => s.afterGC.heapStatistics.usedHeapSize)) - before;
+    gc();
+    const kept = getHeapStatistics().used_heap_size - before;
+    // The whole text alone would be 40 MB; the table is a few MB.
+    expect(kept).toBeLessThan(size / 5);
+    expect(peak).toBeLessThan(size / 3);
   });
 });
 

@@ -2,46 +2,88 @@
  * Node-only entry point ('@nn/data/node'): the readers of '@nn/data' fed from files. The
  * main entry never imports node:fs, so bundles for browsers stay free of it.
  */
-import { access, readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { access, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream';
 import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
-import { isGzip } from './bytes.js';
+import { getHeapStatistics } from 'node:v8';
+import { createGunzip, gunzip } from 'node:zlib';
+import { isGzip, maxBytesOf, tooManyBytes } from './bytes.js';
 import { decodeImage, type DecodeOptions } from './image/decode.js';
 import { parseIdx, type IdxArray } from './image/idx.js';
 import type { Image } from './image/image.js';
-import { parseCsvBytes, type CsvOptions, type Table } from './table/csv.js';
+import { parseCsvStream, type CsvOptions, type Table } from './table/csv.js';
 
 const gunzipAsync = promisify(gunzip);
 
-/** The file's bytes, gunzipped by Node's zlib if they are gzip (faster than the browser-safe path, and off the main thread). */
-async function bytesOf(path: string): Promise<{ bytes: Uint8Array; unzipped: boolean }> {
+/**
+ * The file's bytes, gunzipped by Node's zlib if they are gzip (faster than the browser-safe
+ * path, and off the main thread). zlib stops at maxOutputLength, so a bomb never inflates whole.
+ */
+async function bytesOf(path: string, maxBytes: number | undefined): Promise<{ bytes: Uint8Array; unzipped: boolean }> {
   let buffer = await readFile(path);
   const unzipped = isGzip(buffer);
   if (unzipped) {
+    const max = maxBytesOf({ file: path, maxBytes });
     try {
-      buffer = await gunzipAsync(buffer);
+      buffer = await gunzipAsync(buffer, { maxOutputLength: max });
     } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooManyBytes(path, max);
       throw new Error(`${path}: the gzip data is corrupt or truncated (${(error as Error).message})`);
     }
   }
   return { bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength), unzipped };
 }
 
-/** Reads a CSV file (UTF-8, gzipped or not); errors name the file. */
+/** The file's bytes as a stream of chunks, gunzipped on the way if they are gzip. */
+async function* streamOf(path: string): AsyncGenerator<Uint8Array> {
+  const handle = await open(path);
+  const head = new Uint8Array(2);
+  try {
+    await handle.read(head, 0, 2, 0);
+  } finally {
+    await handle.close();
+  }
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  if (!isGzip(head)) {
+    yield* file;
+    return;
+  }
+  const unzip = createGunzip();
+  pipeline(file, unzip, () => {}); // errors reach the loop below through unzip
+  try {
+    yield* unzip;
+  } catch (error) {
+    throw new Error(`${path}: the gzip data is corrupt or truncated (${(error as Error).message})`);
+  }
+}
+
+/**
+ * Reads a CSV file (UTF-8, or UTF-16 with its BOM; gzipped or not), streamed: memory follows
+ * the parsed cells, not the file's size. Errors name the file, and a file whose cells would
+ * not fit in 3/4 of the free JavaScript heap is an error, not a crash (see maxTableBytes).
+ */
 export async function readCsvFile(path: string, options: CsvOptions = {}): Promise<Table> {
-  return parseCsvBytes((await bytesOf(path)).bytes, { file: path, ...options });
+  const heap = getHeapStatistics();
+  const maxTableBytes = options.maxTableBytes ?? Math.floor(0.75 * (heap.heap_size_limit - heap.used_heap_size));
+  return parseCsvStream(streamOf(path), { ...options, file: path, maxTableBytes });
+}
+
+export interface IdxFileOptions {
+  /** The most bytes the unzipped file may have (default 1 GiB); see parseIdx. */
+  maxBytes?: number;
 }
 
 /** Reads an IDX file (gzipped or not), e.g. train-images-idx3-ubyte.gz. */
-export async function readIdxFile(path: string): Promise<IdxArray> {
-  const { bytes, unzipped } = await bytesOf(path);
-  return parseIdx(bytes, { file: path, unzipped });
+export async function readIdxFile(path: string, options: IdxFileOptions = {}): Promise<IdxArray> {
+  const { bytes, unzipped } = await bytesOf(path, options.maxBytes);
+  return parseIdx(bytes, { file: path, unzipped, maxBytes: options.maxBytes });
 }
 
-/** Reads and decodes a PNG or JPEG file. */
+/** Reads and decodes a PNG or JPEG file; `maxPixels` caps the size its header may declare. */
 export async function readImageFile(path: string, options: DecodeOptions = {}): Promise<Image> {
-  return decodeImage((await bytesOf(path)).bytes, { file: path, ...options });
+  return decodeImage((await bytesOf(path, undefined)).bytes, { file: path, ...options });
 }
 
 async function firstExisting(paths: string[]): Promise<string> {
@@ -62,7 +104,7 @@ async function firstExisting(paths: string[]): Promise<string> {
  *   const { images, labels } = await readMnist('data/fashion-mnist', 'train');
  *   const ds = ImageDataset.fromIdx(images, labels);
  */
-export async function readMnist(dir: string, split: 'train' | 'test'): Promise<{ images: IdxArray; labels: IdxArray }> {
+export async function readMnist(dir: string, split: 'train' | 'test', options: IdxFileOptions = {}): Promise<{ images: IdxArray; labels: IdxArray }> {
   const prefix = split === 'train' ? 'train' : 't10k';
   // One after the other, so that a folder missing both files names the images file, every time.
   const find = (kind: string): Promise<string> => {
@@ -72,8 +114,8 @@ export async function readMnist(dir: string, split: 'train' | 'test'): Promise<{
   const imagesPath = await find('images-idx3-ubyte');
   const labelsPath = await find('labels-idx1-ubyte');
   // In order too: when both files are malformed, the error names the images file every time.
-  const images = await readIdxFile(imagesPath);
-  const labels = await readIdxFile(labelsPath);
+  const images = await readIdxFile(imagesPath, options);
+  const labels = await readIdxFile(labelsPath, options);
   if (images.shape[0] !== labels.shape[0]) {
     throw new Error(`readMnist: ${imagesPath} has ${images.shape[0]} images but ${labelsPath} has ${labels.shape[0]} labels`);
   }

@@ -4,6 +4,7 @@ import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, decodeJpeg, decodePng, encodePng } from './decode.js';
 import { convertChannels, fromInterleaved, imageToTensor, toInterleaved, type Image } from './image.js';
+import { jpegBomb, pngBomb } from '../test-utils/bombs.js';
 
 /** A 3×2 RGB image with distinct values: pixel p, channel c = 40 p + c. */
 const rgbPixels = Uint8Array.from({ length: 3 * 2 * 3 }, (_, k) => 40 * Math.floor(k / 3) + (k % 3));
@@ -91,5 +92,33 @@ describe('JPEG', () => {
   it('rejects bytes that are not a JPEG, and a damaged JPEG', () => {
     expect(() => decodeJpeg(Uint8Array.from([1, 2, 3]), { file: 'a.jpg' })).toThrow(/^a\.jpg: not a JPEG image: it starts with 01 02 03, expected ff d8 ff$/);
     expect(() => decodeJpeg(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 2]), { file: 'b.jpg' })).toThrow(/^b\.jpg: the JPEG image is damaged: /);
+  });
+});
+
+describe('decompression bombs', () => {
+  it('refuses a PNG whose header declares more than maxPixels, before decoding, naming the file and the cap', () => {
+    const bomb = pngBomb(20000, 20000);
+    expect(bomb.length).toBeLessThan(2000);
+    expect(() => decodeImage(bomb, { file: 'bomb.png' })).toThrow(
+      /^bomb\.png: the PNG header declares 20000×20000 = 400000000 pixels, more than maxPixels = 100000000; if the image is real, raise the cap with \{ maxPixels: 400000000 \}$/,
+    );
+    expect(() => decodePng(pngBomb(12000, 12000, 16), { file: 'deep.png' })).toThrow(/^deep\.png: the PNG header declares 12000×12000 = 144000000 pixels/);
+    const hidden = bomb.slice();
+    hidden.set([0x74, 0x45, 0x58, 0x74], 12); // the IHDR renamed tEXt: a header the check would not see
+    expect(() => decodePng(hidden, { file: 'hidden.png' })).toThrow(/^hidden\.png: the PNG image is damaged: its first chunk is 'tEXt', expected 'IHDR'$/);
+  });
+
+  it('decodes up to the cap and refuses one pixel more; the cap can be raised', () => {
+    const png = pngBomb(125, 80, 16);
+    expect(decodePng(png, { maxPixels: 10000 }).data).toEqual(new Uint8Array(10000));
+    expect(() => decodePng(png, { maxPixels: 9999 })).toThrow(/125×80 = 10000 pixels, more than maxPixels = 9999/);
+    expect(() => decodePng(png, { maxPixels: 0 })).toThrow(/maxPixels must be a positive number, got 0/);
+  });
+
+  it('refuses a JPEG whose frame header declares more than maxPixels', () => {
+    const bomb = jpegBomb(20000, 20000);
+    expect(() => decodeImage(bomb, { file: 'bomb.jpg' })).toThrow(/^bomb\.jpg: the JPEG header declares 20000×20000 = 400000000 pixels, more than maxPixels = 100000000; .*maxPixels: 400000000/);
+    expect(() => decodeJpeg(jpegBomb(8, 8), { maxPixels: 63 })).toThrow(/8×8 = 64 pixels, more than maxPixels = 63/);
+    expect(decodeJpeg(jpegBomb(8, 8), { maxPixels: 64 }).width).toBe(8);
   });
 });

@@ -14,6 +14,58 @@ export interface DecodeOptions {
   file?: string;
   /** 'unchanged' (default) keeps the file's channels: 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA. */
   mode?: 'unchanged' | 'grey' | 'rgb' | 'rgba';
+  /**
+   * The most pixels (width × height) an image may declare, checked from its header before
+   * anything is allocated (default 100,000,000: a 48-megapixel photo passes, a 20000×20000
+   * decompression bomb does not).
+   */
+  maxPixels?: number;
+}
+
+/** 100 megapixels: more than phone and ImageNet photos have; PIL's own bomb limit is 89 M (warning) to 179 M (error). */
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+
+/** Refuses a header's size above the cap, before a decoder allocates for it. */
+function checkPixels(kind: string, width: number, height: number, options: DecodeOptions): void {
+  const max = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  if (!(max > 0)) throw new Error(`decodeImage: maxPixels must be a positive number, got ${max}`);
+  if (width * height > max) {
+    throw new Error(
+      `${filePrefix(options.file)}the ${kind} header declares ${width}×${height} = ${width * height} pixels, more than maxPixels = ${max}; ` +
+        `if the image is real, raise the cap with { maxPixels: ${width * height} }`,
+    );
+  }
+}
+
+/** Width and height from a PNG's IHDR chunk, which the format puts first (bytes 16 to 23). */
+function pngSize(bytes: Uint8Array, at: string): { width: number; height: number } | undefined {
+  if (bytes.length < 24) return undefined; // fast-png reports the truncation
+  const type = String.fromCharCode(...bytes.subarray(12, 16));
+  if (type !== 'IHDR') throw new Error(`${at}the PNG image is damaged: its first chunk is '${type}', expected 'IHDR'`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16, false), height: view.getUint32(20, false) };
+}
+
+/**
+ * Width and height from a JPEG's start-of-frame segment (SOF0 to SOF15 but DHT c4, JPG c8
+ * and DAC cc), found by walking the segments; undefined if there is none before the data.
+ */
+function jpegSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  let at = 2;
+  while (at + 9 <= bytes.length) {
+    if (bytes[at] !== 0xff) return undefined;
+    const marker = bytes[at + 1];
+    if (marker === 0xff) {
+      at++; // fill byte
+      continue;
+    }
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: (bytes[at + 5] << 8) | bytes[at + 6], width: (bytes[at + 7] << 8) | bytes[at + 8] };
+    }
+    if (marker === 0xd9 || marker === 0xda) return undefined; // end of image, start of scan: no frame header first
+    at += 2 + ((bytes[at + 2] << 8) | bytes[at + 3]);
+  }
+  return undefined;
 }
 
 const CHANNELS = { grey: 1, rgb: 3, rgba: 4 } as const;
@@ -61,7 +113,13 @@ function pngToImage(png: DecodedPng): Image {
     });
     return fromInterleaved(pixels, width, height, entry);
   }
-  if (depth === 16) return fromInterleaved(Uint8Array.from(png.data, (v) => Math.round(v / 257)), width, height, channels);
+  if (depth === 16) {
+    // A plain loop: TypedArray.from with a map function first builds a JS list of every sample.
+    const wide = png.data;
+    const bytes = new Uint8Array(wide.length);
+    for (let i = 0; i < wide.length; i++) bytes[i] = Math.round(wide[i] / 257);
+    return fromInterleaved(bytes, width, height, channels);
+  }
   const samples = unpack(png.data as Uint8Array, width, height, channels, depth);
   const scale = 255 / ((1 << depth) - 1); // 1-, 2-, 4-bit grey to 0..255
   return fromInterleaved(depth === 8 ? samples : samples.map((v) => Math.round(v * scale)), width, height, channels);
@@ -73,6 +131,8 @@ export function decodePng(bytes: Uint8Array, options: DecodeOptions = {}): Image
   if (!isPng(bytes)) {
     throw new Error(`${at}not a PNG image: it starts with ${showBytes(bytes, 8)}, expected the PNG signature 89 50 4e 47 0d 0a 1a 0a`);
   }
+  const size = pngSize(bytes, at);
+  if (size !== undefined) checkPixels('PNG', size.width, size.height, options);
   let png: DecodedPng;
   try {
     png = decodePngBytes(bytes, { checkCrc: true }); // a flipped byte is an error, not a wrong pixel
@@ -87,9 +147,14 @@ export function decodePng(bytes: Uint8Array, options: DecodeOptions = {}): Image
 export function decodeJpeg(bytes: Uint8Array, options: DecodeOptions = {}): Image {
   const at = filePrefix(options.file);
   if (!isJpeg(bytes)) throw new Error(`${at}not a JPEG image: it starts with ${showBytes(bytes, 3)}, expected ff d8 ff`);
+  const size = jpegSize(bytes);
+  if (size !== undefined) checkPixels('JPEG', size.width, size.height, options);
+  // jpeg-js has caps of its own (100 MP, 512 MB): ours has been checked, so theirs follow it.
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const limits = { maxResolutionInMP: maxPixels / 1e6, maxMemoryUsageInMB: Math.max(512, Math.ceil((maxPixels * 12) / 2 ** 20)) };
   let decoded: { width: number; height: number; data: Uint8Array };
   try {
-    decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false });
+    decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, ...limits });
   } catch (error) {
     throw new Error(`${at}the JPEG image is damaged: ${(error as Error).message}`);
   }

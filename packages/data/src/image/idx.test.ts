@@ -4,6 +4,7 @@ import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { DataLoader } from '../loader.js';
 import { encodeIdx, idxToTensor, parseIdx, type IdxArray } from './idx.js';
+import { gzipBomb } from '../test-utils/bombs.js';
 import { ImageDataset } from './image_dataset.js';
 
 /** A tiny MNIST-like pair: n images of h×w with pixel (i, y, x) = 10 i + w y + x, labels i % 10. */
@@ -71,6 +72,38 @@ describe('parseIdx', () => {
     expect(x.shape).toEqual([2, 2, 2]);
     expect((x.toArray() as number[][][])[1][1][1]).toBeCloseTo(13 / 255, 6);
     dispose([x, y]);
+  });
+});
+
+describe('IDX bombs', () => {
+  /** The IDX header of `count` uint8 values in one dimension. */
+  const header = (count: number): Uint8Array => encodeIdx({ dtype: 'uint8', shape: [count], data: new Uint8Array(count) }).subarray(0, 8);
+
+  it('stops gunzipping past maxBytes, naming the file and the option', () => {
+    // 4 MB of zeros gzip to 4 KB; with the cap at 1 MB, unzipping stops after about 1 MB.
+    const bomb = gzipBomb(header(4_000_000), 4_000_000);
+    expect(bomb.length).toBeLessThan(8000);
+    expect(() => parseIdx(bomb, { file: 'bomb-idx1-ubyte.gz', maxBytes: 1_000_000 })).toThrow(
+      /^bomb-idx1-ubyte\.gz: the unzipped data passes maxBytes = 1000000 bytes \(a gzip bomb\?\); if the file is real, raise the cap with \{ maxBytes: \.\.\. \}$/,
+    );
+    expect(parseIdx(bomb, { maxBytes: 4_000_008 }).shape).toEqual([4_000_000]);
+  });
+
+  it('refuses a header that declares more than maxBytes (default 1 GiB) before reading the values', () => {
+    const huge = encodeIdx({ dtype: 'float32', shape: [1, 1], data: new Float32Array(1) });
+    new DataView(huge.buffer).setUint32(4, 300_000_000); // 300 M float32 values: 1.2 GB
+    expect(() => parseIdx(gzipBomb(huge.subarray(0, 12), 1000), { file: 'huge.gz' })).toThrow(
+      /^huge\.gz: the IDX header declares 300000000 × 1 float32 values \(1200000012 bytes\), more than maxBytes = 1073741824; if the file is real, raise the cap with \{ maxBytes: 1200000012 \}$/,
+    );
+  });
+
+  it('idxToTensor scales in a plain loop, with the values of a map', () => {
+    const images: IdxArray = { dtype: 'uint8', shape: [2, 3], data: Uint8Array.from([0, 1, 2, 128, 254, 255]) };
+    const x = idxToTensor(images, { scale: 1 / 255 });
+    expect(Array.from(x.dataSync())).toEqual(Array.from(Float32Array.from(images.data, (v) => v * (1 / 255))));
+    const f = idxToTensor({ dtype: 'float64', shape: [2], data: Float64Array.from([0.1, -2]) });
+    expect([f.dtype, ...f.dataSync()]).toEqual(['float32', Math.fround(0.1), -2]);
+    dispose([x, f]);
   });
 });
 

@@ -1,20 +1,16 @@
 /**
  * CSV text to a Table of string cells, through Papa Parse (RFC 4180 quoting, quoted line
- * breaks). Cells stay strings here; column types are decided later (columns.ts), so that
+ * breaks) in csv_reader.ts. Cells stay strings here; column types are decided later (columns.ts), so that
  * every error can still name the file, the row, its line and the column.
  */
-import Papa from 'papaparse';
 import { filePrefix, maybeGunzip } from '../bytes.js';
 import { splitIndices, type Dataset } from '../dataset.js';
 import type { RandomOptions } from '../random.js';
+import { CsvReader, type CsvReaderOptions, type ParsedCsv } from './csv_reader.js';
 
-export interface CsvOptions {
-  /** The file name that errors mention (readCsvFile in '@nn/data/node' sets it). */
-  file?: string;
-  /** Field separator (default ','); '' detects it from the text. */
-  delimiter?: string;
-  /** Strip spaces around cells (default true): 'WD ' and 'WD' are one category. */
-  trim?: boolean;
+export interface CsvOptions extends CsvReaderOptions {
+  /** The most bytes gzipped data may unzip to (default 1 GiB; parseCsvBytes, which holds them at once). */
+  maxBytes?: number;
 }
 
 /**
@@ -94,65 +90,53 @@ export class Table implements Dataset<Record<string, string>> {
  * unterminated quote.
  */
 export function parseCsv(text: string, options: CsvOptions = {}): Table {
-  const file = options.file;
-  const at = filePrefix(file);
-  const trim = options.trim ?? true;
-  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // byte-order mark
-  if (source.trim() === '') throw new Error(`${at}the file is empty; expected a header row of column names, then data rows`);
-
-  const records: string[][] = [];
-  const lines: number[] = [];
-  const problems: string[] = [];
-  let scanned = 0;
-  let line = 1;
-  Papa.parse<string[]>(source, {
-    delimiter: options.delimiter ?? ',',
-    skipEmptyLines: 'greedy',
-    step(result) {
-      // Blank space before the record (skipped empty lines) moves the line count on; the
-      // record starts at the first other character, and its own line breaks follow it.
-      const end = result.meta.cursor;
-      for (; scanned < end && /\s/.test(source[scanned]); scanned++) if (source.charCodeAt(scanned) === 10) line++;
-      const start = line;
-      for (; scanned < end; scanned++) if (source.charCodeAt(scanned) === 10) line++;
-      records.push(trim ? result.data.map((c) => c.trim()) : result.data);
-      lines.push(start);
-      for (const e of result.errors) {
-        if (e.type === 'Quotes') problems.push(`${at}line ${start}: ${e.message.toLowerCase()} (a quote opened here is never closed)`);
-      }
-    },
-  });
-  if (problems.length > 0) throw new Error(problems[0]);
-
-  const header = records[0];
-  const seen = new Map<string, number>();
-  header.forEach((name, k) => {
-    const earlier = seen.get(name);
-    if (earlier !== undefined) throw new Error(`${at}column '${name}' appears twice in the header (fields ${earlier + 1} and ${k + 1})`);
-    seen.set(name, k);
-  });
-  if (records.length === 1) throw new Error(`${at}no data rows after the header (line ${lines[0]}); expected at least one row`);
-
-  const rows = records.slice(1);
-  rows.forEach((row, i) => {
-    if (row.length !== header.length) {
-      throw new Error(
-        `${at}row ${i + 1} (line ${lines[i + 1]}) has ${row.length} field${row.length === 1 ? '' : 's'}, expected ${header.length} as in the header`,
-      );
-    }
-  });
-  return new Table(
-    header,
-    rows,
-    rows.map((_, i) => i + 1),
-    lines.slice(1),
-    file,
-  );
+  const reader = new CsvReader(options);
+  reader.pushText(text);
+  return toTable(reader.end(), options.file);
 }
 
-/** Parses CSV bytes: UTF-8, gzipped or not (gzip is recognised by its magic bytes). */
+/**
+ * Parses CSV bytes, gzipped or not (gzip is recognised by its magic bytes): UTF-8, or UTF-16
+ * with its byte-order mark. Invalid UTF-8 is an error naming the row, not U+FFFD.
+ */
 export function parseCsvBytes(bytes: Uint8Array, options: CsvOptions = {}): Table {
-  return parseCsv(new TextDecoder('utf-8').decode(maybeGunzip(bytes, options.file)), options);
+  const data = maybeGunzip(bytes, options);
+  const reader = new CsvReader(options);
+  const slice = 1 << 20; // decoded a megabyte at a time, so the text never exists whole
+  for (let at = 0; at < data.length; at += slice) reader.pushBytes(data.subarray(at, at + slice));
+  return toTable(reader.end(), options.file);
+}
+
+/** A WHATWG ReadableStream of bytes (fetch's body), which not every browser lets `for await` walk. */
+export interface ByteStream {
+  getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }>; releaseLock(): void };
+}
+
+/**
+ * Parses CSV arriving in chunks (a file or fetch stream, gzip already undone), holding only
+ * the parsed cells and one partial row: readCsvFile in '@nn/data/node' reads files this way.
+ *   const table = await parseCsvStream((await fetch(url)).body!, { file: url });
+ */
+export async function parseCsvStream(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | ByteStream, options: CsvReaderOptions = {}): Promise<Table> {
+  const reader = new CsvReader(options);
+  if ('getReader' in chunks) {
+    const stream = chunks.getReader();
+    try {
+      for (let next = await stream.read(); !next.done; next = await stream.read()) if (next.value) reader.pushBytes(next.value);
+    } finally {
+      stream.releaseLock();
+    }
+  } else {
+    for await (const chunk of chunks) reader.pushBytes(chunk);
+  }
+  return toTable(reader.end(), options.file);
+}
+
+/** A Table of a reader's rows, numbered 1, 2, ... */
+function toTable(parsed: ParsedCsv, file?: string): Table {
+  const rowNumbers = new Array<number>(parsed.rows.length);
+  for (let i = 0; i < rowNumbers.length; i++) rowNumbers[i] = i + 1;
+  return new Table(parsed.columns, parsed.rows, rowNumbers, parsed.lines, file);
 }
 
 /**

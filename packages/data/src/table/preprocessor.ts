@@ -180,7 +180,7 @@ export class TablePreprocessor {
     if (options.requireTarget && name === undefined) throw new Error('TablePreprocessor: fitted without a target column, so none can be required');
     if (name !== undefined && (options.requireTarget || table.hasColumn(name))) {
       const values = readTarget(table, name, missing);
-      target = Float32Array.from(values, (v) => this.targetTransform!.forward(v));
+      target = mapValues(new Float32Array(values.length), values, (v) => this.targetTransform!.forward(v));
     }
     return { numRows, numFeatures, features: out, target };
   }
@@ -203,13 +203,13 @@ export class TablePreprocessor {
   inverseTarget(values: Tensor | ArrayLike<number>): Float64Array {
     if (this.targetTransform === null) throw new Error('TablePreprocessor.inverseTarget: fitted without a target column');
     const flat = 'dataSync' in values ? values.dataSync() : values;
-    return Float64Array.from(flat, (v) => this.targetTransform!.inverse(v));
+    return mapValues(new Float64Array(flat.length), flat, (v) => this.targetTransform!.inverse(v));
   }
 
   /** Targets in their own units to the scale the model learns (the forward transform). */
   forwardTarget(values: ArrayLike<number>): Float64Array {
     if (this.targetTransform === null) throw new Error('TablePreprocessor.forwardTarget: fitted without a target column');
-    return Float64Array.from(values, (v) => this.targetTransform!.forward(v));
+    return mapValues(new Float64Array(values.length), values, (v) => this.targetTransform!.forward(v));
   }
 }
 
@@ -227,11 +227,19 @@ function readNumber(table: Table, i: number, k: number, missing: readonly string
 /** The target column's numbers; a missing or non-numeric target is an error naming the row. */
 function readTarget(table: Table, name: string, missing: readonly string[]): Float64Array {
   const k = table.columnIndex(name, 'target column');
-  return Float64Array.from(table.rows, (row, i) => {
+  const out = new Float64Array(table.rows.length);
+  table.rows.forEach((row, i) => {
     const cell = row[k];
     if (isMissing(cell, missing)) throw new Error(`${table.where(i)}, target column '${name}': the value is missing; every row used for training or evaluation needs one`);
     const v = parseNumber(cell);
     if (Number.isNaN(v)) throw new Error(`${table.where(i)}, target column '${name}': '${cell}' is not a number; the target must be numeric`);
-    return v;
+    out[i] = v;
   });
+  return out;
+}
+
+/** out[i] = fn(values[i]), in a plain loop: TypedArray.from with a map function first builds a JS list of every value. */
+function mapValues<T extends Float32Array | Float64Array>(out: T, values: ArrayLike<number>, fn: (v: number) => number): T {
+  for (let i = 0; i < values.length; i++) out[i] = fn(values[i]);
+  return out;
 }
