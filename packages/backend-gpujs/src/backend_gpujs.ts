@@ -5,7 +5,8 @@
  * read/readSync.
  *
  * All dtypes are stored as float32 on the device: int32 values are exact up to 2^24 in
- * magnitude, bool is 0/1. Reading back rounds int32 to the nearest integer.
+ * magnitude (a larger one is refused where it is written), bool is 0/1. Reading back rounds
+ * int32 to the nearest integer.
  */
 import {
   makeTypedArray,

@@ -91,8 +91,8 @@ export class Device {
     const reported = features?.maxTextureSize;
     // webasm reports Infinity: its buffers are rows in WebAssembly memory, not textures, so only
     // the 2^24-element index limit binds there. layoutFor narrows rows to a smaller GL limit.
-    const unbounded = mode === 'webasm' && reported === Infinity;
-    this.maxTextureSize = unbounded || (typeof reported === 'number' && Number.isFinite(reported) && reported > 0) ? reported! : 16384;
+    const known = typeof reported === 'number' && reported > 0 && (Number.isFinite(reported) || mode === 'webasm');
+    this.maxTextureSize = known ? reported : 16384;
   }
 
   get isAsync(): boolean {

@@ -114,7 +114,7 @@ describe(`gpujs (${mode}) at the sizes real models use`, () => {
     [[1000, 6, 14, 14], [16, 6, 5, 5]],
   ];
   for (const [xShape, wShape] of convs) {
-    it(`convolves [${xShape}] with [${wShape}] like backend-cpu`, async () => {
+    it(`convolves [${xShape.join(',')}] with [${wShape.join(',')}] like backend-cpu`, async () => {
       manualSeed(3);
       const x = randn(xShape);
       const w = randn(wShape);
