@@ -56,6 +56,19 @@ describe('the gpujs backend', () => {
     });
   });
 
+  it('refuses an int32 value past ±2^24, written or moved here, instead of rounding it', async () => {
+    const limit = /int32 value 2147483647 \(element 1\) cannot be held exactly: the gpujs backend stores int32 as float32, exact only within ±16777216 \(2\^24\)/;
+    expect(() => tensor(new Int32Array([0, 2147483647]), [2])).toThrow(limit);
+    expect(() => tensor(new Int32Array([16777217]), [1])).toThrow(/int32 value 16777217 \(element 0\)/);
+    expect(() => tensor(new Int32Array([-16777217]), [1])).toThrow(/int32 value -16777217 \(element 0\)/);
+    // Made on cpu, moved on first use by a gpujs kernel: the move is refused, never wrapped.
+    await setBackend('cpu');
+    const onCpu = tensor(new Int32Array([0, 2147483647]), [2]);
+    await setBackend('gpujs');
+    expect(() => add(onCpu, 1)).toThrow(limit);
+    onCpu.dispose();
+  });
+
   it('handles empty tensors without touching the device', () => {
     tidy(() => {
       const empty = tensor(new Float32Array(0), [0, 3]);

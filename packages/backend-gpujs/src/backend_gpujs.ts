@@ -5,7 +5,8 @@
  * read/readSync.
  *
  * All dtypes are stored as float32 on the device: int32 values are exact up to 2^24 in
- * magnitude, bool is 0/1. Reading back rounds int32 to the nearest integer.
+ * magnitude (a larger one is refused where it is written), bool is 0/1. Reading back rounds
+ * int32 to the nearest integer.
  */
 import {
   makeTypedArray,
@@ -20,16 +21,13 @@ import {
   type TypedArray,
 } from '@nn/tensor';
 import { KernelSource, type TensorRef } from './codegen.js';
-import { AUTO_ORDER, Device, measureMode, type DeviceValue, type GpujsMode, type GpujsModeOption } from './device.js';
+import { AUTO_ORDER, Device, measureMode, type DeviceValue, type GpujsMode } from './device.js';
+import { checkOptions, unavailableReason, type GpujsBackendOptions } from './options.js';
 import { kernels } from './kernels/index.js';
-import type { Layout } from './layout.js';
+import { MAX_EXACT_INDEX, type Layout } from './layout.js';
 
-export interface GpujsBackendOptions {
-  /** gpu.js mode, or 'auto' for the fastest that works here (see AUTO_ORDER). */
-  mode?: GpujsModeOption;
-  /** Most compiled kernels kept before the least recently used is destroyed (default 512). */
-  maxCachedKernels?: number;
-}
+export type { GpujsBackendOptions } from './options.js';
+
 
 interface Buffer {
   value: DeviceValue | null;
@@ -67,9 +65,14 @@ export class GpujsBackend implements Backend {
   private bytes = 0;
 
   constructor(options: GpujsBackendOptions = {}) {
+    checkOptions(options, 'GpujsBackend');
     const requested = options.mode ?? 'auto';
     let mode = requested;
     if (requested === 'auto') ({ mode, timings: this.autoTimings } = chooseMode());
+    else {
+      const reason = unavailableReason(requested);
+      if (reason !== null) throw new Error(`gpujs: ${reason}`);
+    }
     this.device = new Device(mode as GpujsMode, { maxCachedKernels: options.maxCachedKernels });
   }
 
@@ -85,6 +88,7 @@ export class GpujsBackend implements Backend {
   }
 
   write(values: TypedArray, shape: Shape, dtype: DType, dataId: DataId = {}): DataId {
+    if (dtype === 'int32') checkExactInt32(values);
     const layout = this.device.layout(values.length);
     let value: DeviceValue | null = null;
     if (values.length > 0) {
@@ -209,6 +213,21 @@ export class GpujsBackend implements Backend {
     const buffer = this.store.get(dataId);
     if (!buffer) throw new Error('gpujs backend: buffer not found (was the tensor disposed?)');
     return buffer;
+  }
+}
+
+/**
+ * int32 values live in float32 here, exact only within ±2^24: a larger one would come back
+ * as a neighbour (2^31 - 1 as -2^31 after a round trip), so it is refused, not rounded.
+ */
+function checkExactInt32(values: TypedArray): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v > MAX_EXACT_INDEX || v < -MAX_EXACT_INDEX) {
+      throw new Error(
+        `gpujs: int32 value ${v} (element ${i}) cannot be held exactly: the gpujs backend stores int32 as float32, exact only within ±${MAX_EXACT_INDEX} (2^24); keep this tensor on the cpu backend`,
+      );
+    }
   }
 }
 

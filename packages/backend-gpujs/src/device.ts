@@ -10,7 +10,7 @@
  * chosen mode is an error naming the kernel and the mode.
  */
 import * as gpujs from 'gpu.js';
-import { layoutFor, MAX_ROW, type Layout } from './layout.js';
+import { layoutFor, type Layout } from './layout.js';
 
 export const MODES = ['webgl2', 'webgl', 'headlessgl', 'webgpu', 'webasm', 'cpu'] as const;
 export type GpujsMode = (typeof MODES)[number];
@@ -89,10 +89,10 @@ export class Device {
     this.gpu = new GPU({ mode });
     const features = (this.gpu.Kernel as unknown as { features?: { maxTextureSize?: number } } | null)?.features;
     const reported = features?.maxTextureSize;
-    this.maxTextureSize = typeof reported === 'number' && Number.isFinite(reported) && reported > 0 ? reported : 16384;
-    if (this.maxTextureSize < MAX_ROW && GL_MODES.has(mode)) {
-      // Nothing more to do: layoutFor narrows rows to the device's limit and names it when exceeded.
-    }
+    // webasm reports Infinity: its buffers are rows in WebAssembly memory, not textures, so only
+    // the 2^24-element index limit binds there. layoutFor narrows rows to a smaller GL limit.
+    const known = typeof reported === 'number' && reported > 0 && (Number.isFinite(reported) || mode === 'webasm');
+    this.maxTextureSize = known ? reported : 16384;
   }
 
   get isAsync(): boolean {

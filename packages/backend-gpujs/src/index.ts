@@ -6,9 +6,11 @@
  */
 import { registerBackend } from '@nn/tensor';
 import { GpujsBackend, type GpujsBackendOptions } from './backend_gpujs.js';
+import { checkOptions } from './options.js';
 
 export { GpujsBackend, type GpujsBackendOptions, type ComputeSpec } from './backend_gpujs.js';
 export { AUTO_ORDER, MODES, measureMode, probeMode, type GpujsMode, type GpujsModeOption } from './device.js';
+export { unavailableReason } from './options.js';
 export { MAX_EXACT_INDEX, layoutFor, type Layout } from './layout.js';
 export { kernels } from './kernels/index.js';
 
@@ -16,11 +18,13 @@ let defaults: GpujsBackendOptions = { mode: 'auto' };
 
 /** Options for the 'gpujs' backend's next initialisation (before `setBackend('gpujs')`). */
 export function setGpujsOptions(options: GpujsBackendOptions): void {
+  checkOptions(options, 'setGpujsOptions');
   defaults = { ...defaults, ...options };
 }
 
 /** Registers another gpu.js backend under `name`, e.g. `registerGpujsBackend('gpujs-webgl', { mode: 'webgl' })`. */
 export function registerGpujsBackend(name: string, options: GpujsBackendOptions, priority = 0): void {
+  checkOptions(options, 'registerGpujsBackend');
   registerBackend(name, () => new GpujsBackend(options), priority);
 }
 

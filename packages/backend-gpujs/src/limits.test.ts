@@ -4,7 +4,7 @@
  * the size and the limit, never wrong numbers.
  */
 import '@nn/backend-cpu';
-import { add, arange, concat, conv2dBackpropFilter, maxPool2d, maxPool2dGrad, setBackend, sum, tensor, tidy, transpose } from '@nn/tensor';
+import { add, arange, concat, conv2d, conv2dBackpropFilter, maxPool2d, maxPool2dGrad, setBackend, sum, tensor, tidy, transpose } from '@nn/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setGpujsOptions } from './index.js';
 import { layoutFor, MAX_EXACT_INDEX } from './layout.js';
@@ -65,6 +65,16 @@ describe('tensors at and past 2^24 elements', () => {
       const column = tensor(new Float32Array(4097), [4097, 1]);
       const row = tensor(new Float32Array(4097), [1, 4097]);
       expect(() => add(column, row)).toThrow(/Add output of 16785409 elements is larger than 16777216 \(2\^24\)/);
+    });
+  });
+
+  it('names the kernel, its input shapes and the gpu.js mode in one line when a kernel cannot run', () => {
+    tidy(() => {
+      const x = tensor(new Float32Array(64 * 64), [1, 1, 64, 64]);
+      const w = tensor(new Float32Array(4097), [4097, 1, 1, 1]);
+      expect(() => conv2d(x, w)).toThrow(
+        'gpujs (webasm mode): kernel Conv2D failed on x [1, 1, 64, 64], weight [4097, 1, 1, 1]: a Conv2D output of 16781312 elements is larger than 16777216 (2^24)',
+      );
     });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The browser page of the GPU legs: runs every PyTorch vector case (forward, and gradients
  * where the case has them) on the gpu.js backend in the mode named by `?mode=`, reading
- * results back asynchronously (WebGPU has no synchronous readback), and leaves the report
+ * results back asynchronously (WebGPU has no synchronous readback), then the real-size cases
+ * of real_sizes.ts against backend-cpu, and leaves the report
  * in `window.__nnResults` for test/browser.test.ts to collect.
  */
 import '@nn/backend-cpu';
@@ -12,6 +13,7 @@ import { opRun } from '@nn/conformance/cases';
 import { ACCUMULATING_TOLERANCE, compareValues, toleranceFor, type Tolerance } from '@nn/conformance/compare';
 import { caseInputs, parseVectorCase, vectorToTensor, type VectorCase, type VectorTensor } from '@nn/conformance/vectors';
 import { dispose, engine, setBackend, tidy, type Tensor } from '@nn/tensor';
+import { checkRealSize, REAL_SIZE_CASES } from './real_sizes.js';
 import type { LegReport } from './report.js';
 
 const files = import.meta.glob<unknown>('../../conformance/vectors/*.json', { eager: true, import: 'default' });
@@ -88,7 +90,18 @@ async function run(): Promise<LegReport> {
     // Let the page breathe between cases: kernels run synchronously.
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
-  return { mode, ran: backend.mode, cases: cases.length, failures, seconds: (performance.now() - start) / 1000 };
+  for (const c of REAL_SIZE_CASES) {
+    let problems: string[];
+    try {
+      problems = await checkRealSize(name, c);
+    } catch (error) {
+      problems = [`threw: ${error instanceof Error ? error.message : String(error)}`];
+    }
+    if (problems.length > 0) failures.push({ name: c.name, torch: 'backend-cpu', problems });
+    log.textContent = `${mode}: real sizes, ${c.name}, ${failures.length} failing`;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  return { mode, ran: backend.mode, cases: cases.length + REAL_SIZE_CASES.length, failures, seconds: (performance.now() - start) / 1000 };
 }
 
 run().then(

@@ -139,8 +139,9 @@ export function conv2dTiled(backend: GpujsBackend, x: TensorInfo, weight: Tensor
 const conv2d: GpujsKernel<Conv2DAttrs> = ({ inputs: { x, weight }, attrs, backend }) => {
   const [outH, outW] = convOutputHW(x.shape, weight.shape, attrs);
   const g = convGeometry(x.shape, weight.shape, outH, outW, attrs);
-  const direct = backend.device.mode === 'webasm' ? conv2dWebasm(backend, x, weight, g) : null;
-  return direct ?? conv2dTiled(backend, x, weight, g) ?? conv2dPlain(backend, x, weight, g);
+  // The tiled and tiles kernels are GL kernels (vec4 texels held in locals), which webasm cannot compile.
+  const fast = backend.device.mode === 'webasm' ? conv2dWebasm(backend, x, weight, g) : conv2dTiled(backend, x, weight, g);
+  return fast ?? conv2dPlain(backend, x, weight, g);
 };
 
 export function conv2dBackpropInputPlain(backend: GpujsBackend, dy: TensorInfo, weight: TensorInfo, g: ConvGeometry): TensorInfo {

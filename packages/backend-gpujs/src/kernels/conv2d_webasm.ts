@@ -10,20 +10,27 @@
  *    laid out in rows of output columns. A four-channel result costs gpu.js a small array per
  *    texel to hand over, more than a shallow patch's arithmetic.
  * Padding is applied first by a copy into a zero-bordered input, so no read needs a bounds test.
+ * A batch whose buffers would pass 2^24 elements (float32 indices) or the texture side runs a
+ * chunk of images at a time, the chunks joined along the batch axis.
  */
 import type { ConvGeometry, TensorInfo } from '@nn/tensor';
 import type { GpujsBackend } from '../backend_gpujs.js';
 import { lit, type KernelSource } from '../codegen.js';
-import { fits, MAX_EXACT_INDEX, type Layout } from '../layout.js';
+import { MAX_EXACT_INDEX, type Layout } from '../layout.js';
+import { concatInfos } from './concat.js';
 import { unpackRows } from './gemm_tiled.js';
 
 /** Patch depth from which four channels per thread pay for the four-channel hand-over. */
 const DEEP_PATCH = 64;
 
-/** x with its padding applied: [batch, inChannels, inH + pads, inW + pads]; x itself when there is none. */
-export function padded(backend: GpujsBackend, x: TensorInfo, g: ConvGeometry, padH: number, padW: number): TensorInfo {
+/**
+ * Images [first, first + g.batch) of x with the padding applied: [g.batch, inChannels, padH, padW];
+ * x itself when there is no padding (the caller then reads x from image `first` on).
+ */
+export function padded(backend: GpujsBackend, x: TensorInfo, g: ConvGeometry, padH: number, padW: number, first = 0): TensorInfo {
   if (g.padTop === 0 && g.padLeft === 0 && padH === g.inH && padW === g.inW) return x;
   const shape = [g.batch, g.inChannels, padH, padW];
+  const firstPlane = first * g.inChannels;
   return backend.compute({
     label: 'Conv2D pad',
     shape,
@@ -34,7 +41,7 @@ export function padded(backend: GpujsBackend, x: TensorInfo, g: ConvGeometry, pa
       const r = src.let(`${h} - ${lit(g.padTop)}`);
       const c = src.let(`${w} - ${lit(g.padLeft)}`);
       const inside = src.let(`${r} >= 0.0 && ${r} < ${lit(g.inH)} && ${c} >= 0.0 && ${c} < ${lit(g.inW)} ? 1.0 : 0.0`);
-      const at = src.let(`${inside} == 1.0 ? (${plane} * ${lit(g.inH)} + ${r}) * ${lit(g.inW)} + ${c} : 0.0`);
+      const at = src.let(`${inside} == 1.0 ? ((${plane} + ${lit(firstPlane)}) * ${lit(g.inH)} + ${r}) * ${lit(g.inW)} + ${c} : 0.0`);
       return `${inside} == 1.0 ? ${ref.name}[${at}] : 0.0`;
     },
   });
@@ -93,22 +100,40 @@ function eachTap(
 export function conv2dWebasm(backend: GpujsBackend, x: TensorInfo, weight: TensorInfo, g: ConvGeometry): TensorInfo | null {
   const depth = g.groupIn * g.kH * g.kW;
   if (depth === 0 || g.outH * g.outW === 0) return null;
+  if (g.batch * g.outChannels * g.outH * g.outW > MAX_EXACT_INDEX) return null; // the output itself cannot be held
   const [padH, padW] = paddedSize(g);
-  const max = backend.device.maxTextureSize;
-  if (g.batch * g.inChannels * padH * padW > MAX_EXACT_INDEX) return null;
   const deep = depth >= DEEP_PATCH && g.groups === 1 && g.outChannels >= 4;
-  const groups4 = Math.ceil(g.outChannels / 4);
-  const deepFits = fits(g.outW, g.batch * g.outH * groups4, max) && 4 * g.outW * g.batch * g.outH * groups4 <= MAX_EXACT_INDEX;
-  const shallowFits = fits(g.outW, g.batch * g.outChannels * g.outH, max);
-  if (deep ? !deepFits : !shallowFits) return null;
-  const input = padded(backend, x, g, padH, padW);
-  const out = deep ? fourChannels(backend, input, weight, g, padH, padW) : oneChannel(backend, input, weight, g, padH, padW);
-  if (input !== x) backend.release(input);
+  const perChunk = imagesPerChunk(g, padH, padW, deep, backend.device.maxTextureSize);
+  if (perChunk === 0) return null;
+  const chunks: TensorInfo[] = [];
+  for (let first = 0; first < g.batch; first += perChunk) {
+    const chunk: ConvGeometry = { ...g, batch: Math.min(perChunk, g.batch - first) };
+    const input = padded(backend, x, chunk, padH, padW, first);
+    const offset = input === x ? first : 0;
+    chunks.push(deep ? fourChannels(backend, input, weight, chunk, padH, padW, offset) : oneChannel(backend, input, weight, chunk, padH, padW, offset));
+    if (input !== x) backend.release(input);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const out = concatInfos(backend, chunks, 0);
+  for (const c of chunks) backend.release(c);
   return out;
 }
 
+/**
+ * Images per pass: the whole batch, or as many as keep the padded input and the output buffer
+ * within 2^24 elements (float32 indices) and the buffer's rows within the texture side; 0 when
+ * not even one image fits.
+ */
+function imagesPerChunk(g: ConvGeometry, padH: number, padW: number, deep: boolean, maxTextureSize: number): number {
+  if (g.outW > maxTextureSize) return 0;
+  const rows = deep ? g.outH * Math.ceil(g.outChannels / 4) : g.outChannels * g.outH;
+  const elements = (deep ? 4 : 1) * g.outW * rows;
+  const most = Math.min(MAX_EXACT_INDEX / (g.inChannels * padH * padW), maxTextureSize / rows, MAX_EXACT_INDEX / elements);
+  return Math.min(g.batch, Math.floor(most));
+}
+
 /** One output per thread, in an output laid out as rows of outW: thread.y = (n·outChannels + o)·outH + oh. */
-function oneChannel(backend: GpujsBackend, x: TensorInfo, weight: TensorInfo, g: ConvGeometry, padH: number, padW: number): TensorInfo {
+function oneChannel(backend: GpujsBackend, x: TensorInfo, weight: TensorInfo, g: ConvGeometry, padH: number, padW: number, firstImage: number): TensorInfo {
   const rows = g.batch * g.outChannels * g.outH;
   const layout: Layout = { width: g.outW, height: rows, size: g.outW * rows };
   return backend.compute({
@@ -121,7 +146,7 @@ function oneChannel(backend: GpujsBackend, x: TensorInfo, weight: TensorInfo, g:
       const [rest, oh] = src.divmod('this.thread.y', g.outH);
       const [n, o] = src.divmod(rest, g.outChannels);
       const [grp] = src.divmod(o, g.groupOut);
-      const xBase = src.let(`((${n} * ${lit(g.inChannels)} + ${grp} * ${lit(g.groupIn)}) * ${lit(padH)} + ${oh} * ${lit(g.strideH)}) * ${lit(padW)}`);
+      const xBase = src.let(`(((${n} + ${lit(firstImage)}) * ${lit(g.inChannels)} + ${grp} * ${lit(g.groupIn)}) * ${lit(padH)} + ${oh} * ${lit(g.strideH)}) * ${lit(padW)}`);
       const wBase = src.let(`${o} * ${lit(g.groupIn * g.kH * g.kW)}`);
       src.line('let s = 0.0;');
       const taps = g.kH * g.kW;
@@ -141,7 +166,7 @@ function oneChannel(backend: GpujsBackend, x: TensorInfo, weight: TensorInfo, g:
  * thread.y = (n·outH + oh)·groups4 + group. The last group starts at outChannels - 4 (it
  * overlaps the one before when outChannels is not a multiple of 4), so every read is in range.
  */
-function fourChannels(backend: GpujsBackend, x: TensorInfo, weight: TensorInfo, g: ConvGeometry, padH: number, padW: number): TensorInfo {
+function fourChannels(backend: GpujsBackend, x: TensorInfo, weight: TensorInfo, g: ConvGeometry, padH: number, padW: number, firstImage: number): TensorInfo {
   const groups4 = Math.ceil(g.outChannels / 4);
   const depth = g.inChannels * g.kH * g.kW;
   const rows = g.batch * g.outH * groups4;
@@ -156,7 +181,7 @@ function fourChannels(backend: GpujsBackend, x: TensorInfo, weight: TensorInfo, 
     body: (src, [rx, rw]) => {
       const [rest, group] = src.divmod('this.thread.y', groups4);
       const [n, oh] = src.divmod(rest, g.outH);
-      const xBase = src.let(`(${n} * ${lit(g.inChannels * padH)} + ${oh} * ${lit(g.strideH)}) * ${lit(padW)}`);
+      const xBase = src.let(`((${n} + ${lit(firstImage)}) * ${lit(g.inChannels * padH)} + ${oh} * ${lit(g.strideH)}) * ${lit(padW)}`);
       const wBase = src.let(`Math.min(${group} * 4.0, ${lit(g.outChannels - 4)}) * ${lit(depth)}`);
       src.line('let s0 = 0.0; let s1 = 0.0; let s2 = 0.0; let s3 = 0.0;');
       const taps = g.kH * g.kW;
