@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
-import type { FitContext, Logs } from '@nn/layers';
+import type { FitContext } from '@nn/layers';
 import { describe, expect, it } from 'vitest';
 import { EpochProgressBar } from './progress.js';
 
@@ -25,8 +25,8 @@ function drive(columns: number): string[] {
   const ctx = { epochs: 300, stepsPerEpoch: 120 } as FitContext;
   for (let epoch = 0; epoch < 3; epoch++) {
     bar.onEpochBegin(epoch, ctx);
-    for (let batch = 0; batch < 120; batch++) bar.onBatchEnd(batch, { loss: 0.1234, size: 64 } as Logs);
-    bar.onEpochEnd(epoch, { val_rmse: 129_429 } as Logs);
+    for (let batch = 0; batch < 120; batch++) bar.onBatchEnd(batch, { loss: 0.1234, size: 64 });
+    bar.onEpochEnd(epoch, { val_rmse: 129_429 });
   }
   bar.stop();
   return terminal.lines;

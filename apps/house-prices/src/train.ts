@@ -25,6 +25,7 @@ import {
 } from '@nn/layers';
 import { checkInputFile, checkOutputDir, makeOutputDir, ModelCheckpoint } from '@nn/layers/node';
 import { dispose, engine, manualSeed, setBackend, tensor } from '@nn/tensor';
+import type * as GpujsModule from '@nn/backend-gpujs';
 import { lossChart, scatterChart } from './charts.js';
 import { writeFileAtomic, writeJsonAtomic } from './files.js';
 import { buildMlp, makeOptimizer, type Activation, type MlpSpec, type OptimizerName } from './model.js';
@@ -124,7 +125,7 @@ export interface TrainResult {
 /** Selects the backend (gpujs is loaded only when asked for); returns its name as the user should read it, with gpu.js's mode. */
 export async function useBackend(name: BackendName): Promise<string> {
   if (name === 'gpujs') {
-    let gpujs: typeof import('@nn/backend-gpujs');
+    let gpujs: typeof GpujsModule;
     try {
       gpujs = await import('@nn/backend-gpujs');
     } catch (error) {
