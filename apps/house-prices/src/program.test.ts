@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { program, report } from './program.js';
 import type { TrainResult } from './train.js';
@@ -92,6 +94,13 @@ describe('bad input is one clear line and a non-zero exit, without a stack trace
     expect(r.code).toBe(1);
     expect(r.err).toBe("error: unknown command 'fly' (commands: train, predict, help)\n");
     expect((await run('fly', '--epochs', '1')).err).toBe("error: unknown command 'fly' (commands: train, predict, help)\n");
+  });
+
+  it('the same from a real process (which also loads every module of the command line)', () => {
+    const appDir = fileURLToPath(new URL('..', import.meta.url));
+    const result = spawnSync(process.execPath, ['--conditions=@nn/source', '--import', 'tsx', 'src/cli.ts', 'fly'], { cwd: appDir, encoding: 'utf8' });
+    expect(result.stderr).toBe("error: unknown command 'fly' (commands: train, predict, help)\n");
+    expect(result.status).toBe(1);
   });
 
   it('a missing target column', async () => {

@@ -4,7 +4,7 @@
  * Where the output is not a terminal (CI logs, pipes) a bar would only be noise, so a line
  * every few epochs is printed instead.
  */
-import { Format, Presets, SingleBar, type Options, type Params } from 'cli-progress';
+import cliProgress, { type Options, type Params } from 'cli-progress';
 import type { Callback, FitContext, Logs } from '@nn/layers';
 
 const dollars = (v: number): string => (Number.isFinite(v) ? `$${Math.round(v).toLocaleString('en-US')}` : '-');
@@ -26,24 +26,25 @@ const MIN_BAR_CELLS = 10;
 /**
  * The bar's line, fitted to the terminal (cli-progress cuts what is wider, which took the
  * ETA off on 80 columns): the bar gets the cells the text leaves, 10 to 40. Where that is
- * too few, the estimate to the last epoch goes first, then the word "batches".
+ * too few, the estimate to the last epoch goes first, then the word "batches". The room is
+ * measured with each number at its widest, so the bar keeps its size while they change.
  */
 export function barLine(options: Options, params: Params, payload: BarPayload): string {
-  const eta = typeof params.eta === 'number' && Number.isFinite(params.eta) ? Format.TimeFormat(params.eta, options, 5) : '-';
+  const eta = typeof params.eta === 'number' && Number.isFinite(params.eta) ? cliProgress.Format.TimeFormat(params.eta, options, 5) : '-';
   const before = `epoch ${payload.epoch} `;
-  const scores = ` | loss ${payload.loss} | val RMSE ${payload.valRmse} | ETA ${eta}`;
-  const fits = (text: string): boolean => params.maxWidth - 1 - text.length >= MIN_BAR_CELLS; // one column spare: no wrap at the edge
-  const counts = ` ${params.value}/${params.total}`;
-  const full = `${counts} batches${scores}`;
+  const line = (value: string, loss: string, rmse: string, time: string, word: boolean, rest: boolean): string =>
+    ` ${value}/${params.total}${word ? ' batches' : ''} | loss ${loss} | val RMSE ${rmse} | ETA ${time}${rest ? ` ${payload.rest}` : ''}`;
+  const widest = (word: boolean, rest: boolean): string => line(String(params.total), payload.loss.padEnd(6), payload.valRmse.padEnd(8), eta.padEnd(6), word, rest);
+  const room = (text: string): number => params.maxWidth - 1 - before.length - text.length; // one column spare: no wrap at the edge
   // From the most to the least: with the estimate to the last epoch, without it, without "batches".
-  const choices = [...(payload.rest === '' ? [] : [`${full} ${payload.rest}`]), full, `${counts}${scores}`];
-  const after = choices.find((text) => fits(before + text)) ?? choices[choices.length - 1];
-  const cells = Math.max(MIN_BAR_CELLS, Math.min(BAR_CELLS, params.maxWidth - 1 - before.length - after.length));
-  return `${before}${Format.BarFormat(params.progress, { ...options, barsize: cells })}${after}`;
+  const [word, rest] = ([[true, true], [true, false]] as const).find(([w, r]) => (!r || payload.rest !== '') && room(widest(w, r)) >= MIN_BAR_CELLS) ?? [false, false];
+  const cells = Math.max(MIN_BAR_CELLS, Math.min(BAR_CELLS, room(widest(word, rest))));
+  const after = line(String(params.value), payload.loss, payload.valRmse, eta, word, rest);
+  return `${before}${cliProgress.Format.BarFormat(params.progress, { ...options, barsize: cells })}${after}`;
 }
 
 export class EpochProgressBar implements Callback {
-  private readonly bar: SingleBar;
+  private readonly bar: cliProgress.SingleBar;
   private total = 0;
   private examples = 0;
   private lossSum = 0;
@@ -52,7 +53,7 @@ export class EpochProgressBar implements Callback {
 
   /** @param stream where the bar goes (a terminal: its width sets the bar's) */
   constructor(stream: NodeJS.WritableStream = process.stderr) {
-    this.bar = new SingleBar({ format: barLine, barsize: BAR_CELLS, hideCursor: true, clearOnComplete: false, etaBuffer: 20, stream }, Presets.shades_classic);
+    this.bar = new cliProgress.SingleBar({ format: barLine, barsize: BAR_CELLS, hideCursor: true, clearOnComplete: false, etaBuffer: 20, stream }, cliProgress.Presets.shades_classic);
   }
 
   onEpochBegin(epoch: number, ctx: FitContext): void {

@@ -27,16 +27,19 @@ const MIN_BAR_CELLS = 10;
 /**
  * The bar's line, fitted to the terminal (cli-progress cuts what is wider, which took the
  * ETA off on 80 columns): the bar gets the cells the text leaves; where that is fewer than
- * 10, the speed gives way (the epoch's line below repeats it), never the ETA.
+ * 10, the speed gives way (the epoch's line below repeats it), never the ETA. The room is
+ * measured with each number at its widest, so the bar keeps its size while they change.
  */
 export function barLine(options: Options, params: Params, payload: BarPayload): string {
   const eta = typeof params.eta === 'number' && Number.isFinite(params.eta) ? cliProgress.Format.TimeFormat(params.eta, options, 5) : '-';
   const before = `epoch ${payload.epoch} `;
-  const scores = ` ${params.value}/${params.total} | loss ${payload.loss} | acc ${payload.acc}`;
-  const room = (after: string): number => params.maxWidth - 1 - before.length - after.length; // one column spare: no wrap at the edge
-  const full = `${scores} | ${payload.speed} img/s | ETA ${eta}`;
-  const after = room(full) >= MIN_BAR_CELLS ? full : `${scores} | ETA ${eta}`;
-  const cells = Math.max(MIN_BAR_CELLS, Math.min(BAR_CELLS, room(after)));
+  const line = (value: string, loss: string, acc: string, speed: string | null, time: string): string =>
+    ` ${value}/${params.total} | loss ${loss} | acc ${acc}${speed === null ? '' : ` | ${speed} img/s`} | ETA ${time}`;
+  const widest = (speed: boolean): string => line(String(params.total), payload.loss.padEnd(6), payload.acc.padEnd(8), speed ? payload.speed.padEnd(5) : null, eta.padEnd(6));
+  const room = (text: string): number => params.maxWidth - 1 - before.length - text.length; // one column spare: no wrap at the edge
+  const speed = room(widest(true)) >= MIN_BAR_CELLS;
+  const cells = Math.max(MIN_BAR_CELLS, Math.min(BAR_CELLS, room(widest(speed))));
+  const after = line(String(params.value), payload.loss, payload.acc, speed ? payload.speed : null, eta);
   return `${before}${cliProgress.Format.BarFormat(params.progress, { ...options, barsize: cells })}${after}`;
 }
 
