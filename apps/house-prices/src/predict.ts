@@ -2,12 +2,12 @@
  * `house-prices predict`: prices for new houses from a folder written by `train` (the MLP's
  * description, its weights and the fitted preprocessing), as CSV.
  */
-import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TablePreprocessor } from '@nn/data';
 import { predict } from '@nn/layers';
-import { load } from '@nn/layers/node';
+import { checkOutputFile, fileError, load } from '@nn/layers/node';
 import { dispose } from '@nn/tensor';
 import { writeFileAtomic } from './files.js';
 import { buildMlp, parseSpec } from './model.js';
@@ -28,19 +28,26 @@ function field(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
+/** What `--model` must be, for the messages. */
+const MODEL_FOLDER = `a model folder written by 'house-prices train' (with ${FILES.weights}, ${FILES.spec} and ${FILES.preprocessing})`;
+
 function modelFile(dir: string, name: string): string {
   const path = join(dir, name);
-  if (!existsSync(path)) throw new Error(`--model ${dir}: no ${name} there (expected a folder written by 'house-prices train')`);
+  if (!existsSync(path)) throw new Error(`--model ${dir}: no ${name} there (expected ${MODEL_FOLDER})`);
   return path;
 }
 
 /** The predictions as CSV text: a header, then one line per input row. */
 export async function predictPrices(options: PredictOptions): Promise<string> {
   const dir = options.model;
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`--model ${dir}: no such folder`);
+  const info = await stat(dir).catch(() => null);
+  if (info === null) throw new Error(`--model ${dir}: no such folder (expected ${MODEL_FOLDER})`);
+  if (!info.isDirectory()) throw new Error(`--model ${dir}: is a file, expected ${MODEL_FOLDER}`);
   const weightsPath = modelFile(dir, FILES.weights);
   const specPath = modelFile(dir, FILES.spec);
   const prepPath = modelFile(dir, FILES.preprocessing);
+  // Before any work: an --out that cannot be written is one line naming it.
+  if (options.out !== undefined) await checkOutputFile(options.out, '--out');
   await useBackend(options.backend);
 
   let specJson: unknown;
@@ -79,6 +86,8 @@ export async function predictPrices(options: PredictOptions): Promise<string> {
   const lines = [`${field(options.id ?? 'row')},${field(prep.target ?? 'prediction')}`];
   prices.forEach((price, i) => lines.push(`${field(ids[i])},${price.toFixed(2)}`));
   const text = `${lines.join('\n')}\n`;
-  if (options.out !== undefined) await writeFileAtomic(options.out, text);
+  const { out } = options;
+  // Node's error would name the temporary file beside --out.
+  if (out !== undefined) await writeFileAtomic(out, text).catch((error: unknown) => Promise.reject(fileError(error, out, '--out')));
   return text;
 }

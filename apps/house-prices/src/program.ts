@@ -6,6 +6,7 @@
  * problem is one line on stderr and exit code 1, never a stack trace.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { displayPath } from '@nn/layers/node';
 import { ACTIVATIONS, OPTIMIZERS } from './model.js';
 import { predictPrices } from './predict.js';
 import { DEFAULTS, train, type BackendName, type TrainOptions, type TrainResult } from './train.js';
@@ -53,7 +54,7 @@ export function report(result: TrainResult, out: string): string {
     `  RMSLE  ${Number.isNaN(test.rmsle) ? 'n/a (negative values)' : test.rmsle.toFixed(4)}`,
     `  MAE    ${dollars(test.mae)}`,
     `  R²     ${test.r2.toFixed(4)}`,
-    `trained ${result.epochsRun} epochs (best: ${result.bestEpoch}) in ${result.trainSeconds.toFixed(1)} s; written to ${out}/`,
+    `trained ${result.epochsRun} epochs (best: ${result.bestEpoch}) in ${result.trainSeconds.toFixed(1)} s; written to ${displayPath(out)}/`,
   ].join('\n');
 }
 
@@ -63,6 +64,14 @@ type TrainFlags = Omit<TrainOptions, 'csv' | 'log'> & { csv?: string };
 export function program(): Command {
   const cli = new Command('house-prices').description('Prices Ames houses with a multi-layer perceptron trained by @nn (the lecture\'s regression example).');
   cli.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // train is the default command, so commander hands it any word that names no command
+  // ('house-prices fly'), and train would call it an extra argument: name it as the unknown command.
+  cli.hook('preSubcommand', (root, command) => {
+    const word = root.args[0];
+    if (command.name() !== 'train' || word === undefined || word === 'train' || word.startsWith('-')) return;
+    const commands = root.commands.map((c) => c.name()).join(', ');
+    root.error(`error: unknown command '${word}' (commands: ${commands}, help)`, { code: 'commander.unknownCommand' });
+  });
   const d = DEFAULTS;
 
   cli
@@ -108,7 +117,7 @@ export function program(): Command {
       guarded(async (flags: { model: string; csv: string; out?: string; id?: string; backend: BackendName }) => {
         const text = await predictPrices(flags);
         if (flags.out === undefined) process.stdout.write(text);
-        else note(`prices for ${text.split('\n').length - 2} houses written to ${flags.out}`);
+        else note(`prices for ${text.split('\n').length - 2} houses written to ${displayPath(flags.out)}`);
       }),
     );
   return cli;

@@ -4,28 +4,57 @@
  * Where the output is not a terminal (CI logs, pipes) a bar would only be noise, so a line
  * every few epochs is printed instead.
  */
-import { Presets, SingleBar } from 'cli-progress';
+import cliProgress, { type Options, type Params } from 'cli-progress';
 import type { Callback, FitContext, Logs } from '@nn/layers';
 
 const dollars = (v: number): string => (Number.isFinite(v) ? `$${Math.round(v).toLocaleString('en-US')}` : '-');
 const duration = (seconds: number): string => (seconds < 60 ? `${Math.ceil(seconds)}s` : `${Math.floor(seconds / 60)}m${String(Math.ceil(seconds % 60)).padStart(2, '0')}s`);
 
+interface BarPayload {
+  epoch: string;
+  loss: string;
+  valRmse: string;
+  /** The time left to the last epoch, e.g. '(at most 2m10s more to epoch 300)', or ''. */
+  rest: string;
+}
+
+/** The widest bar; cli-progress draws bars from strings of this length. */
+const BAR_CELLS = 40;
+/** Narrower than this, the bar shows little: the estimate for the whole run gives way first. */
+const MIN_BAR_CELLS = 10;
+
+/**
+ * The bar's line, fitted to the terminal (cli-progress cuts what is wider, which took the
+ * ETA off on 80 columns): the bar gets the cells the text leaves, 10 to 40. Where that is
+ * too few, the estimate to the last epoch goes first, then the word "batches". The room is
+ * measured with each number at its widest, so the bar keeps its size while they change.
+ */
+export function barLine(options: Options, params: Params, payload: BarPayload): string {
+  const eta = typeof params.eta === 'number' && Number.isFinite(params.eta) ? cliProgress.Format.TimeFormat(params.eta, options, 5) : '-';
+  const before = `epoch ${payload.epoch} `;
+  const line = (value: string, loss: string, rmse: string, time: string, word: boolean, rest: boolean): string =>
+    ` ${value}/${params.total}${word ? ' batches' : ''} | loss ${loss} | val RMSE ${rmse} | ETA ${time}${rest ? ` ${payload.rest}` : ''}`;
+  const widest = (word: boolean, rest: boolean): string => line(String(params.total), payload.loss.padEnd(6), payload.valRmse.padEnd(8), eta.padEnd(6), word, rest);
+  const room = (text: string): number => params.maxWidth - 1 - before.length - text.length; // one column spare: no wrap at the edge
+  // From the most to the least: with the estimate to the last epoch, without it, without "batches".
+  const [word, rest] = ([[true, true], [true, false]] as const).find(([w, r]) => (!r || payload.rest !== '') && room(widest(w, r)) >= MIN_BAR_CELLS) ?? [false, false];
+  const cells = Math.max(MIN_BAR_CELLS, Math.min(BAR_CELLS, room(widest(word, rest))));
+  const after = line(String(params.value), payload.loss, payload.valRmse, eta, word, rest);
+  return `${before}${cliProgress.Format.BarFormat(params.progress, { ...options, barsize: cells })}${after}`;
+}
+
 export class EpochProgressBar implements Callback {
-  private readonly bar = new SingleBar(
-    {
-      format: 'epoch {epoch} {bar} {value}/{total} batches | loss {loss} | val RMSE {valRmse} | ETA {eta_formatted} {rest}',
-      hideCursor: true,
-      clearOnComplete: false,
-      etaBuffer: 20,
-      stream: process.stderr,
-    },
-    Presets.shades_classic,
-  );
+  private readonly bar: cliProgress.SingleBar;
   private total = 0;
   private examples = 0;
   private lossSum = 0;
   private valRmse = NaN;
   private started = 0;
+
+  /** @param stream where the bar goes (a terminal: its width sets the bar's) */
+  constructor(stream: NodeJS.WritableStream = process.stderr) {
+    this.bar = new cliProgress.SingleBar({ format: barLine, barsize: BAR_CELLS, hideCursor: true, clearOnComplete: false, etaBuffer: 20, stream }, cliProgress.Presets.shades_classic);
+  }
 
   onEpochBegin(epoch: number, ctx: FitContext): void {
     this.lossSum = 0;
@@ -34,7 +63,7 @@ export class EpochProgressBar implements Callback {
     // All remaining epochs at the mean pace so far: an upper bound, as early stopping may end sooner.
     const left = epoch === 0 ? NaN : (((performance.now() - this.started) / epoch) * (ctx.epochs - epoch)) / 1000;
     const rest = Number.isFinite(left) ? `(at most ${duration(left)} more to epoch ${ctx.epochs})` : '';
-    const payload = { epoch: `${epoch + 1}/${ctx.epochs}`, loss: '-', valRmse: dollars(this.valRmse), rest };
+    const payload: BarPayload = { epoch: `${epoch + 1}/${ctx.epochs}`, loss: '-', valRmse: dollars(this.valRmse), rest };
     this.total = ctx.stepsPerEpoch ?? 0;
     if (epoch === 0) this.bar.start(this.total, 0, payload);
     else {

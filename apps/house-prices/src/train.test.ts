@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parseCsv, splitTable } from '@nn/data';
 import { load } from '@nn/layers/node';
-import { dispose, memory } from '@nn/tensor';
+import { dispose, memory, setBackend } from '@nn/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { predictPrices } from './predict.js';
 import { DEFAULT_CSV, DEFAULTS, FILES, train, type TrainOptions } from './train.js';
@@ -67,9 +67,27 @@ describe('train on the embedded Ames data (short run)', () => {
     const rmsle = Math.sqrt(predicted.reduce((s, p, i) => s + (Math.log1p(p) - Math.log1p(actual[i])) ** 2, 0) / predicted.length);
     const metrics = JSON.parse(readFileSync(join(quick.out, FILES.metrics), 'utf8')) as { test: { rmsle: number } };
     expect(rmsle).toBeCloseTo(metrics.test.rmsle, 5);
+    // --out is checked before any work, and errors name it, not the temporary file beside it.
+    await expect(predictPrices({ model: quick.out, csv, out: dir, backend: 'cpu' })).rejects.toThrow(`--out ${dir}: is a folder, expected a file`);
+    const lost = join(dir, 'no-such-folder', 'prices.csv');
+    await expect(predictPrices({ model: quick.out, csv, out: lost, backend: 'cpu' })).rejects.toThrow(`--out ${lost}: the folder ${join(dir, 'no-such-folder')} does not exist`);
     // An id column names the rows.
     const byId = await predictPrices({ model: quick.out, csv, id: 'Neighborhood', backend: 'cpu' });
     expect(byId.split('\n')[1]).toMatch(/^[A-Za-z_]+,\d+\.\d\d$/);
+  });
+});
+
+describe('--backend gpujs', () => {
+  it('says which gpu.js mode ran, as image-classifier does', async () => {
+    const csv = join(dir, 'small.csv');
+    writeFileSync(csv, ['x,y', ...Array.from({ length: 40 }, (_, i) => `${i},${2 * i + 1}`)].join('\n'));
+    const lines: string[] = [];
+    try {
+      await train({ ...quick, csv, target: 'y', out: join(dir, 'gpujs'), backend: 'gpujs', hidden: [4], epochs: 1, charts: false, log: (line) => lines.push(line) });
+    } finally {
+      await setBackend('cpu');
+    }
+    expect(lines[0]).toMatch(/; backend gpujs \(gpu\.js mode (webgl2|webgl|headlessgl|webgpu|webasm|cpu)\)$/);
   });
 });
 

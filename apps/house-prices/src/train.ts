@@ -5,12 +5,10 @@
  * loss ranks epochs exactly as RMSLE does); early stopping keeps the best epoch; the test
  * rows, never seen before, give the final scores.
  */
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '@nn/backend-cpu';
-import { DataLoader, parseNumber, splitTable, TablePreprocessor, type Table, type TargetStep } from '@nn/data';
+import { DataLoader, parseNumber, splitLengths, splitTable, TablePreprocessor, type Table, type TargetStep } from '@nn/data';
 import { readCsvFile } from '@nn/data/node';
 import {
   EarlyStopping,
@@ -25,8 +23,9 @@ import {
   type Callback,
   type Logs,
 } from '@nn/layers';
-import { ModelCheckpoint } from '@nn/layers/node';
-import { dispose, getBackend, manualSeed, setBackend, tensor } from '@nn/tensor';
+import { checkInputFile, checkOutputDir, makeOutputDir, ModelCheckpoint } from '@nn/layers/node';
+import { dispose, engine, manualSeed, setBackend, tensor } from '@nn/tensor';
+import type * as GpujsModule from '@nn/backend-gpujs';
 import { lossChart, scatterChart } from './charts.js';
 import { writeFileAtomic, writeJsonAtomic } from './files.js';
 import { buildMlp, makeOptimizer, type Activation, type MlpSpec, type OptimizerName } from './model.js';
@@ -123,24 +122,44 @@ export interface TrainResult {
   files: string[];
 }
 
-/** Selects the backend; gpujs is loaded only when asked for. */
-export async function useBackend(name: BackendName): Promise<void> {
+/** Selects the backend (gpujs is loaded only when asked for); returns its name as the user should read it, with gpu.js's mode. */
+export async function useBackend(name: BackendName): Promise<string> {
   if (name === 'gpujs') {
+    let gpujs: typeof GpujsModule;
     try {
-      await import('@nn/backend-gpujs');
+      gpujs = await import('@nn/backend-gpujs');
     } catch (error) {
       throw new Error(`--backend gpujs: @nn/backend-gpujs could not be loaded (${(error as Error).message.split('\n')[0]})`);
     }
-  } else if (name !== 'cpu') {
-    throw new Error(`--backend must be cpu or gpujs, got '${String(name)}'`);
+    await setBackend(name);
+    const backend = engine().backend;
+    return backend instanceof gpujs.GpujsBackend ? `gpujs (gpu.js mode ${backend.mode})` : 'gpujs';
   }
+  if (name !== 'cpu') throw new Error(`--backend must be cpu or gpujs, got '${String(name)}'`);
   await setBackend(name);
+  return 'cpu';
 }
 
-/** Reads a CSV file; a missing file is a one-line error. */
+/** Reads a CSV file; a missing file or a folder is a one-line error naming it. */
 export async function readTable(path: string): Promise<Table> {
-  if (!existsSync(path)) throw new Error(`cannot read '${path}': no such file`);
+  await checkInputFile(path, '--csv', 'a CSV file');
   return readCsvFile(path);
+}
+
+/**
+ * The fewest rows whose split leaves at least one test, one validation and one training
+ * row, by splitTable's own rounding (each count grows with the rows, so the first fit is the least).
+ */
+export function minimumRows(testFraction: number, valFraction: number): number {
+  const fits = (rows: number): boolean => {
+    const [rest, test] = splitLengths(rows, [1 - testFraction, testFraction]);
+    const [train, val] = splitLengths(rest, [1 - valFraction, valFraction]);
+    return test > 0 && val > 0 && train > 0;
+  };
+  // Each count is about rows × its fraction: start just below where the smallest reaches 1 (tiny fractions need many rows).
+  let rows = Math.max(3, Math.floor(Math.max(1 / testFraction, 1 / ((1 - testFraction) * valFraction), 1 / ((1 - testFraction) * (1 - valFraction)))) - 2);
+  while (!fits(rows)) rows++;
+  return rows;
 }
 
 function targetNumbers(table: Table, target: string): Float64Array {
@@ -186,9 +205,15 @@ function checkOptions(o: TrainOptions): void {
 export async function train(options: TrainOptions): Promise<TrainResult> {
   checkOptions(options);
   const { log, target, out } = options;
-  await useBackend(options.backend);
+  // Before the data is read and the model trained: a bad --out is one line now, not after the run.
+  await checkOutputDir(out, '--out');
+  const backend = await useBackend(options.backend);
   const table = await readTable(options.csv);
   table.columnIndex(target, 'target column');
+  const needed = minimumRows(options.testFraction, options.valFraction);
+  if (table.length < needed) {
+    throw new Error(`--csv ${options.csv}: too few rows: ${table.length}, but --test-fraction ${options.testFraction} and --val-fraction ${options.valFraction} need at least ${needed} (one test, one validation and one training row)`);
+  }
 
   // Test rows first, then validation rows out of the rest: the same seed, the same split.
   const [rest, testRows] = splitTable(table, [1 - options.testFraction, options.testFraction], { seed: options.seed });
@@ -196,9 +221,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const targetTransform: TargetStep[] = options.targetTransform === 'log1p' ? ['log1p', 'standard'] : ['standard'];
   const prep = TablePreprocessor.fit(trainRows, { target, targetTransform });
   const spec: MlpSpec = { format: 'house-prices/mlp', inFeatures: prep.numFeatures, hidden: options.hidden, activation: options.activation, dropout: options.dropout };
-  log(`${table.length} rows from ${options.csv}: ${trainRows.length} training, ${valRows.length} validation, ${testRows.length} test; ${spec.inFeatures} features; backend ${getBackend()}`);
+  log(`${table.length} rows from ${options.csv}: ${trainRows.length} training, ${valRows.length} validation, ${testRows.length} test; ${spec.inFeatures} features; backend ${backend}`);
 
-  await mkdir(out, { recursive: true });
+  await makeOutputDir(out, '--out');
   await writeJsonAtomic(join(out, FILES.preprocessing), prep.toJSON());
   await writeJsonAtomic(join(out, FILES.spec), spec);
 

@@ -5,6 +5,7 @@
  */
 import { convertChannels, imageToTensor } from '@nn/data';
 import { readImageFile } from '@nn/data/node';
+import { checkInputFile } from '@nn/layers/node';
 import { noGrad } from '@nn/autograd';
 import { softmax, tidy } from '@nn/tensor';
 import { useBackend, type BackendName } from './backend.js';
@@ -38,6 +39,8 @@ export interface Classification {
 export async function classify(options: ClassifyOptions, out: Writer = process.stdout): Promise<Classification[]> {
   await useBackend(options.backend ?? 'cpu');
   const { model, config } = await loadModel(options.model, { arch: options.arch, width: options.width });
+  // Every file before any output: a folder or a typo is one line naming it (Node's EISDIR names no path).
+  for (const file of options.images) await checkInputFile(file, undefined, 'a PNG or JPEG image');
   const k = Math.min(options.top ?? 5, config.classes.length);
   const transform = imageTransform({ input: { size: config.inputSize, fit: config.fit }, normalization: config.normalization });
   const invert = options.invert === 'yes' ? true : options.invert === 'no' ? false : 'auto';

@@ -3,9 +3,10 @@
  * embedded subset scored on the full 10,000 test images, or the plots drawn again. The
  * learning curves come from the folder's metrics.json, when train wrote one.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Logs } from '@nn/layers';
+import { checkOutputDir, displayPath, makeOutputDir } from '@nn/layers/node';
 import { useBackend, type BackendName } from './backend.js';
 import { loadModel } from './checkpoint.js';
 import { EMBEDDED_DATA_DIR, readSplit } from './data.js';
@@ -39,6 +40,7 @@ async function trainingHistory(folder: string): Promise<{ history?: Logs[]; best
 }
 
 export async function evaluate(options: EvaluateOptions, out: Writer = process.stdout): Promise<TestReport> {
+  if (options.out !== undefined) await checkOutputDir(options.out); // before the scoring, not after
   await useBackend(options.backend ?? 'cpu');
   const { model, config, file } = await loadModel(options.model);
   const test = limited(await readSplit(options.data ?? EMBEDDED_DATA_DIR, 'test', config.classes.length), options.limit);
@@ -50,7 +52,7 @@ export async function evaluate(options: EvaluateOptions, out: Writer = process.s
   out.write(`${formatReport(report, `test scores of ${config.model} from ${file} on ${options.data ?? 'the embedded subset'}`)}\n\n`);
 
   const folder = dirname(file);
-  if (options.out !== undefined) await mkdir(options.out, { recursive: true });
+  if (options.out !== undefined) await makeOutputDir(options.out);
   const files = await writePlots(options.out ?? folder, {
     title: runTitle(config),
     report,
@@ -58,6 +60,6 @@ export async function evaluate(options: EvaluateOptions, out: Writer = process.s
     ...(await trainingHistory(folder)),
     testImage: (index) => imageAt(test, index),
   });
-  out.write(`wrote ${files.join(', ')}\n`);
+  out.write(`wrote ${files.map((f) => displayPath(f)).join(', ')}\n`);
   return report;
 }

@@ -3,6 +3,7 @@
  * what was wrong, with a non-zero exit code and no stack trace.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +38,27 @@ describe('bad input', () => {
 
   it('an image file that does not exist', async () => {
     const model = await modelFolder();
-    expectOneLineError(await run('classify', '--model', model, '/nowhere/shirt.png'), /^image-classifier: \/nowhere\/shirt.png: no such file or folder\n$/);
+    expectOneLineError(await run('classify', '--model', model, '/nowhere/shirt.png'), /^image-classifier: \/nowhere\/shirt.png: no such file\n$/);
+  });
+
+  it('a folder given as an image is named, with what was expected', async () => {
+    const model = await modelFolder();
+    const folder = await tempDir();
+    const result = await run('classify', '--model', model, folder);
+    expectOneLineError(result, /is a folder/);
+    expect(result.err).toBe(`image-classifier: ${folder}: is a folder, expected a PNG or JPEG image\n`);
+  });
+
+  it.runIf(existsSync('/proc/self'))('--out on /proc fails at once, naming the path (a recursive mkdir there never returns)', async () => {
+    const refused = "/proc/x: /proc is on the proc file system, which shows the kernel's state and holds no files; choose a folder on a disk\n";
+    expect((await run('train', '--out', '/proc/x', '--epochs', '1', '--limit', '20')).err).toBe(`image-classifier: ${refused}`);
+    expect((await run('evaluate', '--model', await modelFolder(), '--out', '/proc/x', '--limit', '20')).err).toBe(`image-classifier: ${refused}`);
+  });
+
+  it('--out naming a file, before the data is read', async () => {
+    const file = join(await tempDir(), 'a-file');
+    await writeFile(file, '');
+    expectOneLineError(await run('train', '--out', file, '--epochs', '1', '--limit', '20', '--data', '/nowhere'), new RegExp(`^image-classifier: ${file}: is a file, expected a folder\n$`));
   });
 
   it('an IDX file whose header disagrees with its length', async () => {
@@ -95,6 +116,27 @@ describe('bad input', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toBe("image-classifier: /no/such/model: no such folder; --model takes the folder that 'train --out' wrote\n");
     expect(result.stdout).toBe('');
+  });
+});
+
+describe('paths in the output', () => {
+  it('are relative to the folder the user ran the command in (pnpm runs the app in its own folder)', async () => {
+    const user = await tempDir();
+    const app = join(user, 'app');
+    await mkdir(app);
+    const cwd = process.cwd();
+    const init = process.env.INIT_CWD;
+    process.chdir(app);
+    process.env.INIT_CWD = user; // as `pnpm --filter image-classifier …` run from `user`
+    try {
+      const result = await run('evaluate', '--model', await modelFolder(), '--out', 'plots', '--limit', '20');
+      expect(result.code, result.err).toBe(0);
+      expect(result.out).toMatch(new RegExp(`^wrote ${join('app', 'plots', 'confusion_matrix.png')}, ${join('app', 'plots', 'misclassified.png')}$`, 'm'));
+    } finally {
+      process.chdir(cwd);
+      if (init === undefined) delete process.env.INIT_CWD;
+      else process.env.INIT_CWD = init;
+    }
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { summary } from '@nn/layers';
+import { fileErrorText } from '@nn/layers/node';
 import { BACKENDS, type BackendName } from './backend.js';
 import { classify } from './classify.js';
 import { evaluate } from './evaluate.js';
@@ -129,21 +130,10 @@ export function buildProgram(io: IO): Command {
   return program;
 }
 
-/** Node's file errors in words, after the path they concern. */
-const FILE_ERRORS: Record<string, string> = {
-  ENOENT: 'no such file or folder',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'is a folder, expected a file',
-  ENOTDIR: 'a part of the path is not a folder',
-  ENOSPC: 'no space left on the device',
-  EEXIST: 'exists and is not a folder',
-};
-
-/** The first line of an error's message: what the user needs, without the stack. */
+/** The first line of an error's message, what the user needs without the stack; Node's file errors in words after their path. */
 function describe(error: unknown): string {
   const { code, path } = (error ?? {}) as { code?: unknown; path?: unknown };
-  if (typeof code === 'string' && typeof path === 'string' && code in FILE_ERRORS) return `${path}: ${FILE_ERRORS[code]}`;
+  if (typeof code === 'string' && typeof path === 'string') return `${path}: ${fileErrorText(error)}`;
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n')[0];
 }

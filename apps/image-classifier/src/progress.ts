@@ -3,7 +3,7 @@
  * and accuracy, images per second, time left) on a terminal, and one line per epoch with
  * the validation scores on standard output (the only output when it is not a terminal).
  */
-import cliProgress from 'cli-progress';
+import cliProgress, { type Options, type Params } from 'cli-progress';
 import type { Callback, FitContext, Logs, Metric } from '@nn/layers';
 
 export interface Writer {
@@ -12,6 +12,36 @@ export interface Writer {
 }
 
 const percent = (v: number): string => `${(100 * v).toFixed(2)} %`;
+
+interface BarPayload {
+  epoch: string;
+  loss: string;
+  acc: string;
+  speed: string;
+}
+
+/** The bar's cells: at most this many, and at least the minimum where the text leaves fewer. */
+const BAR_CELLS = 24;
+const MIN_BAR_CELLS = 10;
+
+/**
+ * The bar's line, fitted to the terminal (cli-progress cuts what is wider, which took the
+ * ETA off on 80 columns): the bar gets the cells the text leaves; where that is fewer than
+ * 10, the speed gives way (the epoch's line below repeats it), never the ETA. The room is
+ * measured with each number at its widest, so the bar keeps its size while they change.
+ */
+export function barLine(options: Options, params: Params, payload: BarPayload): string {
+  const eta = typeof params.eta === 'number' && Number.isFinite(params.eta) ? cliProgress.Format.TimeFormat(params.eta, options, 5) : '-';
+  const before = `epoch ${payload.epoch} `;
+  const line = (value: string, loss: string, acc: string, speed: string | null, time: string): string =>
+    ` ${value}/${params.total} | loss ${loss} | acc ${acc}${speed === null ? '' : ` | ${speed} img/s`} | ETA ${time}`;
+  const widest = (speed: boolean): string => line(String(params.total), payload.loss.padEnd(6), payload.acc.padEnd(8), speed ? payload.speed.padEnd(5) : null, eta.padEnd(6));
+  const room = (text: string): number => params.maxWidth - 1 - before.length - text.length; // one column spare: no wrap at the edge
+  const speed = room(widest(true)) >= MIN_BAR_CELLS;
+  const cells = Math.max(MIN_BAR_CELLS, Math.min(BAR_CELLS, room(widest(speed))));
+  const after = line(String(params.value), payload.loss, payload.acc, speed ? payload.speed : null, eta);
+  return `${before}${cliProgress.Format.BarFormat(params.progress, { ...options, barsize: cells })}${after}`;
+}
 
 /** Progress of the training batches of each epoch; adds `images_per_s` to the epoch's logs. */
 export class EpochProgress implements Callback {
@@ -39,17 +69,11 @@ export class EpochProgress implements Callback {
     if (this.stream.isTTY !== true) return;
     const width = String(ctx.epochs).length;
     this.bar = new cliProgress.SingleBar(
-      {
-        format: `epoch ${String(epoch + 1).padStart(width)}/${ctx.epochs} {bar} {value}/{total} | loss {loss} | acc {acc} | {speed} img/s | ETA {eta_formatted}`,
-        stream: this.stream as NodeJS.WritableStream,
-        barsize: 24,
-        hideCursor: true,
-        etaBuffer: 50,
-        fps: 5,
-      },
+      { format: barLine, stream: this.stream as NodeJS.WritableStream, barsize: BAR_CELLS, hideCursor: true, etaBuffer: 50, fps: 5 },
       cliProgress.Presets.shades_classic,
     );
-    this.bar.start(this.imagesPerEpoch, 0, { loss: '-', acc: '-', speed: '-' });
+    const payload: BarPayload = { epoch: `${String(epoch + 1).padStart(width)}/${ctx.epochs}`, loss: '-', acc: '-', speed: '-' };
+    this.bar.start(this.imagesPerEpoch, 0, payload);
   }
 
   onBatchEnd(_batch: number, logs: Logs): void {
@@ -59,7 +83,7 @@ export class EpochProgress implements Callback {
     this.bar?.update(this.images, {
       loss: (this.lossSum / this.images).toFixed(4),
       acc: percent(this.accuracy.compute()),
-      speed: Math.round(this.images / this.trainSeconds),
+      speed: String(Math.round(this.images / this.trainSeconds)),
     });
   }
 

@@ -3,10 +3,10 @@
  * weights of the epoch with the best validation accuracy, then score them on the test
  * images and write the model folder: the checkpoint, the scores as JSON, and the plots.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Accuracy, Adam, CosineAnnealingLR, CrossEntropyLoss, fit, SGD, type History, type LRScheduler, type Optimizer, type OptimizerOptions, type TensorModule } from '@nn/layers';
-import { load, ModelCheckpoint } from '@nn/layers/node';
+import { checkOutputDir, displayPath, load, makeOutputDir, ModelCheckpoint } from '@nn/layers/node';
 import { dispose, manualSeed } from '@nn/tensor';
 import { useBackend, type BackendName } from './backend.js';
 import { CHECKPOINT_FILE, toMetadata, type ModelConfig } from './checkpoint.js';
@@ -61,6 +61,8 @@ export async function train(options: TrainOptions, out: Writer = process.stdout,
     if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
   }
   if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 2)) throw new Error(`--limit must be an integer >= 2, got ${options.limit}`);
+  // Before the data is read and the model trained: a bad --out is one line now, not after the run.
+  await checkOutputDir(options.out);
   const backend = await useBackend(options.backend);
   manualSeed(options.seed);
 
@@ -90,7 +92,7 @@ export async function train(options: TrainOptions, out: Writer = process.stdout,
   const model = spec.build({ numClasses: data.classes.length, width });
   const optimizer = makeOptimizer(model, options);
   const scheduler: LRScheduler | undefined = options.schedule === 'cosine' ? new CosineAnnealingLR(optimizer, options.epochs) : undefined;
-  await mkdir(options.out, { recursive: true });
+  await makeOutputDir(options.out);
   const checkpointFile = join(options.out, CHECKPOINT_FILE);
   const checkpoint = new ModelCheckpoint(checkpointFile, { monitor: 'val_accuracy', metadata: toMetadata(config) });
   const accuracy = new Accuracy();
@@ -147,6 +149,6 @@ export async function train(options: TrainOptions, out: Writer = process.stdout,
       testImage: (index) => imageAt(testSplit, index),
     })),
   );
-  out.write(`wrote ${files.join(', ')}\n`);
+  out.write(`wrote ${files.map((f) => displayPath(f)).join(', ')}\n`);
   return { report, history, bestEpoch, config, files };
 }
