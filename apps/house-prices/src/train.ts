@@ -163,7 +163,11 @@ export function minimumRows(testFraction: number, valFraction: number): number {
 }
 
 function targetNumbers(table: Table, target: string): Float64Array {
-  return Float64Array.from(table.column(target), (cell) => parseNumber(cell));
+  // A loop, not Float64Array.from(list, map): the mapped form builds a plain JS list first.
+  const cells = table.column(target);
+  const numbers = new Float64Array(cells.length);
+  for (let i = 0; i < cells.length; i++) numbers[i] = parseNumber(cells[i]);
+  return numbers;
 }
 
 /** Test scores of predicted against actual prices. */

@@ -59,6 +59,20 @@ describe('@nn/data/node readers', () => {
   });
 });
 
+describe('paths in errors', () => {
+  it('names a folder or a missing file given where a file was expected, in every reader', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'nn-data-paths-'));
+    try {
+      for (const read of [readCsvFile, readIdxFile, readImageFile]) {
+        await expect(read(dir)).rejects.toThrow(`${dir}: is a folder, expected a file`);
+        await expect(read(join(dir, 'none'))).rejects.toThrow(`${join(dir, 'none')}: no such file`);
+      }
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+});
+
 describe('bombs and big files', () => {
   it('refuse a PNG bomb (what classify reads) and a gzip bomb, naming the file and the cap', async () => {
     const png = join(dir, 'huge.png');

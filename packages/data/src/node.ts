@@ -17,12 +17,28 @@ import { parseCsvStream, type CsvOptions, type Table } from './table/csv.js';
 
 const gunzipAsync = promisify(gunzip);
 
+/** Node's EISDIR and friends name no path: say which file, and what was expected. */
+function withPath(path: string, error: unknown): Error {
+  const code = (error as { code?: string }).code;
+  if (code === 'EISDIR') return new Error(`${path}: is a folder, expected a file`);
+  if (code === 'ENOENT') return new Error(`${path}: no such file`);
+  return error instanceof Error && error.message.includes(path) ? error : new Error(`${path}: ${(error as Error).message}`);
+}
+
+async function readNamed(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw withPath(path, error);
+  }
+}
+
 /**
  * The file's bytes, gunzipped by Node's zlib if they are gzip (faster than the browser-safe
  * path, and off the main thread). zlib stops at maxOutputLength, so a bomb never inflates whole.
  */
 async function bytesOf(path: string, maxBytes: number | undefined): Promise<{ bytes: Uint8Array; unzipped: boolean }> {
-  let buffer = await readFile(path);
+  let buffer = await readNamed(path);
   const unzipped = isGzip(buffer);
   if (unzipped) {
     const max = maxBytesOf({ file: path, maxBytes });
@@ -38,12 +54,16 @@ async function bytesOf(path: string, maxBytes: number | undefined): Promise<{ by
 
 /** The file's bytes as a stream of chunks, gunzipped on the way if they are gzip. */
 async function* streamOf(path: string): AsyncGenerator<Uint8Array> {
-  const handle = await open(path);
   const head = new Uint8Array(2);
   try {
-    await handle.read(head, 0, 2, 0);
-  } finally {
-    await handle.close();
+    const handle = await open(path);
+    try {
+      await handle.read(head, 0, 2, 0);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    throw withPath(path, error);
   }
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
   if (!isGzip(head)) {

@@ -38,6 +38,15 @@ async function startSave(dir: string, name: string): Promise<{ pid: number; temp
   };
 }
 
+describe('checkpoint paths in errors', () => {
+  it('names a folder or a missing file given as a checkpoint', async () => {
+    const dir = tempDir();
+    expect(() => loadSync(dir)).toThrow(`${dir}: is a folder, expected a safetensors file`);
+    await expect(load(dir)).rejects.toThrow(`${dir}: is a folder, expected a safetensors file`);
+    await expect(load(join(dir, 'none.safetensors'))).rejects.toThrow(`${join(dir, 'none.safetensors')}: no such file`);
+  });
+});
+
 describe('checkpoint files', () => {
   it('saves and loads a state dict with metadata (async and sync)', async () => {
     const dir = tempDir();

@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fchmodSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { fromBytesWithMetadata, toBytes, type ReadOptions, type StateDict, type WriteOptions } from './safetensors.js';
+import { fromBytesWithMetadata, SafetensorsError, toBytes, type ReadOptions, type StateDict, type WriteOptions } from './safetensors.js';
 
 export interface Checkpoint {
   stateDict: StateDict;
@@ -175,9 +175,29 @@ export async function load(path: string, options: LoadOptions = {}): Promise<Sta
 }
 
 export async function loadWithMetadata(path: string, options: LoadOptions = {}): Promise<Checkpoint> {
-  return fromBytesWithMetadata(await readFile(path), { ...options, source: path });
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw readError(path, error);
+  }
+  return fromBytesWithMetadata(bytes, { ...options, source: path });
 }
 
 export function loadSync(path: string, options: LoadOptions = {}): StateDict {
-  return fromBytesWithMetadata(readFileSync(path), { ...options, source: path }).stateDict;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw readError(path, error);
+  }
+  return fromBytesWithMetadata(bytes, { ...options, source: path }).stateDict;
+}
+
+/** Node's EISDIR names no path: say which checkpoint, and what was expected. */
+function readError(path: string, error: unknown): Error {
+  const code = (error as { code?: string }).code;
+  if (code === 'EISDIR') return new SafetensorsError(`${path}: is a folder, expected a safetensors file`);
+  if (code === 'ENOENT') return new SafetensorsError(`${path}: no such file`);
+  return error as Error;
 }
