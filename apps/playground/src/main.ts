@@ -45,6 +45,8 @@ let offered: BackendChoice[] = ['cpu'];
 let history = { train: [] as number[], test: [] as number[], grads: [] as number[][] };
 const messages: string[] = [];
 let nextPredict = 0;
+/** How long the last frame took to draw (heat maps, links, charts), for the timing line and the tests. */
+let drawMs = 0;
 const predictions = new Map<number, (values: number[]) => void>();
 let pendingExport: ((result: { spec: ModelSpec; safetensors: Uint8Array }) => void) | null = null;
 
@@ -135,7 +137,7 @@ function onFrame(frame: Frame, info: BackendInfo, stepMs: number): void {
   $('trainLoss').textContent = frame.trainLoss.toFixed(3);
   $('testLoss').textContent = frame.testLoss.toFixed(3);
   $('running').textContent = info.name === 'cpu' ? '@nn/backend-cpu' : `@nn/backend-gpujs, gpu.js mode ${info.mode}`;
-  $('timing').textContent = stepMs > 0 ? `last epoch: ${stepMs.toFixed(1)} ms` : '';
+  $('timing').textContent = stepMs > 0 ? `last epoch: ${stepMs.toFixed(1)} ms in the worker; last frame drawn in ${drawMs.toFixed(1)} ms` : '';
   pushCapped(history.train, frame.trainLoss);
   pushCapped(history.test, frame.testLoss);
   frame.gradNorms.forEach((g, l) => {
@@ -171,8 +173,12 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       break;
     case 'frame':
       playing = message.playing;
-      onFrame(message.frame, message.backend, message.stepMs);
-      renderControls();
+      {
+        const start = performance.now();
+        onFrame(message.frame, message.backend, message.stepMs);
+        renderControls();
+        drawMs = performance.now() - start;
+      }
       requestAnimationFrame(() => send({ type: 'drawn' }));
       break;
     case 'exported':
@@ -313,7 +319,7 @@ function setup(): void {
 
 /** For the end-to-end tests (and the curious, from the console). */
 const hooks = {
-  state: () => ({ config, epoch: lastFrame?.epoch ?? 0, trainLoss: lastFrame?.trainLoss ?? NaN, testLoss: lastFrame?.testLoss ?? NaN, backend, offered, playing, messages: [...messages], points: train.length + test.length }),
+  state: () => ({ config, epoch: lastFrame?.epoch ?? 0, trainLoss: lastFrame?.trainLoss ?? NaN, testLoss: lastFrame?.testLoss ?? NaN, backend, offered, playing, messages: [...messages], points: train.length + test.length, drawMs }),
   predict: (xs: number[], ys: number[]) =>
     new Promise<number[]>((resolve) => {
       const id = nextPredict++;
