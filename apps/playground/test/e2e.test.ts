@@ -34,6 +34,9 @@ interface PageState {
   points: number;
 }
 
+const predict = (page: Page, xs: number[], ys: number[]): Promise<number[]> =>
+  page.evaluate(([a, b]) => (window as unknown as { __playground: { predict(x: number[], y: number[]): Promise<number[]> } }).__playground.predict(a, b), [xs, ys]);
+
 const state = (page: Page): Promise<PageState> => page.evaluate(() => (window as unknown as { __playground: { state(): PageState } }).__playground.state());
 
 async function waitFor(page: Page, what: string, ok: (s: PageState) => boolean, timeoutMs = 120_000): Promise<PageState> {
@@ -171,15 +174,21 @@ describe.skipIf(!enabled)('the Playground in headless Chromium', () => {
     const bytes = new Uint8Array(readFileSync(downloads.find((p) => p.endsWith('.safetensors'))!));
     const xs = [-5, -2.5, 0, 1, 3.3, 5.9];
     const ys = [4, -1, 0, 2.2, -3, 5];
-    const inBrowser = await page.evaluate(([a, b]) => (window as unknown as { __playground: { predict(x: number[], y: number[]): Promise<number[]> } }).__playground.predict(a, b), [xs, ys]);
+    const inBrowser = await predict(page, xs, ys);
     const model = loadModel(spec, bytes);
     const inNode = noGrad(() => displayOutput(spec.problem, model.net.forward(tensor(featureMatrix(xs, ys, spec.features), [xs.length, spec.features.length]))).dataSync());
     for (const [i, v] of inBrowser.entries()) expect(inNode[i]).toBeCloseTo(v, 5);
 
     await page.click('#reset');
+    const afterReset = await predict(page, xs, ys);
+    expect(afterReset).not.toEqual(inBrowser);
     await page.setInputFiles('#importFiles', downloads);
-    await page.waitForTimeout(500);
-    const reimported = await page.evaluate(([a, b]) => (window as unknown as { __playground: { predict(x: number[], y: number[]): Promise<number[]> } }).__playground.predict(a, b), [xs, ys]);
+    // The files are read asynchronously before the weights go to the worker: ask until they have arrived.
+    let reimported = afterReset;
+    for (let tries = 0; tries < 50 && reimported.some((v, i) => Math.abs(v - inBrowser[i]) > 1e-5); tries++) {
+      await page.waitForTimeout(100);
+      reimported = await predict(page, xs, ys);
+    }
     for (const [i, v] of inBrowser.entries()) expect(reimported[i]).toBeCloseTo(v, 5);
     expect(errors).toEqual([]);
     await page.close();
