@@ -26,6 +26,29 @@ describe('Trainer', () => {
     expect(trainer.epoch).toBe(epochs);
   });
 
+  it('bends the default circle within a minute of epochs, as a new reader would see it', async () => {
+    const trainer = new Trainer(DEFAULT_CONFIG, null, 4);
+    for (let i = 0; i < 50; i++) trainer.trainEpoch();
+    expect((await trainer.losses()).test).toBeLessThan(0.3);
+  });
+
+  it('learns the regression plane with the mean squared error', async () => {
+    const trainer = new Trainer({ ...DEFAULT_CONFIG, dataset: 'plane', problem: 'regression' }, null, 4);
+    const before = (await trainer.losses()).test;
+    for (let i = 0; i < 5; i++) trainer.trainEpoch();
+    expect((await trainer.losses()).test).toBeLessThan(Math.min(0.05, before / 5));
+  });
+
+  it('L2 regularisation pulls the weights to zero, L1 too', async () => {
+    const norm = async (t: Trainer): Promise<number> => Math.hypot(...(await t.frame()).weights[0]);
+    for (const regularization of ['L1', 'L2'] as const) {
+      const trainer = new Trainer({ ...DEFAULT_CONFIG, regularization, regularizationRate: 0.3 }, null, 4);
+      const before = await norm(trainer);
+      for (let i = 0; i < 10; i++) trainer.trainEpoch();
+      expect(await norm(trainer)).toBeLessThan(before / 3);
+    }
+  });
+
   it('gives the same weights for the same seed, and others for another seed', async () => {
     const a = await new Trainer(DEFAULT_CONFIG, null, 4).frame();
     const b = await new Trainer(DEFAULT_CONFIG, null, 4).frame();
