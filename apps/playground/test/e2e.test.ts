@@ -132,6 +132,20 @@ describe.skipIf(!enabled)('the Playground in headless Chromium', () => {
     await again.close();
   });
 
+  it('shows a link weight on hover and sets it on click', async () => {
+    const { page, errors } = await open();
+    const link = page.locator('line.link[data-layer="1"][data-to="1"][data-from="2"]');
+    await page.waitForFunction(() => document.querySelector('line.link[data-layer="1"][data-to="1"][data-from="2"]')?.getAttribute('data-weight') !== null);
+    expect(await link.locator('title').textContent()).toMatch(/^weight -?\d+\.\d{3} \(click to edit\)$/);
+    await link.click({ force: true });
+    await page.fill('.weight-editor', '2.5');
+    await page.press('.weight-editor', 'Enter');
+    await page.waitForFunction(() => document.querySelector('line.link[data-layer="1"][data-to="1"][data-from="2"]')?.getAttribute('data-weight') === '2.5');
+    expect(await link.locator('title').textContent()).toBe('weight 2.500 (click to edit)');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('takes a good CSV, and reports a bad one row by row without losing anything', async () => {
     const { page, errors } = await open();
     const good = ['x1,x2,label', ...Array.from({ length: 40 }, (_, i) => `${(i % 10) - 5},${Math.floor(i / 10) - 2},${i % 2 === 0 ? 1 : 0}`)].join('\n');
