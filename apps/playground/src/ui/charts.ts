@@ -37,8 +37,8 @@ export function drawLines(canvas: HTMLCanvasElement, series: readonly (readonly 
   if (options.log) {
     context.fillStyle = '#666';
     context.font = '10px sans-serif';
-    context.fillText(`1e${hi.toFixed(1)}`, 2, 10);
-    context.fillText(`1e${lo.toFixed(1)}`, 2, height - 3);
+    context.fillText((10 ** hi).toExponential(1), 2, 10);
+    context.fillText((10 ** lo).toExponential(1), 2, height - 3);
   }
 }
 
