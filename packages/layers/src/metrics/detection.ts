@@ -134,6 +134,11 @@ function labelsFrom(op: string, arg: string, values: Tensor | readonly number[],
   return labels;
 }
 
+/** Array.isArray without its narrowing (which turns a readonly array into any[]). */
+function isList(value: unknown): boolean {
+  return Array.isArray(value);
+}
+
 /** Whether each detection (in the given order) is matched at IoU threshold t; see the file comment, step 2. */
 function matchDetections(ious: readonly (readonly number[])[], groundTruth: number, t: number): boolean[] {
   const taken = new Uint8Array(groundTruth);
@@ -174,7 +179,7 @@ export class MeanAveragePrecision {
   /** Adds images: `preds[i]` and `targets[i]` are the detections and the ground truth of one image. */
   update(preds: readonly DetectionPrediction[], targets: readonly DetectionTarget[]): void {
     const op = 'MeanAveragePrecision.update';
-    if (!Array.isArray(preds) || !Array.isArray(targets)) throw new Error(`${op}: preds and targets must be arrays with one entry per image`);
+    if (!isList(preds) || !isList(targets)) throw new Error(`${op}: preds and targets must be arrays with one entry per image`);
     if (preds.length !== targets.length) throw new Error(`${op}: got ${preds.length} predictions but ${targets.length} targets (one of each per image)`);
     // Check every image before keeping any, so a bad batch leaves the state as it was.
     const records = preds.map((p, i): ImageRecord => {
