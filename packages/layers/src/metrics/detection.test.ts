@@ -236,6 +236,7 @@ describe('MeanAveragePrecision errors', () => {
     expect(() => metric.update([{ ...one, scores: [1] }], [{ boxes: [[1, 0, 0, 1]], labels: [0] }])).toThrow(/targets\[0\]\.boxes\[0\] = \[1, 0, 0, 1\] is not a box in 'xyxy' format/);
     expect(() => metric.update([{ ...one, scores: [1] }], [{ ...one, iscrowd: [0] } as DetectionTarget])).toThrow('MeanAveragePrecision.update: targets[0].iscrowd: crowd regions are not supported; every ground-truth box counts');
     expect(() => metric.update([one as unknown as DetectionPrediction], [one])).toThrow('MeanAveragePrecision.update: preds[0].scores is missing');
+    expect(() => metric.update([{ ...one, scores: ['0.5' as unknown as number] }], [one])).toThrow('MeanAveragePrecision.update: preds[0].scores[0] must be a number, got "0.5"');
     expect(() => new MeanAveragePrecision({ maxDetections: 0 })).toThrow('MeanAveragePrecision: maxDetections must be a positive integer, got 0');
     expect(() => new MeanAveragePrecision({ iouThresholds: [0.5] } as never)).toThrow("MeanAveragePrecision: unknown option 'iouThresholds' (expected boxFormat, maxDetections, name)");
   });

@@ -56,7 +56,10 @@ export interface MeanAveragePrecisionOptions {
   name?: string;
 }
 
-/** The raw precision–recall curve of one class at IoU 0.5: one point per detection, in score order. */
+/**
+ * The raw precision–recall curve of one class at IoU 0.5: one point per detection, in score
+ * order (empty without detections; recall NaN for a class without ground truth).
+ */
 export interface PrecisionRecallCurve {
   recall: number[];
   precision: number[];
@@ -118,8 +121,18 @@ function checkKeys(op: string, arg: string, value: unknown, allowed: readonly st
   for (const key of allowed) if (!(key in value)) throw new Error(`${op}: ${arg}.${key} is missing`);
 }
 
+/** Array.isArray without its narrowing (which turns a readonly array into any[]). */
+function isList(value: unknown): boolean {
+  return Array.isArray(value);
+}
+
 function numbersOf(op: string, arg: string, values: Tensor | readonly number[]): number[] {
-  if (Array.isArray(values)) return values.map(Number);
+  if (isList(values)) {
+    const list = values as readonly unknown[];
+    const bad = list.findIndex((v) => typeof v !== 'number');
+    if (bad >= 0) throw new Error(`${op}: ${arg}[${bad}] must be a number, got ${JSON.stringify(list[bad])}`);
+    return [...(list as number[])];
+  }
   const t = checkTensor(op, arg, values);
   if (t.rank !== 1) throw new Error(`${op}: ${arg} must be one-dimensional, got [${t.shape.join(',')}]`);
   return Array.from(t.dataSync());
@@ -132,11 +145,6 @@ function labelsFrom(op: string, arg: string, values: Tensor | readonly number[],
     if (!Number.isInteger(v) || v < 0) throw new Error(`${op}: ${arg}[${i}] must be a class index (a non-negative integer), got ${v}`);
   });
   return labels;
-}
-
-/** Array.isArray without its narrowing (which turns a readonly array into any[]). */
-function isList(value: unknown): boolean {
-  return Array.isArray(value);
 }
 
 /** Whether each detection (in the given order) is matched at IoU threshold t; see the file comment, step 2. */
