@@ -35,7 +35,7 @@ export * from './optim/rmsprop.js';
 export * from './optim/adagrad.js';
 export * from './optim/lr_scheduler.js';
 export * from './optim/clip_grad.js';
-export * from './metrics/index.js'; // metrics (accuracy, top-k error, RMSE, IoU, ...)
+export * from './metrics/index.js'; // metrics (accuracy, top-k error, RMSE, IoU, box IoU, mAP, ...)
 export * from './fit.js'; // the training loop: fit, evaluate, predict
 export * from './callbacks.js'; // EarlyStopping, ProgressLogger (ModelCheckpoint is in '@nn/layers/node')
 

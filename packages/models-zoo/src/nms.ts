@@ -6,17 +6,12 @@
  * Boxes are corners [x1, y1, x2, y2] with x1 ≤ x2 and y1 ≤ y2, in any unit (the zoo's
  * detectors give fractions of the image size).
  */
+import { cornerBoxIou } from '@nn/layers';
 
 export type Box = readonly [number, number, number, number];
 
-/** Intersection over union of two corner boxes; 0 when both are empty. */
-export function boxIoU(a: Box, b: Box): number {
-  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
-  const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-  const intersection = w > 0 && h > 0 ? w * h : 0;
-  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - intersection;
-  return union > 0 ? intersection / union : 0;
-}
+/** Intersection over union of two corner boxes; 0 when they do not overlap or both are empty (@nn/layers' cornerBoxIou). */
+export const boxIoU: (a: Box, b: Box) => number = cornerBoxIou;
 
 /** Centre, width and height → corners. */
 export function centerToCorners(cx: number, cy: number, w: number, h: number): Box {

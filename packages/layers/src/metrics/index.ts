@@ -4,3 +4,6 @@ export type { LabelOptions } from './labels.js';
 export * from './regression.js';
 export * from './classification.js';
 export * from './segmentation.js';
+export { boxArea, boxConvert, boxIou, cornerBoxIou, type BoxFormat, type BoxOptions, type Boxes, type CornerBox } from './boxes.js';
+export { allPointAp, cocoAp, cocoPrecisionAtRecalls, cocoRecallThresholds, precisionEnvelope } from './average_precision.js';
+export * from './detection.js';

@@ -1,7 +1,7 @@
 import '@nn/backend-cpu';
 import { tensor, type Tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
-import { Dice, IoU, dice, iou } from './segmentation.js';
+import { Dice, IoU, PixelAccuracy, dice, dicePerClass, iou, iouPerClass, pixelAccuracy } from './segmentation.js';
 
 const ints = (values: number[], shape: number[]): Tensor => tensor(values, shape, 'int32');
 
@@ -64,6 +64,51 @@ describe('mean IoU over several classes', () => {
 
   it('reads same-shaped label maps as classes when numClasses is given', () => {
     expect(iou(ints([0, 1, 2, 2], [1, 4]), ints([0, 1, 1, 2], [1, 4]), { numClasses: 3 })).toBeCloseTo(2 / 3, 12);
+  });
+});
+
+describe('pixel accuracy and per-class scores', () => {
+  // Predicted [0, 1, 2, 2, 0, 0] against truth [0, 1, 1, 2, 0, 3] (classes 0..4, 4 never occurs):
+  //   class 0: TP 2 (pixels 0, 4), FP 1 (pixel 5), FN 0 → IoU 2/3, Dice 4/5, accuracy 2/2
+  //   class 1: TP 1, FP 0, FN 1 (pixel 2)            → IoU 1/2, Dice 2/3, accuracy 1/2
+  //   class 2: TP 1, FP 1 (pixel 2), FN 0            → IoU 1/2, Dice 2/3, accuracy 1/1
+  //   class 3: TP 0, FP 0, FN 1 (pixel 5)            → IoU 0,   Dice 0,   accuracy 0/1
+  //   class 4: nowhere                               → NaN (and out of every mean)
+  // Pixel accuracy: 4 right of 6.
+  const predicted = ints([0, 1, 2, 2, 0, 0], [1, 6]);
+  const truth = ints([0, 1, 1, 2, 0, 3], [1, 6]);
+  const options = { numClasses: 5 };
+
+  it('pixel accuracy counts every pixel, background included', () => {
+    expect(pixelAccuracy(predicted, truth, options)).toBeCloseTo(4 / 6, 12);
+    // Binary masks: 3 of 4 pixels right (the background pixel 3 counts too).
+    expect(pixelAccuracy(tensor([[0.9, 0.2, 0.7, 0.1]]), ints([1, 0, 0, 0], [1, 4]))).toBe(0.75);
+    expect(new PixelAccuracy().name).toBe('pixel_accuracy');
+  });
+
+  it('per-class IoU and Dice, NaN for a class that occurs nowhere, padded to numClasses', () => {
+    const expectClose = (actual: number[], expected: number[]): void => {
+      expect(actual).toHaveLength(expected.length);
+      expected.forEach((v, k) => (Number.isNaN(v) ? expect(actual[k]).toBeNaN() : expect(actual[k]).toBeCloseTo(v, 12)));
+    };
+    expectClose(iouPerClass(predicted, truth, options), [2 / 3, 1 / 2, 1 / 2, 0, NaN]);
+    expectClose(dicePerClass(predicted, truth, options), [4 / 5, 2 / 3, 2 / 3, 0, NaN]);
+    // The mean IoU is the mean of the classes that are not NaN.
+    expect(iou(predicted, truth, options)).toBeCloseTo((2 / 3 + 1 / 2 + 1 / 2 + 0) / 4, 12);
+    const accuracy = new PixelAccuracy(options);
+    accuracy.update(predicted, truth);
+    expectClose(accuracy.perClass(), [1, 1 / 2, 1, 0, NaN]);
+  });
+
+  it('binary masks give background then foreground; per-class pools every image', () => {
+    // Image 0: pred [1, 0], truth [1, 0]; image 1: pred [1, 1], truth [0, 1].
+    // Background: TP 1, FP 0, FN 1 → 1/2. Foreground: TP 2, FP 1, FN 0 → 2/3.
+    const m = new IoU({ perImage: true });
+    m.update(ints([1, 0, 1, 1], [2, 2]), ints([1, 0, 0, 1], [2, 2]));
+    expect(m.perClass()).toEqual([1 / 2, 2 / 3]);
+    expect(m.compute()).toBeCloseTo((1 + 1 / 2) / 2, 12); // per image: foreground IoU 1, then 1/2
+    m.reset();
+    expect(m.perClass()).toEqual([]);
   });
 });
 

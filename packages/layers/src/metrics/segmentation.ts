@@ -1,6 +1,7 @@
 /**
- * Overlap scores for segmentation masks: intersection over union (IoU, the Jaccard index)
- * and the Dice coefficient (the F1 score of pixels), as used to judge UNet.
+ * Scores for segmentation masks: intersection over union (IoU, the Jaccard index), the
+ * Dice coefficient (the F1 score of pixels), as used to judge UNet, and pixel accuracy
+ * (the fraction of pixels labelled right, FCN's first metric).
  *
  * - Binary masks: an output of the target's shape (probabilities, thresholded at 0.5 by
  *   default; 0/1 or bool masks) against a 0/1 target. The score is the foreground's:
@@ -13,6 +14,11 @@
  * By default the counts are summed over every pixel of every image, then scored once;
  * `perImage: true` scores each image on its own and averages the images (Carvana's mean
  * Dice, for example).
+ *
+ * `perClass()` gives each class's own score over all pixels seen (whatever `perImage`
+ * says), indexed by class: background 0 and foreground 1 for binary masks. A class that
+ * occurs nowhere, in neither target nor prediction (for pixel accuracy: not in the
+ * target), has no score and is NaN there; these are the classes the mean leaves out.
  */
 import type { Tensor } from '@nn/tensor';
 import { labelsOf, type LabelOptions, type Labels } from './labels.js';
@@ -63,7 +69,7 @@ const iouOf: Overlap = (tp, fp, fn) => tp / (tp + fp + fn);
 const diceOf: Overlap = (tp, fp, fn) => (2 * tp) / (2 * tp + fp + fn);
 
 /** Foreground score for binary masks; mean over present classes otherwise. */
-function score(c: Counts, binary: boolean, overlap: Overlap): number {
+function overlapScore(c: Counts, binary: boolean, overlap: Overlap): number {
   if (binary) {
     const [tp, fp, fn] = [c.tp[1] ?? 0, c.fp[1] ?? 0, c.fn[1] ?? 0];
     return tp + fp + fn === 0 ? 1 : overlap(tp, fp, fn);
@@ -78,14 +84,35 @@ function score(c: Counts, binary: boolean, overlap: Overlap): number {
   return present === 0 ? NaN : sum / present;
 }
 
+/** Each class's overlap, NaN for a class in neither target nor prediction. */
+function overlapPerClass(c: Counts, overlap: Overlap): number[] {
+  return c.tp.map((tp, k) => (tp + c.fp[k] + c.fn[k] === 0 ? NaN : overlap(tp, c.fp[k], c.fn[k])));
+}
+
+/** Pixels labelled right over all pixels: every pixel is a TP or an FN of its true class. */
+function pixelAccuracyOf(c: Counts): number {
+  let right = 0;
+  let total = 0;
+  for (let k = 0; k < c.tp.length; k++) {
+    right += c.tp[k];
+    total += c.tp[k] + c.fn[k];
+  }
+  return total === 0 ? NaN : right / total;
+}
+
 abstract class MaskScore extends Metric {
   private totals = emptyCounts();
   private imageSum = 0;
   private images = 0;
   /** Binary or multi-class, fixed by the first batch. */
   private binary: boolean | null = null;
+  /** Classes known from the scores' C, numClasses, or 2 for binary masks. */
+  private classes = 0;
   protected abstract readonly op: string;
-  protected abstract readonly overlap: Overlap;
+  /** The score of pooled counts (binary masks: of the foreground). */
+  protected abstract score(c: Counts, binary: boolean): number;
+  /** Each class's score, NaN where it has none. */
+  protected abstract scorePerClass(c: Counts): number[];
 
   constructor(
     defaultName: string,
@@ -108,21 +135,33 @@ abstract class MaskScore extends Metric {
     }
     if (this.binary !== null && this.binary !== binary) throw new Error(`${this.op}: a batch of ${binary ? 'binary masks' : 'class labels'} after batches of the other kind`);
     this.binary = binary;
+    this.classes = Math.max(this.classes, limit);
     if (this.options.perImage) {
       for (let n = 0; n < labels.examples; n++) {
         const c = emptyCounts();
         count(c, labels, n * labels.perExample, (n + 1) * labels.perExample);
-        this.imageSum += score(c, binary, this.overlap);
+        this.imageSum += this.score(c, binary);
         this.images++;
       }
-    } else {
-      count(this.totals, labels, 0, labels.actual.length);
     }
+    count(this.totals, labels, 0, labels.actual.length);
   }
 
   compute(): number {
     if (this.binary === null) return NaN;
-    return this.options.perImage ? this.imageSum / this.images : score(this.totals, this.binary, this.overlap);
+    return this.options.perImage ? this.imageSum / this.images : this.score(this.totals, this.binary);
+  }
+
+  /** Each class's score over every pixel seen, NaN for a class without one (see the file comment); [] before any update. */
+  perClass(): number[] {
+    const c = emptyCounts();
+    grow(c, this.classes);
+    this.totals.tp.forEach((_, k) => {
+      c.tp[k] = this.totals.tp[k];
+      c.fp[k] = this.totals.fp[k];
+      c.fn[k] = this.totals.fn[k];
+    });
+    return this.scorePerClass(c);
   }
 
   reset(): void {
@@ -130,24 +169,54 @@ abstract class MaskScore extends Metric {
     this.imageSum = 0;
     this.images = 0;
     this.binary = null;
+    this.classes = 0;
   }
 }
 
 /** Intersection over union (Jaccard index); see the file comment for the kinds of mask. */
 export class IoU extends MaskScore {
   protected readonly op = 'iou';
-  protected readonly overlap = iouOf;
   constructor(options: MaskOptions = {}) {
     super('iou', options);
+  }
+  protected score(c: Counts, binary: boolean): number {
+    return overlapScore(c, binary, iouOf);
+  }
+  protected scorePerClass(c: Counts): number[] {
+    return overlapPerClass(c, iouOf);
   }
 }
 
 /** The Dice coefficient 2|P ∩ T| / (|P| + |T|); see the file comment for the kinds of mask. */
 export class Dice extends MaskScore {
   protected readonly op = 'dice';
-  protected readonly overlap = diceOf;
   constructor(options: MaskOptions = {}) {
     super('dice', options);
+  }
+  protected score(c: Counts, binary: boolean): number {
+    return overlapScore(c, binary, diceOf);
+  }
+  protected scorePerClass(c: Counts): number[] {
+    return overlapPerClass(c, diceOf);
+  }
+}
+
+/**
+ * Pixel accuracy Σ n_ii / Σ t_i (Long et al., FCN, 2015): the fraction of pixels whose
+ * predicted class is the true one, background included. Its `perClass()` is each class's
+ * accuracy n_ii / t_i (the recall of its pixels; NaN for a class absent from the target),
+ * whose mean is FCN's "mean accuracy".
+ */
+export class PixelAccuracy extends MaskScore {
+  protected readonly op = 'pixelAccuracy';
+  constructor(options: MaskOptions = {}) {
+    super('pixel_accuracy', options);
+  }
+  protected score(c: Counts): number {
+    return pixelAccuracyOf(c);
+  }
+  protected scorePerClass(c: Counts): number[] {
+    return c.tp.map((tp, k) => (tp + c.fn[k] === 0 ? NaN : tp / (tp + c.fn[k])));
   }
 }
 
@@ -161,4 +230,24 @@ export function dice(output: Tensor, target: Tensor, options: MaskOptions = {}):
   const metric = new Dice(options);
   metric.update(output, target);
   return metric.compute();
+}
+
+export function pixelAccuracy(output: Tensor, target: Tensor, options: MaskOptions = {}): number {
+  const metric = new PixelAccuracy(options);
+  metric.update(output, target);
+  return metric.compute();
+}
+
+/** Each class's IoU over the batch (NaN for a class in neither target nor prediction). */
+export function iouPerClass(output: Tensor, target: Tensor, options: MaskOptions = {}): number[] {
+  const metric = new IoU(options);
+  metric.update(output, target);
+  return metric.perClass();
+}
+
+/** Each class's Dice coefficient over the batch (NaN for a class in neither target nor prediction). */
+export function dicePerClass(output: Tensor, target: Tensor, options: MaskOptions = {}): number[] {
+  const metric = new Dice(options);
+  metric.update(output, target);
+  return metric.perClass();
 }
