@@ -36,7 +36,7 @@ export type TensorContainer =
   | { [key: string]: TensorContainer };
 
 export interface MemoryInfo {
-  /** Live tensor handles. */
+  /** Live tensor handles (disposed and garbage-collected ones no longer count). */
   numTensors: number;
   /** Distinct buffers (handles may share one, e.g. after reshape). */
   numDataIds: number;
@@ -59,6 +59,16 @@ export class Engine {
   private nextTensorId = 0;
   private readonly scopes: Tensor[][] = [];
   private readonly listeners = new Set<KernelListener>();
+  /**
+   * Drops a handle's reference when its Tensor object is garbage-collected without
+   * dispose(), so a loop written as in PyTorch (no tidy) does not grow. The held value is
+   * the data id, never the tensor; dispose() unregisters, so a handle is released once.
+   * tidy/dispose stay the exact way: collection comes whenever the JavaScript GC runs.
+   */
+  private readonly collected = new FinalizationRegistry<DataId>((dataId) => {
+    this.numTensors--;
+    this.release(dataId);
+  });
 
   // --- backends -----------------------------------------------------------------------
 
@@ -173,6 +183,7 @@ export class Engine {
     }
     const tensor = new Tensor(info.shape, info.dtype, info.dataId, this.nextTensorId++);
     this.numTensors++;
+    this.collected.register(tensor, info.dataId, tensor);
     this.track(tensor);
     return tensor;
   }
@@ -185,6 +196,7 @@ export class Engine {
     const handle = new Tensor(tensor.shape, tensor.dtype, tensor.dataId, this.nextTensorId++);
     handle.kept = true;
     this.numTensors++;
+    this.collected.register(handle, tensor.dataId, handle);
     return handle;
   }
 
@@ -192,12 +204,18 @@ export class Engine {
     if (tensor.isDisposed) return;
     tensor.isDisposed = true;
     this.numTensors--;
-    const record = this.records.get(tensor.dataId);
+    this.collected.unregister(tensor);
+    this.release(tensor.dataId);
+  }
+
+  /** Drops one reference to a buffer; the backend frees it with the last one. */
+  private release(dataId: DataId): void {
+    const record = this.records.get(dataId);
     if (!record) return;
     record.refCount--;
     if (record.refCount === 0) {
-      record.backend.dispose(tensor.dataId);
-      this.records.delete(tensor.dataId);
+      record.backend.dispose(dataId);
+      this.records.delete(dataId);
     }
   }
 
@@ -215,13 +233,11 @@ export class Engine {
     }
     if (target.dataId === value.dataId) return;
     this.records.get(value.dataId)!.refCount++;
-    const old = this.records.get(target.dataId)!;
-    old.refCount--;
-    if (old.refCount === 0) {
-      old.backend.dispose(target.dataId);
-      this.records.delete(target.dataId);
-    }
+    this.release(target.dataId);
     target.dataId = value.dataId;
+    // The collection entry names the buffer the handle holds now.
+    this.collected.unregister(target);
+    this.collected.register(target, value.dataId, target);
   }
 
   /** The backend that holds `tensor`'s data now. */
