@@ -2,9 +2,9 @@
  * The engine: registered backends and the active one, every tensor's buffer and its
  * reference count, tidy scopes, and the kernel-run hook that autograd listens to.
  */
-import type { Backend, BackendFactory, BackendMemory, DataId, KernelFunc, TensorInfo } from './backend.js';
+import type { Backend, BackendFactory, BackendMemory, DataId, KernelArgs, KernelFunc, TensorInfo } from './backend.js';
 import { bytesPerElement, type DType, type TypedArray } from './dtype.js';
-import { sizeFromShape, type Shape } from './shape.js';
+import { formatShape, sizeFromShape, type Shape } from './shape.js';
 import { Tensor } from './tensor.js';
 
 interface DataRecord {
@@ -295,7 +295,7 @@ export class Engine {
       if (record.backend !== backend) this.moveData(t.dataId, backend);
       infos[key] = t;
     }
-    const result = kernel({ inputs: infos, attrs, backend });
+    const result = runGuarded(kernel, { inputs: infos, attrs, backend }, kernelName);
     const outputs = (Array.isArray(result) ? result : [result]).map((info) => this.makeTensorFromInfo(info, backend));
     if (this.listeners.size > 0) {
       const run: KernelRun = { kernelName, inputs, attrs: attrs as Record<string, unknown>, outputs };
@@ -362,6 +362,20 @@ export class Engine {
     const backends: Record<string, BackendMemory> = {};
     for (const [name, backend] of this.instances) backends[name] = backend.memory();
     return { numTensors: this.numTensors, numDataIds: this.records.size, numBytes, backends };
+  }
+}
+
+/**
+ * Runs a kernel, naming it in an allocation failure (a RangeError from a typed array or
+ * ArrayBuffer too large for this machine) that the op's size checks did not foresee.
+ */
+function runGuarded(kernel: KernelFunc, args: KernelArgs, kernelName: string): TensorInfo | TensorInfo[] {
+  try {
+    return kernel(args);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const shapes = Object.entries(args.inputs).map(([name, t]) => `${name} ${formatShape(t.shape)}`);
+    throw new Error(`${kernelName}: backend '${args.backend.name}' failed for inputs ${shapes.join(', ')}: ${error.message}`, { cause: error });
   }
 }
 

@@ -2,11 +2,10 @@
 // reference back, and the buffer goes with the last one, exactly once. gc() comes from
 // --expose-gc (vitest.config.ts); finalizers run as tasks after it.
 import { describe, expect, it } from 'vitest';
-import type { Backend, DataId, KernelFunc } from './backend.js';
-import type { DType, TypedArray } from './dtype.js';
 import { Engine } from './engine.js';
 import { KernelName } from './kernel_names.js';
 import type { Tensor } from './tensor.js';
+import { StoreBackend } from './test-utils/store_backend.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
@@ -15,33 +14,6 @@ async function collectGarbage(): Promise<void> {
   await nextTask();
   gc!();
   await nextTask();
-}
-
-/** Storage and a Reshape kernel (a second handle on the same buffer). */
-class StoreBackend implements Backend {
-  readonly name = 'store';
-  readonly store = new Map<DataId, TypedArray>();
-  readonly kernels = new Map<string, KernelFunc>([
-    [KernelName.Reshape, ({ inputs: { x }, attrs }) => ({ dataId: x.dataId, shape: (attrs as { shape: number[] }).shape, dtype: x.dtype })],
-  ]);
-  disposed = 0;
-  write(values: TypedArray, _shape: readonly number[], _dtype: DType, dataId: DataId = {}): DataId {
-    this.store.set(dataId, values);
-    return dataId;
-  }
-  readSync(dataId: DataId): TypedArray {
-    return this.store.get(dataId)!.slice();
-  }
-  read(dataId: DataId): Promise<TypedArray> {
-    return Promise.resolve(this.readSync(dataId));
-  }
-  dispose(dataId: DataId): void {
-    if (!this.store.delete(dataId)) throw new Error('store backend: buffer disposed twice');
-    this.disposed++;
-  }
-  memory(): { numDataIds: number; numBytes: number } {
-    return { numDataIds: this.store.size, numBytes: [...this.store.values()].reduce((n, v) => n + v.byteLength, 0) };
-  }
 }
 
 function fresh(): { e: Engine; backend: StoreBackend } {

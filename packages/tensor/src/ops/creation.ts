@@ -6,7 +6,7 @@ import { assertDType } from '../convert.js';
 import { isDType, makeTypedArray, type DType } from '../dtype.js';
 import { engine } from '../engine.js';
 import { getGenerator, type Generator } from '../random.js';
-import { assertValidShape, sizeFromShape, type Shape } from '../shape.js';
+import { assertTensorSize, assertValidShape, sizeFromShape, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
 export interface FactoryOptions {
@@ -55,6 +55,7 @@ export function arange(start: number, end?: number, step = 1, options: FactoryOp
   if (step === 0) throw new Error('arange: step must not be zero');
   if ((end - start) / step < 0) throw new Error(`arange: step ${step} goes away from end (start ${start}, end ${end})`);
   const n = Math.ceil((end - start) / step);
+  assertTensorSize('arange', [n]);
   const allInt = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step);
   const dtype = options.dtype ?? (allInt ? 'int32' : 'float32');
   const values = makeTypedArray(dtype, n);

@@ -7,7 +7,7 @@
  */
 import { assertDType, toTensor, type TensorLike } from '../convert.js';
 import { KernelName, type MatMulAttrs } from '../kernel_names.js';
-import { broadcastShapes, formatShape, type Shape } from '../shape.js';
+import { assertTensorSize, broadcastShapes, formatShape, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { cast } from './cast.js';
 import { reshape } from './reshape.js';
@@ -38,11 +38,15 @@ export function matmul(a: TensorLike, b: TensorLike, options: MatMulOptions = {}
   }
   const batchA = x.shape.slice(0, -2);
   const batchB = y.shape.slice(0, -2);
+  let batch: number[];
   try {
-    broadcastShapes(op, batchA, batchB);
+    batch = broadcastShapes(op, batchA, batchB);
   } catch {
     throw new Error(`${op}: batch dimensions ${formatShape(batchA)} and ${formatShape(batchB)} cannot be broadcast: ${describe(x.shape, transposeA)} @ ${describe(y.shape, transposeB)}`);
   }
+  const rows = x.rank === 1 ? [] : [x.shape[x.rank - (transposeA ? 1 : 2)]];
+  const columns = y.rank === 1 ? [] : [y.shape[y.rank - (transposeB ? 2 : 1)]];
+  assertTensorSize(op, [...batch, ...rows, ...columns], 'output shape');
 
   // Integer operands compute in float32: the CPU GEMM is a float kernel.
   if (x.dtype !== 'float32') x = cast(x, 'float32');
