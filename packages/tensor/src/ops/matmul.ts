@@ -48,9 +48,12 @@ export function matmul(a: TensorLike, b: TensorLike, options: MatMulOptions = {}
   const columns = y.rank === 1 ? [] : [y.shape[y.rank - (transposeB ? 2 : 1)]];
   assertTensorSize(op, [...batch, ...rows, ...columns], 'output shape');
 
-  // Integer operands compute in float32: the CPU GEMM is a float kernel.
-  if (x.dtype !== 'float32') x = cast(x, 'float32');
-  if (y.dtype !== 'float32') y = cast(y, 'float32');
+  // int32 @ int32 stays int32, exact and wrapping modulo 2^32 on overflow as PyTorch's
+  // integer matmul; a mixed pair computes in float32.
+  if (x.dtype !== y.dtype) {
+    if (x.dtype !== 'float32') x = cast(x, 'float32');
+    if (y.dtype !== 'float32') y = cast(y, 'float32');
+  }
   const vectorA = x.rank === 1;
   const vectorB = y.rank === 1;
   if (vectorA) x = reshape(x, [1, x.shape[0]]);
