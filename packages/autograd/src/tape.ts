@@ -62,7 +62,7 @@ let sweepQueued = false;
 const collectedOutputs = new FinalizationRegistry<undefined>(() => {
   if (sweepQueued) return;
   sweepQueued = true;
-  queueMicrotask(() => {
+  void Promise.resolve().then(() => {
     sweepQueued = false;
     sweepUnreachable();
   });
