@@ -45,6 +45,9 @@ export interface MemoryInfo {
   backends: Record<string, BackendMemory>;
 }
 
+/** Handles waiting for registration with the garbage collector, at most (see collectWhenUnreachable). */
+const MAX_UNREGISTERED = 4096;
+
 interface Registration {
   factory: BackendFactory;
   priority: number;
@@ -64,7 +67,10 @@ export class Engine {
    * dispose(), so a loop written as in PyTorch (no tidy) does not grow. The held value is
    * the data id, never the tensor; dispose() unregisters, so a handle is released once.
    * tidy/dispose stay the exact way: collection comes whenever the JavaScript GC runs.
+   * Registering costs about as much as a small op, so a tensor made inside tidy registers
+   * only if it leaves every scope (returned to the top, or kept): tidy loops pay nothing.
    */
+  private readonly unregistered: Tensor[] = [];
   private readonly collected = new FinalizationRegistry<DataId>((dataId) => {
     this.numTensors--;
     this.release(dataId);
@@ -183,7 +189,6 @@ export class Engine {
     }
     const tensor = new Tensor(info.shape, info.dtype, info.dataId, this.nextTensorId++);
     this.numTensors++;
-    this.collected.register(tensor, info.dataId, tensor);
     this.track(tensor);
     return tensor;
   }
@@ -196,7 +201,7 @@ export class Engine {
     const handle = new Tensor(tensor.shape, tensor.dtype, tensor.dataId, this.nextTensorId++);
     handle.kept = true;
     this.numTensors++;
-    this.collected.register(handle, tensor.dataId, handle);
+    this.collectWhenUnreachable(handle);
     return handle;
   }
 
@@ -235,9 +240,8 @@ export class Engine {
     this.records.get(value.dataId)!.refCount++;
     this.release(target.dataId);
     target.dataId = value.dataId;
-    // The collection entry names the buffer the handle holds now.
-    this.collected.unregister(target);
-    this.collected.register(target, value.dataId, target);
+    // A registered handle's entry names the buffer it holds now (one still in a scope registers later).
+    if (this.collected.unregister(target)) this.collected.register(target, value.dataId, target);
   }
 
   /** The backend that holds `tensor`'s data now. */
@@ -340,14 +344,39 @@ export class Engine {
     const parent = this.scopes.at(-1);
     for (const t of scope) {
       if (t.isDisposed) continue;
-      if (survivors.has(t)) parent?.push(t);
-      else if (!t.kept) this.disposeTensor(t);
+      if (survivors.has(t)) {
+        if (parent) parent.push(t);
+        else this.collectWhenUnreachable(t);
+      } else if (t.kept) {
+        this.collectWhenUnreachable(t);
+      } else {
+        this.disposeTensor(t);
+      }
     }
   }
 
+  /** A new handle belongs to the innermost tidy scope, or, outside tidy, to the garbage collector. */
   private track(tensor: Tensor): void {
     const scope = this.scopes.at(-1);
     if (scope) scope.push(tensor);
+    else this.collectWhenUnreachable(tensor);
+  }
+
+  /**
+   * Called once per handle, when it leaves (or never enters) tidy's care. Registration waits
+   * in `unregistered` until the current job ends (or the list is long): a handle disposed
+   * by then (add(a, b).dispose()) never costs one. Finalizers only run between tasks, so
+   * registering at the end of the job frees nothing later than registering at once.
+   */
+  private collectWhenUnreachable(tensor: Tensor): void {
+    this.unregistered.push(tensor);
+    if (this.unregistered.length >= MAX_UNREGISTERED) this.registerPending();
+    else if (this.unregistered.length === 1) void Promise.resolve().then(() => this.registerPending());
+  }
+
+  private registerPending(): void {
+    for (const t of this.unregistered) if (!t.isDisposed) this.collected.register(t, t.dataId, t);
+    this.unregistered.length = 0;
   }
 
   /** Exempts `tensor` from every tidy scope; free it with dispose(). */

@@ -73,4 +73,28 @@ describe('Engine and the garbage collector', () => {
     e.disposeTensor(value);
     expect(backend.store.size).toBe(0);
   });
+
+  it('collects what leaves tidy (returned to the top or kept), and never what tidy frees', async () => {
+    const { e, backend } = fresh();
+    ((): void => {
+      e.tidy(() => {
+        e.keep(e.makeTensor(new Float32Array(8), [8], 'float32'));
+        return e.tidy(() => [e.makeTensor(new Float32Array(8), [8], 'float32'), e.makeTensor(new Float32Array(8), [8], 'float32')]);
+      });
+    })();
+    expect(e.memory()).toMatchObject({ numTensors: 3, numDataIds: 3 });
+    await collectGarbage();
+    expect(e.memory()).toMatchObject({ numTensors: 0, numDataIds: 0 });
+    expect(backend.disposed).toBe(3);
+  });
+
+  it('a tensor disposed in the same job is never released again by the collector', async () => {
+    const { e, backend } = fresh();
+    ((): void => {
+      for (let i = 0; i < 5000; i++) e.disposeTensor(e.makeTensor(new Float32Array(1), [1], 'float32'));
+    })();
+    await collectGarbage();
+    expect(e.memory()).toMatchObject({ numTensors: 0, numDataIds: 0 });
+    expect(backend.disposed).toBe(5000);
+  });
 });
