@@ -82,9 +82,10 @@ function backwardPass({ roots, seeds, retainGraph, targets, retained }: Request)
   const targetGrads = new Map<Tensor, Tensor>();
 
   for (const node of nodes) {
-    node.outputs.forEach((out, index) => {
+    node.outputs.forEach((ref, index) => {
       const g = pending.get(slotKey(node, index));
-      if (g === undefined) return;
+      const out = ref.deref();
+      if (g === undefined || out === undefined) return;
       if (targetSet.has(out)) targetGrads.set(out, alias(g));
       if (retained?.has(out)) setGrad(out, g);
     });
@@ -203,5 +204,6 @@ function usefulNodes(nodes: readonly TapeNode[], targets: ReadonlySet<Tensor>): 
 /** Whether an input is a target or has one upstream. */
 function leadsToTarget(input: TapeInput, useful: ReadonlySet<TapeNode>, targets: ReadonlySet<Tensor>): boolean {
   if (!input.producer) return targets.has(input.leaf!);
-  return useful.has(input.producer) || targets.has(input.producer.outputs[input.outputIndex]);
+  const output = input.producer.outputs[input.outputIndex].deref();
+  return useful.has(input.producer) || (output !== undefined && targets.has(output));
 }

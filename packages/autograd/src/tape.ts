@@ -5,8 +5,8 @@
  * parameter. The record keeps what the kernel's gradient needs (shared handles on the input
  * and output buffers, not copies) until backward has used it.
  *
- * A record nobody can reach any more (all its outputs disposed, e.g. by tidy, with no live
- * record downstream) is freed by a sweep that runs when the tape has doubled since the last
+ * A record nobody can reach any more (all its outputs disposed, e.g. by tidy, or collected by
+ * the garbage collector, with no live record downstream) is freed by a sweep that runs when the tape has doubled since the last
  * one, so an evaluation loop that forgets noGrad() does not leak without bound.
  */
 import { engine, type KernelRun, type Shape, type Tensor } from '@nn/tensor';
@@ -33,8 +33,11 @@ export interface TapeNode {
   readonly def: GradientDef | undefined;
   readonly attrs: Record<string, unknown>;
   readonly inputs: readonly TapeInput[];
-  /** The output handles (not owned: used to see whether anyone can still reach this record). */
-  readonly outputs: readonly Tensor[];
+  /**
+   * The output handles, held weakly: a loop without tidy lets the garbage collector take an
+   * output nobody uses, and the record then goes at the next sweep.
+   */
+  readonly outputs: readonly WeakRef<Tensor>[];
   savedOutputs: Tensor[] | null;
   released: boolean;
 }
@@ -50,6 +53,20 @@ const producers = new WeakMap<Tensor, Producer>();
 const liveNodes = new Set<TapeNode>();
 const MIN_SWEEP = 4096;
 let sweepAt = MIN_SWEEP;
+
+/**
+ * When the garbage collector takes a recorded output, the records it kept alive may be
+ * unreachable now: one sweep runs after the collection's finalizers (not one per tensor).
+ */
+let sweepQueued = false;
+const collectedOutputs = new FinalizationRegistry<undefined>(() => {
+  if (sweepQueued) return;
+  sweepQueued = true;
+  void Promise.resolve().then(() => {
+    sweepQueued = false;
+    sweepUnreachable();
+  });
+});
 
 export function isGradEnabled(): boolean {
   return gradEnabled;
@@ -100,7 +117,7 @@ function record(run: KernelRun): void {
     def,
     attrs: run.attrs,
     inputs,
-    outputs: run.outputs,
+    outputs: run.outputs.map((t) => new WeakRef(t)),
     savedOutputs: def?.saveOutputs ? run.outputs.map((t) => engine().share(t)) : null,
     released: false,
   };
@@ -108,6 +125,7 @@ function record(run: KernelRun): void {
     if (t.dtype !== 'float32') return;
     t.requiresGrad = true;
     producers.set(t, { node, index });
+    collectedOutputs.register(t, undefined);
   });
   liveNodes.add(node);
   if (liveNodes.size >= sweepAt) sweepUnreachable();
@@ -134,7 +152,7 @@ export function sweepUnreachable(): number {
   const reachable = new Set<TapeNode>();
   const stack: TapeNode[] = [];
   for (const node of liveNodes) {
-    if (node.outputs.some((t) => !t.isDisposed)) stack.push(node);
+    if (node.outputs.some((ref) => isLive(ref.deref()))) stack.push(node);
   }
   while (stack.length > 0) {
     const node = stack.pop()!;
@@ -151,6 +169,10 @@ export function sweepUnreachable(): number {
   }
   sweepAt = Math.max(MIN_SWEEP, 2 * liveNodes.size);
   return freed;
+}
+
+function isLive(t: Tensor | undefined): boolean {
+  return t !== undefined && !t.isDisposed;
 }
 
 /** How many records still hold saved tensors (for tests and leak hunting). */

@@ -1,5 +1,5 @@
 /** Turning user arguments (numbers, nested arrays, typed arrays, tensors) into tensors. */
-import { dtypeOfTypedArray, isDType, makeTypedArray, type DType, type TypedArray } from './dtype.js';
+import { convertInto, dtypeOfTypedArray, isDType, makeTypedArray, toElement, toInt32, type DType, type TypedArray } from './dtype.js';
 import { engine } from './engine.js';
 import { assertValidShape, formatShape, sizeFromShape, type Shape } from './shape.js';
 import { Tensor } from './tensor.js';
@@ -36,14 +36,15 @@ function checkRagged(op: string, values: readonly NestedNumbers[], shape: number
   }
 }
 
-function flatten(values: NestedNumbers, out: TypedArray, state: { i: number }, op: string): void {
+function flatten(values: NestedNumbers, out: TypedArray, dtype: DType, state: { i: number }, op: string): void {
   if (Array.isArray(values)) {
-    for (const v of values as readonly NestedNumbers[]) flatten(v, out, state, op);
+    for (const v of values as readonly NestedNumbers[]) flatten(v, out, dtype, state, op);
   } else {
     if (typeof values !== 'number' && typeof values !== 'boolean') {
       throw new Error(`${op}: expected numbers or booleans, got ${typeof values} (${String(values)})`);
     }
-    out[state.i++] = Number(values);
+    out[state.i] = toElement(op, dtype, Number(values), ` at flat index ${state.i}`);
+    state.i++;
   }
 }
 
@@ -76,15 +77,14 @@ export function tensor(values: NestedNumbers | TypedArray, shape?: Shape, dtype?
     const sourceDType = dtypeOfTypedArray(values);
     const target = dtype ?? sourceDType;
     const copy = makeTypedArray(target, size);
-    copy.set(values);
+    if (target === sourceDType) copy.set(values);
+    else convertInto(op, target, values, copy);
     return engine().makeTensor(copy, finalShape, target);
   }
   const leaf = firstLeaf(values);
   const target = dtype ?? (typeof leaf === 'boolean' ? 'bool' : 'float32');
   const out = makeTypedArray(target, size);
-  if (Array.isArray(values)) flatten(values, out, { i: 0 }, op);
-  else flatten(values, out, { i: 0 }, op);
-  if (target === 'bool') for (let i = 0; i < out.length; i++) out[i] = out[i] ? 1 : 0;
+  flatten(values, out, target, { i: 0 }, op);
   return engine().makeTensor(out, finalShape, target);
 }
 
@@ -94,7 +94,7 @@ export function scalar(value: number | boolean, dtype?: DType): Tensor {
   if (!isDType(target)) throw new Error(`scalar: unknown dtype '${String(target)}'`);
   if (typeof value !== 'number' && typeof value !== 'boolean') throw new Error(`scalar: expected a number or boolean, got ${typeof value}`);
   const values = makeTypedArray(target, 1);
-  values[0] = target === 'bool' ? (value ? 1 : 0) : Number(value);
+  values[0] = toElement('scalar', target, Number(value));
   return engine().makeTensor(values, [], target);
 }
 
@@ -109,6 +109,8 @@ export function toTensor(value: TensorLike, op: string, arg: string, dtypeHint?:
   }
   if (typeof value === 'number') {
     const dtype = dtypeHint === 'int32' && !Number.isInteger(value) ? 'float32' : dtypeHint === 'bool' ? 'float32' : (dtypeHint ?? 'float32');
+    // An integer next to an int32 tensor must fit it, as in PyTorch (x.add(2 ** 40) is an error).
+    if (dtype === 'int32') toInt32(op, value, ` (argument '${arg}')`);
     return scalar(value, dtype);
   }
   if (typeof value === 'boolean') return scalar(value, 'bool');

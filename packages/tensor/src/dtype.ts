@@ -40,6 +40,39 @@ export function dtypeOfTypedArray(values: TypedArray): DType {
   return 'bool';
 }
 
+export const INT32_MIN = -(2 ** 31);
+export const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * A JS number as an int32 element: truncated toward zero, as PyTorch converts. NaN, ±Infinity
+ * and values outside int32's range have no int32 (PyTorch's result is undefined or an
+ * overflow error): they are an error naming the op and the value, never a silent 0 or wrap.
+ */
+export function toInt32(op: string, value: number, where = ''): number {
+  // Truncation keeps (INT32_MIN - 1, INT32_MAX + 1) inside the range; NaN fails both tests.
+  if (!(value > INT32_MIN - 1 && value < INT32_MAX + 1)) {
+    const why = Number.isNaN(value) || !Number.isFinite(value) ? 'has no int32 value' : `is outside the int32 range [${INT32_MIN}, ${INT32_MAX}]`;
+    throw new Error(`${op}: value ${value}${where} ${why}; use float32 for it`);
+  }
+  return Math.trunc(value);
+}
+
+/** A JS number as an element of `dtype`: int32 checked by toInt32, bool as PyTorch's `!= 0` (NaN is true). */
+export function toElement(op: string, dtype: DType, value: number, where = ''): number {
+  if (dtype === 'int32') return toInt32(op, value, where);
+  if (dtype === 'bool') return value !== 0 ? 1 : 0;
+  return value;
+}
+
+/** Copies numbers into `out`, converting each as toElement does. */
+export function convertInto(op: string, dtype: DType, values: ArrayLike<number>, out: TypedArray): void {
+  if (dtype === 'float32') {
+    out.set(values);
+    return;
+  }
+  for (let i = 0; i < values.length; i++) out[i] = toElement(op, dtype, values[i], ` at flat index ${i}`);
+}
+
 /** PyTorch's promotion for the dtypes we have: bool < int32 < float32. */
 export function upcastDType(a: DType, b: DType): DType {
   if (a === 'float32' || b === 'float32') return 'float32';

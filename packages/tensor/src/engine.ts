@@ -2,9 +2,9 @@
  * The engine: registered backends and the active one, every tensor's buffer and its
  * reference count, tidy scopes, and the kernel-run hook that autograd listens to.
  */
-import type { Backend, BackendFactory, BackendMemory, DataId, KernelFunc, TensorInfo } from './backend.js';
+import type { Backend, BackendFactory, BackendMemory, DataId, KernelArgs, KernelFunc, TensorInfo } from './backend.js';
 import { bytesPerElement, type DType, type TypedArray } from './dtype.js';
-import { sizeFromShape, type Shape } from './shape.js';
+import { formatShape, sizeFromShape, type Shape } from './shape.js';
 import { Tensor } from './tensor.js';
 
 interface DataRecord {
@@ -36,7 +36,7 @@ export type TensorContainer =
   | { [key: string]: TensorContainer };
 
 export interface MemoryInfo {
-  /** Live tensor handles. */
+  /** Live tensor handles (disposed and garbage-collected ones no longer count). */
   numTensors: number;
   /** Distinct buffers (handles may share one, e.g. after reshape). */
   numDataIds: number;
@@ -44,6 +44,9 @@ export interface MemoryInfo {
   /** Per registered backend that has been initialised. */
   backends: Record<string, BackendMemory>;
 }
+
+/** Handles waiting for registration with the garbage collector, at most (see collectWhenUnreachable). */
+const MAX_UNREGISTERED = 4096;
 
 interface Registration {
   factory: BackendFactory;
@@ -59,6 +62,19 @@ export class Engine {
   private nextTensorId = 0;
   private readonly scopes: Tensor[][] = [];
   private readonly listeners = new Set<KernelListener>();
+  /**
+   * Drops a handle's reference when its Tensor object is garbage-collected without
+   * dispose(), so a loop written as in PyTorch (no tidy) does not grow. The held value is
+   * the data id, never the tensor; dispose() unregisters, so a handle is released once.
+   * tidy/dispose stay the exact way: collection comes whenever the JavaScript GC runs.
+   * Registering costs about as much as a small op, so a tensor made inside tidy registers
+   * only if it leaves every scope (returned to the top, or kept): tidy loops pay nothing.
+   */
+  private readonly unregistered: Tensor[] = [];
+  private readonly collected = new FinalizationRegistry<DataId>((dataId) => {
+    this.numTensors--;
+    this.release(dataId);
+  });
 
   // --- backends -----------------------------------------------------------------------
 
@@ -185,6 +201,7 @@ export class Engine {
     const handle = new Tensor(tensor.shape, tensor.dtype, tensor.dataId, this.nextTensorId++);
     handle.kept = true;
     this.numTensors++;
+    this.collectWhenUnreachable(handle);
     return handle;
   }
 
@@ -192,12 +209,18 @@ export class Engine {
     if (tensor.isDisposed) return;
     tensor.isDisposed = true;
     this.numTensors--;
-    const record = this.records.get(tensor.dataId);
+    this.collected.unregister(tensor);
+    this.release(tensor.dataId);
+  }
+
+  /** Drops one reference to a buffer; the backend frees it with the last one. */
+  private release(dataId: DataId): void {
+    const record = this.records.get(dataId);
     if (!record) return;
     record.refCount--;
     if (record.refCount === 0) {
-      record.backend.dispose(tensor.dataId);
-      this.records.delete(tensor.dataId);
+      record.backend.dispose(dataId);
+      this.records.delete(dataId);
     }
   }
 
@@ -215,13 +238,10 @@ export class Engine {
     }
     if (target.dataId === value.dataId) return;
     this.records.get(value.dataId)!.refCount++;
-    const old = this.records.get(target.dataId)!;
-    old.refCount--;
-    if (old.refCount === 0) {
-      old.backend.dispose(target.dataId);
-      this.records.delete(target.dataId);
-    }
+    this.release(target.dataId);
     target.dataId = value.dataId;
+    // A registered handle's entry names the buffer it holds now (one still in a scope registers later).
+    if (this.collected.unregister(target)) this.collected.register(target, value.dataId, target);
   }
 
   /** The backend that holds `tensor`'s data now. */
@@ -279,7 +299,7 @@ export class Engine {
       if (record.backend !== backend) this.moveData(t.dataId, backend);
       infos[key] = t;
     }
-    const result = kernel({ inputs: infos, attrs, backend });
+    const result = runGuarded(kernel, { inputs: infos, attrs, backend }, kernelName);
     const outputs = (Array.isArray(result) ? result : [result]).map((info) => this.makeTensorFromInfo(info, backend));
     if (this.listeners.size > 0) {
       const run: KernelRun = { kernelName, inputs, attrs: attrs as Record<string, unknown>, outputs };
@@ -324,14 +344,39 @@ export class Engine {
     const parent = this.scopes.at(-1);
     for (const t of scope) {
       if (t.isDisposed) continue;
-      if (survivors.has(t)) parent?.push(t);
-      else if (!t.kept) this.disposeTensor(t);
+      if (survivors.has(t)) {
+        if (parent) parent.push(t);
+        else this.collectWhenUnreachable(t);
+      } else if (t.kept) {
+        this.collectWhenUnreachable(t);
+      } else {
+        this.disposeTensor(t);
+      }
     }
   }
 
+  /** A new handle belongs to the innermost tidy scope, or, outside tidy, to the garbage collector. */
   private track(tensor: Tensor): void {
     const scope = this.scopes.at(-1);
     if (scope) scope.push(tensor);
+    else this.collectWhenUnreachable(tensor);
+  }
+
+  /**
+   * Called once per handle, when it leaves (or never enters) tidy's care. Registration waits
+   * in `unregistered` until the current job ends (or the list is long): a handle disposed
+   * by then (add(a, b).dispose()) never costs one. Finalizers only run between tasks, so
+   * registering at the end of the job frees nothing later than registering at once.
+   */
+  private collectWhenUnreachable(tensor: Tensor): void {
+    this.unregistered.push(tensor);
+    if (this.unregistered.length >= MAX_UNREGISTERED) this.registerPending();
+    else if (this.unregistered.length === 1) void Promise.resolve().then(() => this.registerPending());
+  }
+
+  private registerPending(): void {
+    for (const t of this.unregistered) if (!t.isDisposed) this.collected.register(t, t.dataId, t);
+    this.unregistered.length = 0;
   }
 
   /** Exempts `tensor` from every tidy scope; free it with dispose(). */
@@ -346,6 +391,20 @@ export class Engine {
     const backends: Record<string, BackendMemory> = {};
     for (const [name, backend] of this.instances) backends[name] = backend.memory();
     return { numTensors: this.numTensors, numDataIds: this.records.size, numBytes, backends };
+  }
+}
+
+/**
+ * Runs a kernel, naming it in an allocation failure (a RangeError from a typed array or
+ * ArrayBuffer too large for this machine) that the op's size checks did not foresee.
+ */
+function runGuarded(kernel: KernelFunc, args: KernelArgs, kernelName: string): TensorInfo | TensorInfo[] {
+  try {
+    return kernel(args);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const shapes = Object.entries(args.inputs).map(([name, t]) => `${name} ${formatShape(t.shape)}`);
+    throw new Error(`${kernelName}: backend '${args.backend.name}' failed for inputs ${shapes.join(', ')}: ${error.message}`, { cause: error });
   }
 }
 

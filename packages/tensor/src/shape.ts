@@ -33,7 +33,31 @@ export function isIntArray(value: unknown): value is readonly number[] {
   return Array.isArray(value) && value.every((v) => Number.isInteger(v));
 }
 
-/** Checks that `shape` is a list of non-negative integers. */
+/**
+ * The most elements a tensor may have: 2^31 - 1, so every flat index is an int32 (as in
+ * kernels and shaders that index with 32-bit integers) and the largest buffer, 8 GiB of
+ * float32, is one that a typed array can hold.
+ */
+export const MAX_TENSOR_SIZE = 2 ** 31 - 1;
+
+/**
+ * Checks, before anything is allocated, that a tensor of `shape` may exist:
+ * `zeros: shape [1000000000000] has 1e12 elements, more than the 2147483647 a tensor can hold`.
+ */
+export function assertTensorSize(op: string, shape: Shape, what = 'shape'): void {
+  const size = sizeFromShape(shape);
+  if (size > MAX_TENSOR_SIZE) {
+    throw new Error(`${op}: ${what} ${formatShape(shape)} has ${formatCount(size)} elements, more than the ${MAX_TENSOR_SIZE} a tensor can hold`);
+  }
+}
+
+/** 1e12 rather than 1000000000000 where that is exact; other counts in full. */
+function formatCount(n: number): string {
+  const short = n.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', 'e');
+  return n >= 1e9 && Number(short) === n ? short : String(n);
+}
+
+/** Checks that `shape` is a list of non-negative integers with at most MAX_TENSOR_SIZE elements. */
 export function assertValidShape(op: string, shape: Shape, what = 'shape'): void {
   if (!Array.isArray(shape)) throw new Error(`${op}: ${what} must be an array of integers, got ${String(shape)}`);
   for (const d of shape) {
@@ -41,6 +65,7 @@ export function assertValidShape(op: string, shape: Shape, what = 'shape'): void
       throw new Error(`${op}: ${what} ${formatShape(shape)} has an invalid dimension ${String(d)}`);
     }
   }
+  assertTensorSize(op, shape, what);
 }
 
 /** Resolves a possibly negative axis against `rank`, as PyTorch does. */
@@ -74,6 +99,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
     }
     out[i] = da === 1 ? db : da;
   }
+  assertTensorSize(op, out, 'result shape');
   return out;
 }
 

@@ -126,9 +126,9 @@ describe('matmul', () => {
     expectClose(a.matmul(b), referenceMatmul(a, b));
   });
 
-  it('casts int32 operands to float32', () => {
+  it('keeps int32 operands int32, as PyTorch (see int32.test.ts)', () => {
     const y = matmul(tensor([[1, 2], [3, 4]], undefined, 'int32'), tensor([[1], [1]], undefined, 'int32'));
-    expect(y.dtype).toBe('float32');
+    expect(y.dtype).toBe('int32');
     expect(y.toArray()).toEqual([[3], [7]]);
   });
 

@@ -18,8 +18,27 @@ const batchMatMul: CpuKernel<MatMulAttrs> = ({ inputs: { a, b }, attrs: { transp
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
   const batchShape = broadcastShapes('matmul', batchA, batchB);
-  const { info, values: c } = backend.allocate([...batchShape, m, n], 'float32');
+  const outShape = [...batchShape, m, n];
   const batch = sizeFromShape(batchShape);
+  if (a.dtype === 'int32') {
+    const { info, values } = backend.allocate(outShape, 'int32');
+    const aOffsets = batchOffsets(batchA, batchShape, aRows * aCols);
+    const bOffsets = batchOffsets(batchB, batchShape, bRows * bCols);
+    const args: Int32GemmArgs = {
+      m, n, k,
+      a: backend.values<Int32Array>(a.dataId), aOffset: 0, lda: aCols, transA: transposeA,
+      b: backend.values<Int32Array>(b.dataId), bOffset: 0, ldb: bCols, transB: transposeB,
+      c: values, cOffset: 0, ldc: n, accumulate: false,
+    };
+    for (let i = 0; i < batch; i++) {
+      args.aOffset = aOffsets[i];
+      args.bOffset = bOffsets[i];
+      args.cOffset = i * m * n;
+      gemmInt32(args);
+    }
+    return info;
+  }
+  const { info, values: c } = backend.allocate(outShape, 'float32');
   if (c.length === 0) return info;
 
   const args: GemmArgs = {
@@ -43,6 +62,24 @@ const batchMatMul: CpuKernel<MatMulAttrs> = ({ inputs: { a, b }, attrs: { transp
   }
   return info;
 };
+
+type Int32GemmArgs = Omit<GemmArgs, 'a' | 'b' | 'c'> & { a: Int32Array; b: Int32Array; c: Int32Array };
+
+/**
+ * C = op(A)·op(B) on int32: a plain loop, exact, wrapping modulo 2^32 on overflow as
+ * PyTorch's integer matmul does (Math.imul gives the low 32 bits of each product; the
+ * Int32Array store wraps the sum).
+ */
+function gemmInt32({ m, n, k, a, aOffset, lda, transA, b, bOffset, ldb, transB, c, cOffset, ldc }: Int32GemmArgs): void {
+  for (let i = 0; i < m; i++) {
+    const row = cOffset + i * ldc;
+    for (let p = 0; p < k; p++) {
+      const aip = a[aOffset + (transA ? p * lda + i : i * lda + p)];
+      if (aip === 0) continue;
+      for (let j = 0; j < n; j++) c[row + j] += Math.imul(aip, b[bOffset + (transB ? j * ldb + p : p * ldb + j)]);
+    }
+  }
+}
 
 /**
  * For each matrix of the broadcast batch (row-major over `outShape`), where the operand's

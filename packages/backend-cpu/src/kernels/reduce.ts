@@ -8,8 +8,7 @@
  *    large (a middle axis), so that every read is sequential.
  * Accumulators are doubles; results are rounded to the output dtype once.
  */
-import { KernelName, reducedShape, type ReduceAttrs, type Shape } from '@nn/tensor';
-import type { CpuBackend } from '../backend_cpu.js';
+import { INT32_MAX, INT32_MIN, KernelName, reducedShape, sizeFromShape, type ReduceAttrs, type Shape } from '@nn/tensor';
 import { transposeValues } from './transpose_values.js';
 import type { CpuKernel, KernelConfig } from './types.js';
 
@@ -31,13 +30,7 @@ const COMBINE_MIN_INNER = 8;
  * Returns the input values arranged as [outer, reduce, inner] with the reduced axes
  * contiguous, plus those three sizes. Copies only when the reduced axes are not adjacent.
  */
-export function reductionView(
-  backend: CpuBackend,
-  x: { dataId: object; shape: Shape },
-  axes: readonly number[],
-): { values: Values; outer: number; reduce: number; inner: number } {
-  const values = backend.values(x.dataId);
-  const shape = x.shape;
+export function reductionView(values: Values, shape: Shape, axes: readonly number[]): { values: Values; outer: number; reduce: number; inner: number } {
   let reduce = 1;
   for (const a of axes) reduce *= shape[a];
   if (axes.length === 0) return { values, outer: values.length, reduce: 1, inner: 1 };
@@ -51,7 +44,8 @@ export function reductionView(
   }
   // Move the reduced axes last: [kept..., reduced...]
   const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
-  const moved = transposeValues(values, shape, [...kept, ...axes]);
+  // int32 moves as int32: a float32 copy would round values above 2^24.
+  const moved = transposeValues(values, shape, [...kept, ...axes], values instanceof Int32Array ? 'int32' : 'float32');
   let outer = 1;
   for (const k of kept) outer *= shape[k];
   return { values: moved, outer, reduce, inner: 1 };
@@ -85,29 +79,73 @@ function reduceAroundBlock(reducer: Reducer, values: Values, outer: number, kept
   for (let k = 0; k < kept; k++) out[k] = acc[k];
 }
 
+type Output = Values & { [i: number]: number; set(values: ArrayLike<number>, offset?: number): void };
+
+/** Reduces `input` of `shape` over `axes` into `out`, rounding each double accumulator once. */
+function reduceInto(reducer: Reducer, input: Values, shape: Shape, axes: readonly number[], out: Output): void {
+  const block = keptBlock(shape, axes);
+  if (block !== null) {
+    reduceAroundBlock(reducer, input, block.outer, block.kept, block.inner, out);
+    return;
+  }
+  const { values, outer, reduce, inner } = reductionView(input, shape, axes);
+  if (inner < COMBINE_MIN_INNER || reduce === 0) {
+    for (let o = 0, q = 0; o < outer; o++) {
+      const start = o * reduce * inner;
+      for (let i = 0; i < inner; i++, q++) out[q] = reducer.fold(values, start + i, reduce, inner);
+    }
+  } else {
+    const acc = new Float64Array(inner);
+    for (let o = 0; o < outer; o++) {
+      const start = o * reduce * inner;
+      acc.fill(reducer.init);
+      for (let r = 0; r < reduce; r++) reducer.combine(acc, values, start + r * inner, inner);
+      out.set(acc, o * inner);
+    }
+  }
+}
+
 export function reduceKernel(reducer: Reducer): CpuKernel<ReduceAttrs> {
   return ({ inputs: { x }, attrs: { axes, keepDim }, backend }) => {
     const { info, values: out } = backend.allocate(reducedShape(x.shape, axes, keepDim), x.dtype);
-    const block = keptBlock(x.shape, axes);
-    if (block !== null) {
-      reduceAroundBlock(reducer, backend.values(x.dataId), block.outer, block.kept, block.inner, out);
-      return info;
-    }
-    const { values, outer, reduce, inner } = reductionView(backend, x, axes);
-    if (inner < COMBINE_MIN_INNER || reduce === 0) {
-      for (let o = 0, q = 0; o < outer; o++) {
-        const start = o * reduce * inner;
-        for (let i = 0; i < inner; i++, q++) out[q] = reducer.fold(values, start + i, reduce, inner);
-      }
+    reduceInto(reducer, backend.values(x.dataId), x.shape, axes, out);
+    return info;
+  };
+}
+
+/**
+ * sum and prod of int32 are exact or an error, never wrapped: PyTorch returns int64 there,
+ * which we do not have. Results outside int32's range name the op and suggest float32.
+ */
+function exactInt32Kernel(op: 'sum' | 'prod', reducer: Reducer): CpuKernel<ReduceAttrs> {
+  const floatKernel = reduceKernel(reducer);
+  return (args) => {
+    const { inputs: { x }, attrs: { axes, keepDim }, backend } = args;
+    if (x.dtype !== 'int32') return floatKernel(args);
+    const input = backend.values<Int32Array>(x.dataId);
+    const outShape = reducedShape(x.shape, axes, keepDim);
+    const exact = new Float64Array(sizeFromShape(outShape));
+    if (op === 'sum') {
+      // v = hi·65536 + lo: the partial sums of either part stay below 2^47, exact in doubles.
+      const high = new Float64Array(exact.length);
+      reduceInto(sumReducer, input.map((v) => v >> 16), x.shape, axes, high);
+      reduceInto(sumReducer, input.map((v) => v & 0xffff), x.shape, axes, exact);
+      for (let i = 0; i < exact.length; i++) exact[i] += high[i] * 65536;
     } else {
-      const acc = new Float64Array(inner);
-      for (let o = 0; o < outer; o++) {
-        const start = o * reduce * inner;
-        acc.fill(reducer.init);
-        for (let r = 0; r < reduce; r++) reducer.combine(acc, values, start + r * inner, inner);
-        out.set(acc, o * inner);
+      // Exact while it fits; once past 2^53 it stays out of range unless a zero comes, and
+      // an Infinity times that zero is NaN: the product is 0.
+      reduceInto(prodReducer, input, x.shape, axes, exact);
+      for (let i = 0; i < exact.length; i++) if (exact[i] !== exact[i]) exact[i] = 0;
+    }
+    for (let i = 0; i < exact.length; i++) {
+      if (exact[i] < INT32_MIN || exact[i] > INT32_MAX) {
+        throw new Error(
+          `${op}: the int32 result ${exact[i]} (output ${i}) is outside int32's range; PyTorch would give int64, which @nn lacks: cast to float32 first, e.g. x.cast('float32').${op}()`,
+        );
       }
     }
+    const { info, values } = backend.allocate(outShape, 'int32');
+    values.set(exact);
     return info;
   };
 }
@@ -174,8 +212,8 @@ export const minReducer: Reducer = {
 };
 
 export const reduceKernels: KernelConfig[] = [
-  { kernelName: KernelName.Sum, kernelFunc: reduceKernel(sumReducer) },
-  { kernelName: KernelName.Prod, kernelFunc: reduceKernel(prodReducer) },
+  { kernelName: KernelName.Sum, kernelFunc: exactInt32Kernel('sum', sumReducer) },
+  { kernelName: KernelName.Prod, kernelFunc: exactInt32Kernel('prod', prodReducer) },
   { kernelName: KernelName.Max, kernelFunc: reduceKernel(maxReducer) },
   { kernelName: KernelName.Min, kernelFunc: reduceKernel(minReducer) },
 ];

@@ -6,10 +6,10 @@
  */
 import { toTensor, type TensorLike } from '../convert.js';
 import { KernelName, type Conv2DAttrs } from '../kernel_names.js';
-import { formatShape } from '../shape.js';
+import { assertTensorSize, formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { add } from './binary.js';
-import { checkBias, checkConvOperands, parseConv2DPadding, parseGroups, parsePair, type Conv2DPadding, type IntPair } from './conv_util.js';
+import { checkBias, checkConvOperands, convOutputSize, parseConv2DPadding, parseGroups, parsePair, type Conv2DPadding, type IntPair } from './conv_util.js';
 import { reshape } from './reshape.js';
 import { runKernel } from './run.js';
 
@@ -83,6 +83,8 @@ export function convAttrsOfShapes(op: string, xShape: readonly number[], wShape:
     const dilated = dilation[0] === 1 && dilation[1] === 1 ? '' : ` (dilated ${spanH}x${spanW})`;
     throw new Error(`${op}: kernel size ${kH}x${kW}${dilated} is larger than the padded input ${paddedH}x${paddedW}: ${shapes}`);
   }
+  const outHW = [convOutputSize(inH, kH, stride[0], padding[0], padding[1], dilation[0]), convOutputSize(inW, kW, stride[1], padding[2], padding[3], dilation[1])];
+  assertTensorSize(op, [outChannels, ...outHW], 'output shape (per sample)');
   return { stride, padding, dilation, groups };
 }
 

@@ -6,7 +6,7 @@
  */
 import { toTensor, type TensorLike } from '../convert.js';
 import { KernelName, type Conv2DBackpropInputAttrs } from '../kernel_names.js';
-import { formatShape } from '../shape.js';
+import { assertTensorSize, formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { addChannelBias, unbatched } from './conv2d.js';
 import { checkBias, checkConvOperands, convTransposeOutputSize, parseGroups, parsePair, type IntPair } from './conv_util.js';
@@ -75,6 +75,7 @@ export function convTranspose2dAttrs(op: string, x: Tensor, w: Tensor, options: 
     throw new Error(`${op}: padding [${padding.join(',')}] leaves an output of ${outH}x${outW}, which is empty: ${shapes}`);
   }
   const batch = x.rank === 4 ? x.shape[0] : 1;
+  assertTensorSize(op, [batch, groupOutChannels * groups, outH, outW], 'output shape');
   return {
     stride,
     padding: [padding[0], padding[0], padding[1], padding[1]],

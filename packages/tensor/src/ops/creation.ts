@@ -3,10 +3,10 @@
  * backend once, so every backend gets them without a kernel.
  */
 import { assertDType } from '../convert.js';
-import { isDType, makeTypedArray, type DType } from '../dtype.js';
+import { isDType, makeTypedArray, toElement, toInt32, type DType } from '../dtype.js';
 import { engine } from '../engine.js';
 import { getGenerator, type Generator } from '../random.js';
-import { assertValidShape, sizeFromShape, type Shape } from '../shape.js';
+import { assertTensorSize, assertValidShape, sizeFromShape, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
 export interface FactoryOptions {
@@ -27,7 +27,7 @@ export function full(shape: Shape, value: number | boolean, options: FactoryOpti
   checked('full', shape, dtype);
   if (typeof value !== 'number' && typeof value !== 'boolean') throw new Error(`full: value must be a number or boolean, got ${typeof value}`);
   const values = makeTypedArray(dtype, sizeFromShape(shape));
-  values.fill(Number(value));
+  values.fill(toElement('full', dtype, Number(value)));
   return engine().makeTensor(values, shape, dtype);
 }
 
@@ -55,8 +55,10 @@ export function arange(start: number, end?: number, step = 1, options: FactoryOp
   if (step === 0) throw new Error('arange: step must not be zero');
   if ((end - start) / step < 0) throw new Error(`arange: step ${step} goes away from end (start ${start}, end ${end})`);
   const n = Math.ceil((end - start) / step);
+  assertTensorSize('arange', [n]);
   const allInt = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step);
   const dtype = options.dtype ?? (allInt ? 'int32' : 'float32');
+  if (dtype === 'int32' && n > 0) [start, start + (n - 1) * step].forEach((v) => toInt32('arange', v));
   const values = makeTypedArray(dtype, n);
   for (let i = 0; i < n; i++) values[i] = start + i * step;
   return engine().makeTensor(values, [n], dtype);
@@ -66,6 +68,7 @@ export function arange(start: number, end?: number, step = 1, options: FactoryOp
 export function linspace(start: number, end: number, steps: number, options: FactoryOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
   const dtype = checked('linspace', [steps], options.dtype);
+  if (dtype === 'int32') [start, end].forEach((v) => toInt32('linspace', v));
   const values = makeTypedArray(dtype, steps);
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Fill from both ends, as PyTorch does, so the last value is exactly `end`.
@@ -108,6 +111,7 @@ export function randint(low: number, high: number, shape: Shape, options: Random
     throw new Error(`randint: need integers low < high, got low=${low}, high=${high}`);
   }
   const dtype = checked('randint', shape, options.dtype ?? 'int32');
+  if (dtype === 'int32') [low, high - 1].forEach((v) => toInt32('randint', v));
   const gen = options.generator ?? getGenerator();
   const values = makeTypedArray(dtype, sizeFromShape(shape));
   for (let i = 0; i < values.length; i++) values[i] = gen.nextInt(low, high);

@@ -1,7 +1,7 @@
 /** expand / broadcastTo: repeat size-1 (or missing leading) dimensions, as NumPy broadcasting does. */
 import { toTensor, type TensorLike } from '../convert.js';
 import { KernelName, type BroadcastToAttrs } from '../kernel_names.js';
-import { formatShape, isIntArray, type Shape } from '../shape.js';
+import { assertTensorSize, formatShape, isIntArray, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { runKernel } from './run.js';
 
@@ -24,6 +24,7 @@ function broadcastOp(op: string, x: TensorLike, sizes: Shape): Tensor {
     }
     return size;
   });
+  assertTensorSize(op, shape);
   const attrs: BroadcastToAttrs = { shape };
   return runKernel(KernelName.BroadcastTo, { x: t }, attrs);
 }

@@ -7,7 +7,7 @@
  */
 import { assertDType, toTensor, type TensorLike } from '../convert.js';
 import { KernelName, type MatMulAttrs } from '../kernel_names.js';
-import { broadcastShapes, formatShape, type Shape } from '../shape.js';
+import { assertTensorSize, broadcastShapes, formatShape, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { cast } from './cast.js';
 import { reshape } from './reshape.js';
@@ -38,15 +38,22 @@ export function matmul(a: TensorLike, b: TensorLike, options: MatMulOptions = {}
   }
   const batchA = x.shape.slice(0, -2);
   const batchB = y.shape.slice(0, -2);
+  let batch: number[];
   try {
-    broadcastShapes(op, batchA, batchB);
+    batch = broadcastShapes(op, batchA, batchB);
   } catch {
     throw new Error(`${op}: batch dimensions ${formatShape(batchA)} and ${formatShape(batchB)} cannot be broadcast: ${describe(x.shape, transposeA)} @ ${describe(y.shape, transposeB)}`);
   }
+  const rows = x.rank === 1 ? [] : [x.shape[x.rank - (transposeA ? 1 : 2)]];
+  const columns = y.rank === 1 ? [] : [y.shape[y.rank - (transposeB ? 2 : 1)]];
+  assertTensorSize(op, [...batch, ...rows, ...columns], 'output shape');
 
-  // Integer operands compute in float32: the CPU GEMM is a float kernel.
-  if (x.dtype !== 'float32') x = cast(x, 'float32');
-  if (y.dtype !== 'float32') y = cast(y, 'float32');
+  // int32 @ int32 stays int32, exact and wrapping modulo 2^32 on overflow as PyTorch's
+  // integer matmul; a mixed pair computes in float32.
+  if (x.dtype !== y.dtype) {
+    if (x.dtype !== 'float32') x = cast(x, 'float32');
+    if (y.dtype !== 'float32') y = cast(y, 'float32');
+  }
   const vectorA = x.rank === 1;
   const vectorB = y.rank === 1;
   if (vectorA) x = reshape(x, [1, x.shape[0]]);

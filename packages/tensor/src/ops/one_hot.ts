@@ -2,7 +2,7 @@
 import type { TensorLike } from '../convert.js';
 import { engine } from '../engine.js';
 import { KernelName, type OneHotAttrs } from '../kernel_names.js';
-import { formatShape } from '../shape.js';
+import { assertTensorSize, formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { assertIndicesInRange, toIndexTensor } from './indices.js';
 import { runKernel } from './run.js';
@@ -27,6 +27,7 @@ export function oneHot(indices: TensorLike, numClasses = -1): Tensor {
       depth = 0;
       for (let i = 0; i < values.length; i++) depth = Math.max(depth, values[i] + 1);
     }
+    assertTensorSize(op, [...idx.shape, depth], 'output shape');
     assertIndicesInRange(op, idx, depth, `for numClasses ${depth}`);
     const attrs: OneHotAttrs = { depth };
     return runKernel(KernelName.OneHot, { indices: idx }, attrs);

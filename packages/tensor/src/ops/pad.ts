@@ -1,7 +1,7 @@
 /** pad, as torch.nn.functional.pad: constant (negative pads crop) or reflect. */
 import { toTensor, type TensorLike } from '../convert.js';
 import { KernelName, type PadAttrs } from '../kernel_names.js';
-import { formatShape, isIntArray } from '../shape.js';
+import { assertTensorSize, formatShape, isIntArray } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { runKernel } from './run.js';
 
@@ -41,6 +41,7 @@ export function pad(x: TensorLike, pads: readonly number[], mode: PadMode = 'con
     }
     paddings[axis] = [before, after];
   }
+  assertTensorSize(op, t.shape.map((d, axis) => d + paddings[axis][0] + paddings[axis][1]), 'padded shape');
   const attrs: PadAttrs = { paddings, mode, value };
   return runKernel(KernelName.Pad, { x: t }, attrs);
 }

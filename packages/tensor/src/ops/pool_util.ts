@@ -6,7 +6,7 @@
  */
 import { assertDType } from '../convert.js';
 import type { AdaptivePool2DAttrs } from '../kernel_names.js';
-import { formatShape } from '../shape.js';
+import { assertTensorSize, formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { reshape } from './reshape.js';
 
@@ -106,5 +106,7 @@ export function adaptivePoolAttrs(op: string, input: Tensor, outputSize: Adaptiv
     const shown = Array.isArray(outputSize) ? `[${outputSize.map(String).join(',')}]` : String(outputSize);
     throw new Error(`${op}: outputSize must be a positive integer or a pair of them (null keeps the input size), got ${shown} for input ${formatShape(input.shape)}`);
   }
-  return { outputSize: [(pair[0] as number | null) ?? inH, (pair[1] as number | null) ?? inW] };
+  const out: [number, number] = [(pair[0] as number | null) ?? inH, (pair[1] as number | null) ?? inW];
+  assertTensorSize(op, [...input.shape.slice(0, -2), ...out], 'output shape');
+  return { outputSize: out };
 }

@@ -12,7 +12,7 @@
  */
 import { assertDType, toTensor, type TensorLike } from '../convert.js';
 import { KernelName, type ImageGradAttrs, type ResizeAttrs } from '../kernel_names.js';
-import { formatShape, type Shape } from '../shape.js';
+import { assertTensorSize, formatShape, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkGradOperands } from './pool_util.js';
 import { runKernel } from './run.js';
@@ -75,6 +75,7 @@ export function upsampleAttrs(op: string, inputShape: Shape, options: UpsampleOp
   if (inSize[0] < 1 || inSize[1] < 1 || outputSize[0] < 1 || outputSize[1] < 1) {
     throw new Error(`${op}: input and output sizes must be positive, got input ${formatShape(inputShape)} and output ${outputSize[0]}x${outputSize[1]}`);
   }
+  assertTensorSize(op, [inputShape[0], inputShape[1], ...outputSize], 'output shape');
   const corners = alignCorners ?? false;
   const scale = (axis: 0 | 1): number => {
     const [n, out] = [inSize[axis], outputSize[axis]];

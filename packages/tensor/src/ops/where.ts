@@ -4,7 +4,7 @@
  */
 import { toTensor, type TensorLike } from '../convert.js';
 import { KernelName } from '../kernel_names.js';
-import { formatShape } from '../shape.js';
+import { broadcastShapes, formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { promotePair } from './binary.js';
 import { runKernel } from './run.js';
@@ -24,6 +24,7 @@ export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tens
         );
       }
     }
+    broadcastShapes('where', broadcastShapes('where', c.shape, x.shape), y.shape); // checks the result's size
   };
   const [x, y] = promotePair('where', a, b, 'any', ['a', 'b'], checkShapes);
   return runKernel(KernelName.Where, { condition: c, a: x, b: y });
