@@ -286,6 +286,7 @@ export function unpackRows(
   shape: readonly number[],
   leadShape: readonly number[],
   index: (src: KernelSource, lead: string[], last: string) => string,
+  dtype: DType = 'float32',
 ): TensorInfo {
   const width = shape[shape.length - 1];
   const size = sizeFromShape(shape);
@@ -293,7 +294,7 @@ export function unpackRows(
   return backend.compute({
     label,
     shape,
-    dtype: 'float32',
+    dtype,
     inputs: [tiles],
     ...(rows ? { layout: { width, height: size / width, size } } : {}),
     body: (src, [ref]) => {

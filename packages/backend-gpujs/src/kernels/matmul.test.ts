@@ -1,5 +1,5 @@
 import '@nn/backend-cpu';
-import { manualSeed, matmul, randn } from '@nn/tensor';
+import { manualSeed, matmul, randint, randn, setBackend } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { setGpujsOptions } from '../index.js';
 import { maxRelativeError, onBothBackends } from '../test-utils/compare.js';
@@ -40,4 +40,20 @@ describe('BatchMatMul on gpujs', () => {
       b.dispose();
     });
   }
+
+  it('int32 @ int32 stays int32 and exact, in the plain and the tiled kernel', async () => {
+    for (const [m, k, n] of [[2, 3, 4], [33, 47, 29]]) {
+      manualSeed(3);
+      const a = randint(-50, 50, [m, k], { dtype: 'int32' });
+      const b = randint(-50, 50, [k, n], { dtype: 'int32' });
+      await setBackend('cpu');
+      const expected = matmul(a, b);
+      await setBackend('gpujs');
+      const actual = matmul(a, b);
+      expect(actual.dtype).toBe('int32');
+      expect(Array.from(await actual.data())).toEqual(Array.from(await expected.data()));
+      await setBackend('cpu');
+    }
+  });
 });
+

@@ -4,7 +4,7 @@
  * GL modes, four rows per thread read in place on webasm; small ones on the plain kernel, one
  * thread per output element, whose K loop reads both operands through their layouts.
  */
-import { broadcastShapes, KernelName, sizeFromShape, type MatMulAttrs, type TensorInfo } from '@nn/tensor';
+import { broadcastShapes, KernelName, sizeFromShape, type DType, type MatMulAttrs, type TensorInfo } from '@nn/tensor';
 import type { GpujsBackend } from '../backend_gpujs.js';
 import { dot, lit, type KernelSource } from '../codegen.js';
 import { fits } from '../layout.js';
@@ -46,6 +46,11 @@ export function matmulGeometry(a: TensorInfo, b: TensorInfo, { transposeA, trans
   };
 }
 
+/** int32 @ int32 is int32, as in PyTorch (the op casts mixed operands to float32 first); exact within ±2^24 here. */
+function resultDType(a: TensorInfo): DType {
+  return a.dtype === 'int32' ? 'int32' : 'float32';
+}
+
 /** The plain kernel: one output per thread. */
 export function matmulPlain(backend: GpujsBackend, a: TensorInfo, b: TensorInfo, attrs: MatMulAttrs): TensorInfo {
   const g = matmulGeometry(a, b, attrs);
@@ -53,7 +58,7 @@ export function matmulPlain(backend: GpujsBackend, a: TensorInfo, b: TensorInfo,
   return backend.compute({
     label: 'BatchMatMul',
     shape: [...batchShape, m, n],
-    dtype: 'float32',
+    dtype: resultDType(a),
     inputs: k === 0 ? [] : [a, b],
     body: (src, refs) => {
       if (refs.length === 0) return '0.0';
@@ -143,7 +148,7 @@ function matmulRowTiles(backend: GpujsBackend, a: TensorInfo, b: TensorInfo, att
     const [r, c] = swap ? [ni, `(${mi} | 0)`] : [`(${mi} | 0)`, ni];
     const group = batch === 1 ? `(${r} >> 2)` : `((${bi} | 0) * ${plan.rowGroups} + (${r} >> 2))`;
     return `(${group} * ${plan.cols} + ${c}) * 4 + (${r} & 3)`;
-  });
+  }, resultDType(a));
   backend.release(tiles);
   return out;
 }
@@ -169,7 +174,7 @@ export function matmulTiled(backend: GpujsBackend, a: TensorInfo, b: TensorInfo,
     return src.read(ref, attrs.transposeB ? `${base} + ${j} * ${lit(g.bCols)} + ${c}` : `${base} + ${c} * ${lit(g.bCols)} + ${j}`);
   });
   const tiles = tiledGemm(backend, plan, aPacked, bPacked);
-  const out = unpackTiles(backend, 'BatchMatMul unpack', tiles, plan, [...g.batchShape, g.m, g.n], 'float32', (src) => {
+  const out = unpackTiles(backend, 'BatchMatMul unpack', tiles, plan, [...g.batchShape, g.m, g.n], resultDType(a), (src) => {
     const [bi, rest] = src.divmod('i', g.m * g.n);
     const [r, c] = src.divmod(rest, g.n);
     return [bi, r, c];
