@@ -23,8 +23,8 @@ export function adaptiveMaxPool2d(x: TensorLike, outputSize: AdaptiveOutputSize,
 export function adaptiveMaxPool2d(x: TensorLike, outputSize: AdaptiveOutputSize, options?: AdaptiveMaxPool2DOptions, ...extra: never[]): Tensor | ValuesAndIndices {
   const op = 'adaptiveMaxPool2d';
   const keys = ['returnIndices'] as const;
-  checkNoExtra(op, extra, keys);
   const { returnIndices = false } = parseOptions(op, options, keys);
+  checkNoExtra(op, extra, keys);
   if (typeof returnIndices !== 'boolean') throw new Error(`${op}: returnIndices must be a boolean, got ${String(returnIndices)}`);
   const input = toTensor(x, op, 'input');
   const attrs = adaptivePoolAttrs(op, input, outputSize);
@@ -45,6 +45,8 @@ declare module '../tensor.js' {
 }
 
 Tensor.prototype.adaptiveMaxPool2d = function (this: Tensor, outputSize: AdaptiveOutputSize, options?: AdaptiveMaxPool2DOptions, ...extra: never[]) {
+  // The overloads have no rest parameter, so the method checks what the op would.
+  if (extra.length > 0) parseOptions('adaptiveMaxPool2d', options, ['returnIndices']);
   checkNoExtra('adaptiveMaxPool2d', extra, ['returnIndices']);
   return adaptiveMaxPool2d(this, outputSize, options);
 } as Tensor['adaptiveMaxPool2d'];

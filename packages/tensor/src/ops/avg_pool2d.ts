@@ -31,8 +31,8 @@ const AVG_POOL_KEYS = ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divi
 /** Average pooling with a kernelSize x kernelSize (or [kH, kW]) window; the stride defaults to the kernel size. */
 export function avgPool2d(x: TensorLike, kernelSize: IntPair, options?: AvgPool2DOptions, ...extra: never[]): Tensor {
   const op = 'avgPool2d';
-  checkNoExtra(op, extra, AVG_POOL_KEYS);
   const opts = parseOptions(op, options, AVG_POOL_KEYS);
+  checkNoExtra(op, extra, AVG_POOL_KEYS);
   const input = toTensor(x, op, 'input');
   checkImageInput(op, input);
   const attrs = avgPool2dAttrs(op, input.shape, kernelSize, opts);

@@ -78,8 +78,8 @@ export function batchNorm(
   ...extra: never[]
 ): BatchNormResult<Tensor | null> {
   const op = 'batchNorm';
-  checkNoExtra(op, extra, BATCH_NORM_KEYS);
   const { training = false, momentum = 0.1, eps = 1e-5 } = parseOptions(op, options, BATCH_NORM_KEYS);
+  checkNoExtra(op, extra, BATCH_NORM_KEYS);
   const input = toTensor(x, op, 'input');
   if (input.rank < 2) throw new Error(`${op}: input must be [N, C, ...] with at least 2 dimensions, got shape ${formatShape(input.shape)}`);
   assertDType(op, 'input', input, ['float32']);
@@ -179,6 +179,8 @@ Tensor.prototype.batchNorm = function (
   options?: BatchNormOptions,
   ...extra: never[]
 ) {
+  // The overloads have no rest parameter, so the method checks what the op would.
+  if (extra.length > 0) parseOptions('batchNorm', options, BATCH_NORM_KEYS);
   checkNoExtra('batchNorm', extra, BATCH_NORM_KEYS);
   return batchNorm(this, runningMean, runningVar, weight, bias, options);
 } as Tensor['batchNorm'];

@@ -26,8 +26,8 @@ const CONV1D_KEYS = ['stride', 'padding', 'dilation', 'groups'] as const;
 
 export function conv1d(x: TensorLike, weight: TensorLike, bias?: TensorLike | null, opts?: Conv1DOptions, ...extra: never[]): Tensor {
   const op = 'conv1d';
-  checkNoExtra(op, extra, CONV1D_KEYS);
   const options = parseOptions(op, opts, CONV1D_KEYS);
+  checkNoExtra(op, extra, CONV1D_KEYS);
   const input = toTensor(x, op, 'input');
   const w = toTensor(weight, op, 'weight');
   const b = bias === undefined || bias === null ? null : toTensor(bias, op, 'bias');

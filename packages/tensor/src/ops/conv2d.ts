@@ -30,8 +30,8 @@ const CONV2D_KEYS = ['stride', 'padding', 'dilation', 'groups'] as const;
  */
 export function conv2d(x: TensorLike, weight: TensorLike, bias?: TensorLike | null, options?: Conv2DOptions, ...extra: never[]): Tensor {
   const op = 'conv2d';
-  checkNoExtra(op, extra, CONV2D_KEYS);
   const opts = parseOptions(op, options, CONV2D_KEYS);
+  checkNoExtra(op, extra, CONV2D_KEYS);
   const input = toTensor(x, op, 'input');
   const w = toTensor(weight, op, 'weight');
   const b = bias === undefined || bias === null ? null : toTensor(bias, op, 'bias');

@@ -31,8 +31,8 @@ export function convTranspose2d(x: TensorLike, weight: TensorLike, bias?: Tensor
   const op = 'convTranspose2d';
   // PyTorch's positional order: stride, padding, output_padding, groups, dilation.
   const keys = ['stride', 'padding', 'outputPadding', 'groups', 'dilation'] as const;
-  checkNoExtra(op, extra, keys);
   const opts = parseOptions(op, options, keys);
+  checkNoExtra(op, extra, keys);
   const input = toTensor(x, op, 'input');
   const w = toTensor(weight, op, 'weight');
   const b = bias === undefined || bias === null ? null : toTensor(bias, op, 'bias');

@@ -21,13 +21,15 @@ const FACTORY_KEYS = ['dtype'] as const;
 const RANDOM_KEYS = ['dtype', 'generator'] as const;
 
 function factoryOptions(op: string, options: FactoryOptions | undefined, extra: readonly unknown[]): FactoryOptions {
+  const parsed = parseOptions(op, options, FACTORY_KEYS);
   checkNoExtra(op, extra, FACTORY_KEYS);
-  return parseOptions(op, options, FACTORY_KEYS);
+  return parsed;
 }
 
 function randomOptions(op: string, options: RandomOptions | undefined, extra: readonly unknown[]): RandomOptions {
+  const parsed = parseOptions(op, options, RANDOM_KEYS);
   checkNoExtra(op, extra, RANDOM_KEYS);
-  return parseOptions(op, options, RANDOM_KEYS);
+  return parsed;
 }
 
 function checked(op: string, shape: Shape, dtype: DType | undefined): DType {

@@ -26,8 +26,8 @@ export interface DropoutOptions {
 const DROPOUT_KEYS = ['p', 'training', 'generator'] as const;
 
 function checkDropout(op: string, x: TensorLike, options: DropoutOptions | undefined, extra: readonly unknown[]): [Tensor, Required<DropoutOptions>] {
-  checkNoExtra(op, extra, DROPOUT_KEYS);
   const { p = 0.5, training = true, generator = getGenerator() } = parseOptions(op, options, DROPOUT_KEYS);
+  checkNoExtra(op, extra, DROPOUT_KEYS);
   const input = toTensor(x, op, 'input');
   assertDType(op, 'input', input, ['float32']);
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new Error(`${op}: probability p must be in [0, 1], got ${String(p)}`);

@@ -27,8 +27,8 @@ export interface LayerNormOptions {
 export function layerNorm(x: TensorLike, normalizedShape: number | Shape, options?: LayerNormOptions, ...extra: never[]): Tensor {
   const op = 'layerNorm';
   const keys = ['weight', 'bias', 'eps'] as const;
-  checkNoExtra(op, extra, keys);
   const { weight, bias, eps = 1e-5 } = parseOptions(op, options, keys);
+  checkNoExtra(op, extra, keys);
   const input = toTensor(x, op, 'input');
   assertDType(op, 'input', input, ['float32']);
   const shape: readonly number[] = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;

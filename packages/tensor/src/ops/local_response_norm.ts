@@ -27,8 +27,8 @@ export interface LocalResponseNormOptions {
 export function localResponseNorm(x: TensorLike, size: number, options?: LocalResponseNormOptions, ...extra: never[]): Tensor {
   const op = 'localResponseNorm';
   const keys = ['alpha', 'beta', 'k'] as const;
-  checkNoExtra(op, extra, keys);
   const { alpha = 1e-4, beta = 0.75, k = 1 } = parseOptions(op, options, keys);
+  checkNoExtra(op, extra, keys);
   const input = toTensor(x, op, 'input');
   if (input.rank < 3) {
     throw new Error(`${op}: input must have 3 or more dimensions [N, C, ...], got shape ${formatShape(input.shape)}`);

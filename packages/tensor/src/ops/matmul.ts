@@ -24,8 +24,8 @@ export interface MatMulOptions {
 export function matmul(a: TensorLike, b: TensorLike, opts?: MatMulOptions, ...extra: never[]): Tensor {
   const op = 'matmul';
   const keys = ['transposeA', 'transposeB'] as const;
-  checkNoExtra(op, extra, keys);
   const options = parseOptions(op, opts, keys);
+  checkNoExtra(op, extra, keys);
   let x = toTensor(a, op, 'a');
   let y = toTensor(b, op, 'b');
   assertDType(op, 'a', x, ['float32', 'int32']);

@@ -35,8 +35,8 @@ export function maxPool2d(x: TensorLike, kernelSize: IntPair, options?: MaxPool2
 export function maxPool2d(x: TensorLike, kernelSize: IntPair, options?: MaxPool2DOptions): Tensor | ValuesAndIndices;
 export function maxPool2d(x: TensorLike, kernelSize: IntPair, options?: MaxPool2DOptions, ...extra: never[]): Tensor | ValuesAndIndices {
   const op = 'maxPool2d';
-  checkNoExtra(op, extra, MAX_POOL_KEYS);
   const opts = parseOptions(op, options, MAX_POOL_KEYS);
+  checkNoExtra(op, extra, MAX_POOL_KEYS);
   const input = toTensor(x, op, 'input');
   checkImageInput(op, input);
   const attrs = maxPool2dAttrs(op, input.shape, kernelSize, opts);
@@ -86,6 +86,8 @@ declare module '../tensor.js' {
 }
 
 Tensor.prototype.maxPool2d = function (this: Tensor, kernelSize: IntPair, options?: MaxPool2DOptions, ...extra: never[]) {
+  // The overloads have no rest parameter, so the method checks what the op would.
+  if (extra.length > 0) parseOptions('maxPool2d', options, MAX_POOL_KEYS);
   checkNoExtra('maxPool2d', extra, MAX_POOL_KEYS);
   return maxPool2d(this, kernelSize, options);
 } as Tensor['maxPool2d'];

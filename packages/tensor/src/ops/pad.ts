@@ -24,8 +24,8 @@ export interface PadOptions {
 export function pad(x: TensorLike, pads: readonly number[], options?: PadOptions, ...extra: never[]): Tensor {
   const op = 'pad';
   const keys = ['mode', 'value'] as const;
-  checkNoExtra(op, extra, keys);
   const { mode = 'constant', value = 0 } = parseOptions(op, options, keys);
+  checkNoExtra(op, extra, keys);
   const t = toTensor(x, op, 'x');
   if (!isIntArray(pads)) {
     throw new Error(`${op}: pads must be an array of integers, got ${String(pads)}`);

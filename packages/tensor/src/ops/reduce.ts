@@ -39,8 +39,8 @@ const VARIANCE_KEYS = ['correction', 'keepDim'] as const;
 
 /** The checked keepDim of a reduction's options, and its axes with null read as undefined (all). */
 export function reduceArgs(op: string, axis: Axes | null | undefined, options: ReduceOptions | undefined, extra: readonly unknown[]): [Axes | undefined, boolean] {
-  checkNoExtra(op, extra, REDUCE_KEYS);
   const { keepDim = false } = parseOptions(op, options, REDUCE_KEYS);
+  checkNoExtra(op, extra, REDUCE_KEYS);
   if (typeof keepDim !== 'boolean') throw new Error(`${op}: keepDim must be a boolean, got ${String(keepDim)}`);
   return [axis ?? undefined, keepDim];
 }
@@ -121,8 +121,8 @@ export function variance(x: TensorLike, axis?: Axes | null, options?: VarianceOp
 }
 
 function varianceOp(op: string, x: TensorLike, axisArg: Axes | null | undefined, options: VarianceOptions | undefined, extra: readonly unknown[]): Tensor {
-  checkNoExtra(op, extra, VARIANCE_KEYS);
   const { correction = 1, keepDim = false } = parseOptions(op, options, VARIANCE_KEYS);
+  checkNoExtra(op, extra, VARIANCE_KEYS);
   const axis = axisArg ?? undefined;
   const input = toTensor(x, op, 'x');
   if (typeof correction !== 'number' || !Number.isFinite(correction)) {

@@ -76,8 +76,8 @@ export interface SoftplusOptions {
 /** x for x > 0, negativeSlope * x otherwise (any slope, negative or above 1 included). */
 export function leakyRelu(x: TensorLike, options?: LeakyReluOptions, ...extra: never[]): Tensor {
   const keys = ['negativeSlope'] as const;
-  checkNoExtra('leakyRelu', extra, keys);
   const { negativeSlope = 0.01 } = parseOptions('leakyRelu', options, keys);
+  checkNoExtra('leakyRelu', extra, keys);
   const attrs: LeakyReluAttrs = { negativeSlope: checkFinite('leakyRelu', 'negativeSlope', negativeSlope) };
   return unaryOp('leakyRelu', KernelName.LeakyRelu, x, 'float', attrs);
 }
@@ -85,8 +85,8 @@ export function leakyRelu(x: TensorLike, options?: LeakyReluOptions, ...extra: n
 /** x for x > 0, alpha * (exp(x) - 1) otherwise. */
 export function elu(x: TensorLike, options?: EluOptions, ...extra: never[]): Tensor {
   const keys = ['alpha'] as const;
-  checkNoExtra('elu', extra, keys);
   const { alpha = 1 } = parseOptions('elu', options, keys);
+  checkNoExtra('elu', extra, keys);
   const attrs: EluAttrs = { alpha: checkFinite('elu', 'alpha', alpha) };
   return unaryOp('elu', KernelName.Elu, x, 'float', attrs);
 }
@@ -94,8 +94,8 @@ export function elu(x: TensorLike, options?: EluOptions, ...extra: never[]): Ten
 /** x * Φ(x) with the exact normal CDF ('none'), or PyTorch's tanh approximation ('tanh'). */
 export function gelu(x: TensorLike, options?: GeluOptions, ...extra: never[]): Tensor {
   const keys = ['approximate'] as const;
-  checkNoExtra('gelu', extra, keys);
   const { approximate = 'none' } = parseOptions('gelu', options, keys);
+  checkNoExtra('gelu', extra, keys);
   if (approximate !== 'none' && approximate !== 'tanh') {
     throw new Error(`gelu: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
   }
@@ -109,8 +109,8 @@ export function gelu(x: TensorLike, options?: GeluOptions, ...extra: never[]): T
  */
 export function softplus(x: TensorLike, options?: SoftplusOptions, ...extra: never[]): Tensor {
   const keys = ['beta', 'threshold'] as const;
-  checkNoExtra('softplus', extra, keys);
   const { beta = 1, threshold = 20 } = parseOptions('softplus', options, keys);
+  checkNoExtra('softplus', extra, keys);
   checkFinite('softplus', 'beta', beta);
   if (beta === 0) throw new Error('softplus: beta must not be 0');
   if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new Error(`softplus: threshold must be a number, got ${String(threshold)}`);

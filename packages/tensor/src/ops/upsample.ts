@@ -35,6 +35,7 @@ const UPSAMPLE_KEYS = ['size', 'scaleFactor', 'mode', 'alignCorners'] as const;
 
 export function upsample(x: TensorLike, options: UpsampleOptions, ...extra: never[]): Tensor {
   const op = 'upsample';
+  parseOptions(op, options, UPSAMPLE_KEYS);
   checkNoExtra(op, extra, UPSAMPLE_KEYS);
   const input = toTensor(x, op, 'input');
   if (input.rank !== 4) throw new Error(`${op}: input must be 4-D [N, C, H, W], got shape ${formatShape(input.shape)}`);

@@ -235,7 +235,7 @@ export function defineShapeSuite(backend: string): void {
       expect(() => permute(x, [0, 1])).toThrow(/permute: dims \[0,1\] must list all 3 axes of a tensor of shape \[2,3,4\]/);
       expect(() => permute(x, [0, 1, 1])).toThrow(/permute: dims \[0,1,1\] repeat an axis/);
       expect(() => t(x)).toThrow(/t: expects a tensor of rank at most 2, got shape \[2,3,4\]/);
-      expect(() => expand(x, [2, 5, 4])).toThrow(/expand: cannot expand \[2,3,4\] to \[2,5,4\]: dimension 1 has size 3/);
+      expect(() => expand(x, [2, 5, 4])).toThrow(/^expand: dimension 1 has size 3, which can only expand from 1, not to 5: \[2,3,4\] → \[2,5,4\]$/);
       expect(() => expand(x, [3, 4])).toThrow(/expand: the target shape \[3,4\] has fewer dimensions than the input \[2,3,4\]/);
       expect(() => broadcastTo(x, [-1, 2, 3, 4])).toThrow(/broadcastTo: -1 is not allowed for the new leading dimension 0/);
       expect(() => slice(x, [0], [1], [0])).toThrow(/slice: step must be a positive integer, got 0 for axis 0/);
