@@ -67,6 +67,8 @@ export function defineCallingConventionSuite(backend: string): void {
         for (const op of [nn.prod, nn.max, nn.min, nn.logsumexp, nn.argmax, nn.argmin, nn.variance, nn.std]) {
           expect(values(op(x, null)), op.name).toEqual(values(op(x)));
         }
+        expect(() => nn.softmax(x, 1, 'float32' as never)).toThrow(/^softmax: unexpected extra argument 'float32'$/);
+        expect(() => jsMethod(x, 'logSoftmax', -1, 'float32')).toThrow(/^logSoftmax: unexpected extra argument 'float32'$/);
         expect(values(nn.sum(x, 1, { keepDim: true }))).toEqual([6, 15]);
         expect(nn.argmax(x, 1, { keepDim: true }).shape).toEqual([2, 1]);
       });
