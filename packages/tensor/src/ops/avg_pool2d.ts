@@ -10,7 +10,7 @@ import type { Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { parsePair, type IntPair } from './conv_util.js';
 import { checkNoExtra, parseOptions } from './options.js';
-import { batched, checkGradOperands, checkImageInput, poolOutputShape, unbatch } from './pool_util.js';
+import { batched, checkGradOperands, checkImageInput, parseKernelSize, poolOutputShape, unbatch } from './pool_util.js';
 import { runKernel } from './run.js';
 
 export interface AvgPool2DOptions {
@@ -41,7 +41,7 @@ export function avgPool2d(x: TensorLike, kernelSize: IntPair, options?: AvgPool2
 
 /** Checks the window against an input shape and returns the kernel's attributes. */
 export function avgPool2dAttrs(op: string, inputShape: Shape, kernelSizeArg: IntPair, options: AvgPool2DOptions = {}): AvgPool2DAttrs {
-  const kernelSize = parsePair(op, 'kernelSize', kernelSizeArg, 1);
+  const kernelSize = parseKernelSize(op, kernelSizeArg);
   const stride = options.stride == null ? kernelSize : parsePair(op, 'stride', options.stride, 1);
   const padding = parsePair(op, 'padding', options.padding ?? 0, 0);
   const { ceilMode = false, countIncludePad = true, divisorOverride = null } = options;

@@ -11,7 +11,7 @@ import { Tensor } from '../tensor.js';
 import type { ValuesAndIndices } from './arg_reduce.js';
 import { parsePair, type IntPair } from './conv_util.js';
 import { checkNoExtra, parseOptions } from './options.js';
-import { batched, checkGradOperands, checkImageInput, poolOutputShape, unbatch } from './pool_util.js';
+import { batched, checkGradOperands, checkImageInput, parseKernelSize, poolOutputShape, unbatch } from './pool_util.js';
 import { runKernel, runKernelMulti } from './run.js';
 
 export interface MaxPool2DOptions {
@@ -52,7 +52,7 @@ export function maxPool2d(x: TensorLike, kernelSize: IntPair, options?: MaxPool2
 
 /** Checks the window against an input shape and returns the kernel's attributes. */
 export function maxPool2dAttrs(op: string, inputShape: Shape, kernelSizeArg: IntPair, options: MaxPool2DOptions = {}): MaxPool2DAttrs {
-  const kernelSize = parsePair(op, 'kernelSize', kernelSizeArg, 1);
+  const kernelSize = parseKernelSize(op, kernelSizeArg);
   const stride = options.stride == null ? kernelSize : parsePair(op, 'stride', options.stride, 1);
   const padding = parsePair(op, 'padding', options.padding ?? 0, 0);
   const dilation = parsePair(op, 'dilation', options.dilation ?? 1, 1);

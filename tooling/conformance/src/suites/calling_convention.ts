@@ -26,7 +26,7 @@ export function defineCallingConventionSuite(backend: string): void {
         expect(() => nn.maxPool2d(x, 2, { strides: 2 } as never)).toThrow(/^maxPool2d: unknown option 'strides'; the options are stride, padding, dilation, ceilMode, returnIndices$/);
         expect(() => js(nn.maxPool2d)(x, 2, {}, 1)).toThrow(/^maxPool2d: unexpected extra argument 1; options go in one object \{ stride, /);
         expect(() => jsMethod(x, 'maxPool2d', 2, {}, 1)).toThrow(/^maxPool2d: unexpected extra argument 1/);
-        expect(() => nn.maxPool2d(x, { kernelSize: 2 } as never)).toThrow(/^maxPool2d: kernelSize must be a positive integer or a pair of them/);
+        expect(() => nn.maxPool2d(x, { kernelSize: 2 } as never)).toThrow(/^maxPool2d: kernelSize is the second argument, not an option: maxPool2d\(x, 2, \{ stride: 1 \}\)$/);
         expect(() => nn.avgPool2d(x, 3, 1 as never)).toThrow(/^avgPool2d: options must be an object .*e\.g\. \{ stride: 1 \}$/);
         expect(() => x.avgPool2d(3, 'same' as never)).toThrow(/^avgPool2d: options must be an object .*got 'same'; options go in an object, e\.g\. \{ stride: 'same' \}$/);
         expect(() => nn.adaptiveMaxPool2d(x, 2, true as never)).toThrow(/^adaptiveMaxPool2d: options must be an object \{ returnIndices \}, got true/);
