@@ -12,7 +12,7 @@ function makeModel(): { params: Tensor[]; loss: (x: Tensor, target: Tensor) => T
   const convBias = keep(requiresGrad(nn.zeros([4])));
   const dense = keep(requiresGrad(nn.mul(random([3, 4 * 3 * 3]), 0.1)));
   const loss = (x: Tensor, target: Tensor): Tensor => {
-    const h = nn.maxPool2d(nn.relu(nn.conv2d(x, conv, convBias, { padding: 1 })), { kernelSize: 2 });
+    const h = nn.maxPool2d(nn.relu(nn.conv2d(x, conv, convBias, { padding: 1 })), 2);
     const features = nn.reshape(h, [x.shape[0], 1, -1]);
     const logits = nn.sum(nn.mul(features, dense), -1);
     return nn.neg(nn.mean(nn.sum(nn.mul(nn.logSoftmax(logits, 1), target), 1)));

@@ -9,7 +9,7 @@ describe('smoke', () => {
     expect(add(a, b).toArray()).toEqual([[11, 22, 33], [14, 25, 36]]);
     expect(a.add(1).exp().neg().sum().shape).toEqual([]);
     expect(a.reshape([3, -1]).shape).toEqual([3, 2]);
-    console.log(a.toString(), a.sum(1, true).toString());
+    console.log(a.toString(), a.sum(1, { keepDim: true }).toString());
   });
   it('tidy frees', () => {
     const before = memory();

@@ -121,7 +121,7 @@ describe('max-pool gradient from indices of unknown origin', () => {
   it('scans the plane and agrees with the windowed gradient', () => {
     tidy(() => {
       const x = tensor(Float32Array.from({ length: 2 * 3 * 9 * 9 }, (_, i) => Math.sin(i * 1.7)), [2, 3, 9, 9]);
-      const { values, indices } = maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1, returnIndices: true });
+      const { values, indices } = maxPool2d(x, 3, { stride: 2, padding: 1, returnIndices: true });
       const dy = values.mul(0).add(tensor(Float32Array.from({ length: values.size }, (_, i) => (i % 7) - 3), values.shape));
       const windowed = maxPool2dGrad(dy, indices, x.shape).dataSync();
       // The same indices made afresh from host values carry no window: the kernel scans the whole plane.

@@ -18,7 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function data(): Batch[] {
   manualSeed(11);
   const x = randn([32, 3]);
-  const y = x.sum(1, true);
+  const y = x.sum(1, { keepDim: true });
   return [{ x, y }];
 }
 

@@ -89,8 +89,8 @@ const unary = (name: string, fn: (x: Tensor) => Tensor): OpRun => op(name, (x) =
 const binary = (name: string, fn: (a: Tensor, b: Tensor) => Tensor): OpRun => op(name, (x) => fn(x.get('a', 0), x.get('b', 1)));
 
 /** A reduction with PyTorch's `dim` (None = all) and `keepdim`. */
-const reduction = (name: string, fn: (x: Tensor, axis: number | number[] | undefined, keepDim: boolean) => Tensor): OpRun =>
-  op(name, (x, a) => fn(x.get('x', 0), a.axes('dim'), a.bool('keepdim', false)));
+const reduction = (name: string, fn: (x: Tensor, axis: number | number[] | undefined, options: { keepDim: boolean }) => Tensor): OpRun =>
+  op(name, (x, a) => fn(x.get('x', 0), a.axes('dim'), { keepDim: a.bool('keepdim', false) }));
 
 const conv2dCase = op('conv2d', (x, a) => {
   a.expect('padding_mode', 'zeros');
@@ -107,8 +107,7 @@ const conv2dCase = op('conv2d', (x, a) => {
 const maxPool2dCase = op('max_pool2d', (x, a) => {
   const kernelSize = a.pair('kernel_size');
   a.bool('return_indices', true);
-  const { values, indices } = maxPool2d(x.get('x', 0), {
-    kernelSize,
+  const { values, indices } = maxPool2d(x.get('x', 0), kernelSize, {
     stride: a.pair('stride', kernelSize),
     padding: a.pair('padding', [0, 0]),
     dilation: a.pair('dilation', [1, 1]),
@@ -192,10 +191,10 @@ export const OP_CASES: Readonly<Record<string, OpRun>> = {
     const exponent = x.all()[1] ?? a.number('exponent');
     return pow(x.get('x', 0), exponent);
   }),
-  leaky_relu: op('leaky_relu', (x, a) => leakyRelu(x.get('x', 0), a.number('negative_slope', 0.01))),
-  elu: op('elu', (x, a) => elu(x.get('x', 0), a.number('alpha', 1))),
-  gelu: op('gelu', (x, a) => gelu(x.get('x', 0), a.string('approximate', ['none', 'tanh'] as const, 'none'))),
-  softplus: op('softplus', (x, a) => softplus(x.get('x', 0), a.number('beta', 1), a.number('threshold', 20))),
+  leaky_relu: op('leaky_relu', (x, a) => leakyRelu(x.get('x', 0), { negativeSlope: a.number('negative_slope', 0.01) })),
+  elu: op('elu', (x, a) => elu(x.get('x', 0), { alpha: a.number('alpha', 1) })),
+  gelu: op('gelu', (x, a) => gelu(x.get('x', 0), { approximate: a.string('approximate', ['none', 'tanh'] as const, 'none') })),
+  softplus: op('softplus', (x, a) => softplus(x.get('x', 0), { beta: a.number('beta', 1), threshold: a.number('threshold', 20) })),
 
   // reductions
   sum: reduction('sum', sum),
@@ -208,8 +207,8 @@ export const OP_CASES: Readonly<Record<string, OpRun>> = {
     const input = x.get('x', 0);
     const dim = a.optionalInt('dim');
     const keepDim = a.bool('keepdim', false);
-    if (dim === undefined) return max(input, undefined, keepDim);
-    const { values, indices } = maxWithIndices(input, dim, keepDim);
+    if (dim === undefined) return max(input, undefined, { keepDim });
+    const { values, indices } = maxWithIndices(input, dim, { keepDim });
     return { output: values, extra: { indices } };
   }),
   min: op('min', (x, a) => {
@@ -217,12 +216,12 @@ export const OP_CASES: Readonly<Record<string, OpRun>> = {
     const input = x.get('x', 0);
     const dim = a.optionalInt('dim');
     const keepDim = a.bool('keepdim', false);
-    if (dim === undefined) return min(input, undefined, keepDim);
-    const { values, indices } = minWithIndices(input, dim, keepDim);
+    if (dim === undefined) return min(input, undefined, { keepDim });
+    const { values, indices } = minWithIndices(input, dim, { keepDim });
     return { output: values, extra: { indices } };
   }),
-  argmax: op('argmax', (x, a) => argmax(x.get('x', 0), a.optionalInt('dim'), a.bool('keepdim', false))),
-  argmin: op('argmin', (x, a) => argmin(x.get('x', 0), a.optionalInt('dim'), a.bool('keepdim', false))),
+  argmax: op('argmax', (x, a) => argmax(x.get('x', 0), a.optionalInt('dim'), { keepDim: a.bool('keepdim', false) })),
+  argmin: op('argmin', (x, a) => argmin(x.get('x', 0), a.optionalInt('dim'), { keepDim: a.bool('keepdim', false) })),
   var: op('var', (x, a) => variance(x.get('x', 0), a.axes('dim'), { correction: a.number('correction', a.bool('unbiased', true) ? 1 : 0), keepDim: a.bool('keepdim', false) })),
   std: op('std', (x, a) => std(x.get('x', 0), a.axes('dim'), { correction: a.number('correction', a.bool('unbiased', true) ? 1 : 0), keepDim: a.bool('keepdim', false) })),
   softmax: op('softmax', (x, a) => softmax(x.get('x', 0), a.int('dim'))),
@@ -245,7 +244,7 @@ export const OP_CASES: Readonly<Record<string, OpRun>> = {
   gather: op('gather', (x, a) => gather(x.get('x', 0), a.int('dim'), x.get('index', 1))),
   index_select: op('index_select', (x, a) => indexSelect(x.get('x', 0), a.int('dim'), x.get('index', 1))),
   pad: op('pad', (x, a) =>
-    pad(x.get('x', 0), a.ints('pad'), a.string('mode', ['constant', 'reflect'] as const, 'constant'), a.optionalNumber('value') ?? 0),
+    pad(x.get('x', 0), a.ints('pad'), { mode: a.string('mode', ['constant', 'reflect'] as const, 'constant'), value: a.optionalNumber('value') ?? 0 }),
   ),
   cat: op('cat', (x, a) => concat(x.all(), a.int('dim', 0))),
   stack: op('stack', (x, a) => stack(x.all(), a.int('dim', 0))),
@@ -277,8 +276,7 @@ export const OP_CASES: Readonly<Record<string, OpRun>> = {
   max_pool2d: maxPool2dCase,
   avg_pool2d: op('avg_pool2d', (x, a) => {
     const kernelSize = a.pair('kernel_size');
-    return avgPool2d(x.get('x', 0), {
-      kernelSize,
+    return avgPool2d(x.get('x', 0), kernelSize, {
       stride: a.pair('stride', kernelSize),
       padding: a.pair('padding', [0, 0]),
       ceilMode: a.bool('ceil_mode', false),
@@ -289,15 +287,15 @@ export const OP_CASES: Readonly<Record<string, OpRun>> = {
   adaptive_avg_pool2d: op('adaptive_avg_pool2d', (x, a) => adaptiveAvgPool2d(x.get('x', 0), adaptiveSize(a))),
   adaptive_max_pool2d: op('adaptive_max_pool2d', (x, a) => {
     a.bool('return_indices', true);
-    const { values, indices } = adaptiveMaxPool2d(x.get('x', 0), adaptiveSize(a), true);
+    const { values, indices } = adaptiveMaxPool2d(x.get('x', 0), adaptiveSize(a), { returnIndices: true });
     return { output: values, extra: { indices } };
   }),
   batch_norm: batchNormCase,
   layer_norm: op('layer_norm', (x, a) =>
-    layerNorm(x.get('x', 0), a.ints('normalized_shape'), x.optional('weight'), x.optional('bias'), a.number('eps', 1e-5)),
+    layerNorm(x.get('x', 0), a.ints('normalized_shape'), { weight: x.optional('weight'), bias: x.optional('bias'), eps: a.number('eps', 1e-5) }),
   ),
   local_response_norm: op('local_response_norm', (x, a) =>
-    localResponseNorm(x.get('x', 0), a.int('size'), a.number('alpha', 1e-4), a.number('beta', 0.75), a.number('k', 1)),
+    localResponseNorm(x.get('x', 0), a.int('size'), { alpha: a.number('alpha', 1e-4), beta: a.number('beta', 0.75), k: a.number('k', 1) }),
   ),
   upsample_nearest2d: interpolate('upsample_nearest2d', 'nearest'),
   upsample_bilinear2d: interpolate('upsample_bilinear2d', 'bilinear'),

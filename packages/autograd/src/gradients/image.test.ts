@@ -51,21 +51,21 @@ describe('convolution gradients (gradcheck)', () => {
 
 describe('pooling, normalisation and resize gradients (gradcheck)', () => {
   it('maxPool2d (stride, padding, dilation, ceilMode) and its indices', () => {
-    ok((x) => nn.maxPool2d(x, { kernelSize: 2 }), distinct([2, 2, 6, 6]));
-    ok((x) => nn.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1, ceilMode: true }), distinct([1, 2, 6, 7]));
-    ok((x) => nn.maxPool2d(x, { kernelSize: 2, dilation: 2 }), distinct([1, 1, 5, 5]));
-    ok((x) => nn.maxPool2d(x, { kernelSize: 2, returnIndices: true }).values, distinct([2, 3, 4]));
+    ok((x) => nn.maxPool2d(x, 2), distinct([2, 2, 6, 6]));
+    ok((x) => nn.maxPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true }), distinct([1, 2, 6, 7]));
+    ok((x) => nn.maxPool2d(x, 2, { dilation: 2 }), distinct([1, 1, 5, 5]));
+    ok((x) => nn.maxPool2d(x, 2, { returnIndices: true }).values, distinct([2, 3, 4]));
   });
 
   it('maxPool2dGrad differentiates in dy', () => {
-    const { indices } = nn.maxPool2d(distinct([1, 2, 4, 4]), { kernelSize: 2, stride: 1, returnIndices: true });
+    const { indices } = nn.maxPool2d(distinct([1, 2, 4, 4]), 2, { stride: 1, returnIndices: true });
     ok((dy) => nn.maxPool2dGrad(dy, indices, [1, 2, 4, 4]), random([1, 2, 3, 3]));
   });
 
   it('avgPool2d (padding, countIncludePad, ceilMode, divisorOverride)', () => {
-    ok((x) => nn.avgPool2d(x, { kernelSize: 2 }), random([2, 2, 6, 6]));
-    ok((x) => nn.avgPool2d(x, { kernelSize: 3, stride: 2, padding: 1, countIncludePad: false, ceilMode: true }), random([1, 2, 6, 7]));
-    ok((x) => nn.avgPool2d(x, { kernelSize: [2, 3], stride: 1, divisorOverride: 4 }), random([1, 1, 4, 5]));
+    ok((x) => nn.avgPool2d(x, 2), random([2, 2, 6, 6]));
+    ok((x) => nn.avgPool2d(x, 3, { stride: 2, padding: 1, countIncludePad: false, ceilMode: true }), random([1, 2, 6, 7]));
+    ok((x) => nn.avgPool2d(x, [2, 3], { stride: 1, divisorOverride: 4 }), random([1, 1, 4, 5]));
   });
 
   it('adaptiveAvgPool2d and adaptiveMaxPool2d to odd sizes', () => {
@@ -80,13 +80,13 @@ describe('pooling, normalisation and resize gradients (gradcheck)', () => {
   });
 
   it('layerNorm', () => {
-    ok((x, w, b) => nn.layerNorm(x, [4], w, b), random([3, 4]), random([4]), random([4]));
+    ok((x, w, b) => nn.layerNorm(x, [4], { weight: w, bias: b }), random([3, 4]), random([4]), random([4]));
     ok((x) => nn.layerNorm(x, [2, 3]), random([2, 2, 3]));
   });
 
   it('localResponseNorm', () => {
-    ok((x) => nn.localResponseNorm(x, 3, 0.5, 0.75, 2), random([2, 5, 3, 3]));
-    ok((x) => nn.localResponseNorm(x, 5, 1e-2, 0.75, 1), random([1, 6, 2, 2]));
+    ok((x) => nn.localResponseNorm(x, 3, { alpha: 0.5, beta: 0.75, k: 2 }), random([2, 5, 3, 3]));
+    ok((x) => nn.localResponseNorm(x, 5, { alpha: 1e-2, beta: 0.75, k: 1 }), random([1, 6, 2, 2]));
   });
 
   it('upsample: nearest and bilinear (alignCorners both ways), up and down', () => {
@@ -99,7 +99,7 @@ describe('pooling, normalisation and resize gradients (gradcheck)', () => {
   it('dropout with a fixed seed scales the kept elements', () => {
     const fn = (x: Tensor): Tensor => {
       manualSeed(7);
-      return nn.dropout(x, 0.3);
+      return nn.dropout(x, { p: 0.3 });
     };
     ok(fn, random([4, 5]));
     const g = grad((x) => fn(x).sum())(random([100]));

@@ -50,12 +50,12 @@ function extremumGrad(kind: 'max' | 'min') {
       if (attrs.ties === 'first' && attrs.axes.length === 1 && x.rank > 0) {
         // The index maxWithIndices returned: the first extreme along the axis.
         const axis = attrs.axes[0];
-        const index = kind === 'max' ? argmax(x, axis, true) : argmin(x, axis, true);
+        const index = kind === 'max' ? argmax(x, axis, { keepDim: true }) : argmin(x, axis, { keepDim: true });
         const positions = reshape(arange(x.shape[axis]), x.shape.map((d, i) => (i === axis ? d : 1)));
         return { x: where(eq(positions, index), g, 0) };
       }
       const chosen = cast(eq(x, kept(output(), x.shape, attrs)), 'float32');
-      const count = sum(chosen, attrs.axes, true);
+      const count = sum(chosen, attrs.axes, { keepDim: true });
       return { x: mul(div(chosen, count), g) };
     },
   });
@@ -74,8 +74,8 @@ export const reduceGradients: GradientTable = {
       const g = kept(dy, x.shape, attrs);
       const isZero = eq(x, 0);
       const nonZero = where(isZero, 1, x);
-      const others = prod(nonZero, attrs.axes, true);
-      const zeros = sum(isZero, attrs.axes, true);
+      const others = prod(nonZero, attrs.axes, { keepDim: true });
+      const zeros = sum(isZero, attrs.axes, { keepDim: true });
       const perElement = where(isZero, where(eq(zeros, 1), others, 0), where(eq(zeros, 0), div(others, nonZero), 0));
       return { x: mul(perElement, g) };
     },
@@ -87,12 +87,12 @@ export const reduceGradients: GradientTable = {
     saveOutputs: true,
     grad: (dy, { output, attrs }) => {
       const y = output();
-      return { x: mul(y, sub(dy, sum(mul(dy, y), attrs.axis, true))) };
+      return { x: mul(y, sub(dy, sum(mul(dy, y), attrs.axis, { keepDim: true }))) };
     },
   }),
   // y = log softmax(x): dx = dy - exp(y) sum(dy)
   [KernelName.LogSoftmax]: gradient<AxisAttrs>({
     saveOutputs: true,
-    grad: (dy, { output, attrs }) => ({ x: sub(dy, mul(exp(output()), sum(dy, attrs.axis, true))) }),
+    grad: (dy, { output, attrs }) => ({ x: sub(dy, mul(exp(output()), sum(dy, attrs.axis, { keepDim: true }))) }),
   }),
 };

@@ -49,14 +49,14 @@ describe('shape and indexing gradients (gradcheck)', () => {
   });
 
   it('pad: constant (with negative pads that crop) and reflect', () => {
-    ok((x) => nn.pad(x, [1, 2, 0, 1], 'constant', 3), random([2, 3, 4]));
+    ok((x) => nn.pad(x, [1, 2, 0, 1], { mode: 'constant', value: 3 }), random([2, 3, 4]));
     ok((x) => nn.pad(x, [-1, 2]), random([2, 5]));
-    ok((x) => nn.pad(x, [2, 1, 1, 2], 'reflect'), random([2, 4, 5]));
+    ok((x) => nn.pad(x, [2, 1, 1, 2], { mode: 'reflect' }), random([2, 4, 5]));
   });
 
   it('reflect pad adds the mirrored borders onto the copied elements', () => {
     // [a b c] padded by (2, 1) reads [c b a b c b]: a once, b three times, c twice.
-    expect(values(grad((x) => nn.pad(x, [2, 1], 'reflect').sum())(tensor([1, 2, 3])))).toEqual([1, 3, 2]);
+    expect(values(grad((x) => nn.pad(x, [2, 1], { mode: 'reflect' }).sum())(tensor([1, 2, 3])))).toEqual([1, 3, 2]);
   });
 
   it('indexSelect with repeated indices, gather, scatterAdd', () => {

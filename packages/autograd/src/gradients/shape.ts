@@ -68,7 +68,7 @@ export const shapeGradients: GradientTable = {
       if (attrs.mode === 'constant') {
         // Padding by the negated amounts crops what was added and restores what was cropped (as zeros).
         const pads = [...attrs.paddings].reverse().flatMap(([before, after]) => [-before, -after]);
-        return { x: pad(dy, pads, 'constant', 0) };
+        return { x: pad(dy, pads, { mode: 'constant', value: 0 }) };
       }
       let g = dy;
       attrs.paddings.forEach(([before, after], axis) => {

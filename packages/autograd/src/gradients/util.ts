@@ -8,6 +8,6 @@ import { broadcastedAxes, reshape, shapesEqual, sum, type Shape, type Tensor } f
 export function sumToShape(dy: Tensor, shape: Shape): Tensor {
   if (shapesEqual(dy.shape, shape)) return dy;
   const axes = broadcastedAxes(shape, dy.shape);
-  const summed = axes.length > 0 ? sum(dy, axes, true) : dy;
+  const summed = axes.length > 0 ? sum(dy, axes, { keepDim: true }) : dy;
   return shapesEqual(summed.shape, shape) ? summed : reshape(summed, shape);
 }

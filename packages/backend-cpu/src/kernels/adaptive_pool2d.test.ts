@@ -50,7 +50,7 @@ describe('AdaptiveAvgPool2D and AdaptiveMaxPool2D kernels', () => {
       expect(avg.shape).toEqual([shape[0], shape[1], oh, ow]);
       const got = avg.dataSync();
       expected.avg.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
-      const { values, indices } = adaptiveMaxPool2d(x, [oh, ow], true);
+      const { values, indices } = adaptiveMaxPool2d(x, [oh, ow], { returnIndices: true });
       expect(Array.from(values.dataSync())).toEqual(expected.max.map(Math.fround));
       expect(Array.from(indices.dataSync())).toEqual(expected.argmax);
     });

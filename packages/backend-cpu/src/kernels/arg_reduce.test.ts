@@ -46,8 +46,8 @@ describe('ArgMax / ArgMin kernels', () => {
     expect(flat.shape).toEqual([]);
     expect(flat.item()).toBe(1);
     expect(argmin(x).item()).toBe(5);
-    expect(argmax(x, undefined, true).shape).toEqual([1, 1]);
-    expect(argmax(x, 0, true).toArray()).toEqual([[1, 0, 0]]);
+    expect(argmax(x, undefined, { keepDim: true }).shape).toEqual([1, 1]);
+    expect(argmax(x, 0, { keepDim: true }).toArray()).toEqual([[1, 0, 0]]);
     expect(argmin(x, -1).toArray()).toEqual([0, 2]);
     expect(argmax(tensor(4), 0).item()).toBe(0);
     expect(argmax(tensor([], [0, 3]), 1).shape).toEqual([0]);
@@ -58,7 +58,7 @@ describe('ArgMax / ArgMin kernels', () => {
     const { values, indices } = maxWithIndices(x, 1);
     expect(values.toArray()).toEqual([5, 7]);
     expect(indices.toArray()).toEqual([1, 0]);
-    const low = minWithIndices(x, 0, true);
+    const low = minWithIndices(x, 0, { keepDim: true });
     expect(low.values.toArray()).toEqual([[1, 2, 5]]);
     expect(low.indices.toArray()).toEqual([[0, 1, 0]]);
   });

@@ -7,7 +7,7 @@ import '@nn/backend-cpu';
  * divisorOverride, or (countIncludePad) by the taps inside the padded input [-p, n+p), or
  * by the taps inside the image. A window with no tap in the image gives 0.
  */
-function naiveAvgPool(x: Float32Array, shape: number[], o: Required<Omit<AvgPool2DOptions, 'divisorOverride'>> & { divisorOverride: number | null }) {
+function naiveAvgPool(x: Float32Array, shape: number[], o: Required<Omit<AvgPool2DOptions, 'divisorOverride'>> & { kernelSize: readonly number[]; divisorOverride: number | null }) {
   const [n, c, h, w] = shape;
   const [kh, kw] = o.kernelSize as [number, number];
   const [sh, sw] = o.stride as [number, number];
@@ -56,12 +56,12 @@ const cases = [
 ] as const;
 
 describe('AvgPool2D kernel', () => {
-  for (const { shape, ...options } of cases) {
-    it(`matches a naive loop: ${JSON.stringify({ shape, ...options })}`, () => {
+  for (const { shape, kernelSize, ...options } of cases) {
+    it(`matches a naive loop: ${JSON.stringify({ shape, kernelSize, ...options })}`, () => {
       manualSeed(3);
       const x = randn(shape);
-      const y = avgPool2d(x, options);
-      const expected = naiveAvgPool(x.dataSync() as Float32Array, [...shape], options);
+      const y = avgPool2d(x, kernelSize, options);
+      const expected = naiveAvgPool(x.dataSync() as Float32Array, [...shape], { kernelSize, ...options });
       expect(y.shape).toEqual(expected.shape);
       const actual = y.dataSync();
       expected.values.forEach((v, i) => expect(actual[i]).toBeCloseTo(v, 5));
@@ -72,19 +72,19 @@ describe('AvgPool2D kernel', () => {
     // 1x5 input, kernel 2, stride 2, ceil: the last window [4, 6) covers one pixel and the
     // padded input ends at 5, so it divides by 1 even though countIncludePad is set.
     const x = tensor([[[[1, 2, 3, 4, 10]]]]);
-    const y = avgPool2d(x, { kernelSize: [1, 2], ceilMode: true });
+    const y = avgPool2d(x, [1, 2], { ceilMode: true });
     expect(y.toArray()).toEqual([[[[1.5, 3.5, 10]]]]);
   });
 });
 
 describe('AvgPool2DGrad kernel', () => {
-  for (const { shape, ...options } of cases) {
-    it(`is the adjoint of the forward: ${JSON.stringify(options)}`, () => {
+  for (const { shape, kernelSize, ...options } of cases) {
+    it(`is the adjoint of the forward: ${JSON.stringify({ kernelSize, ...options })}`, () => {
       manualSeed(9);
       const x = randn(shape);
-      const y = avgPool2d(x, options);
+      const y = avgPool2d(x, kernelSize, options);
       const dy = randn(y.shape);
-      const dx = avgPool2dGrad(dy, x.shape, avgPool2dAttrs('avgPool2d', x.shape, options));
+      const dx = avgPool2dGrad(dy, x.shape, avgPool2dAttrs('avgPool2d', x.shape, kernelSize, options));
       expect(dx.shape).toEqual(x.shape);
       // The pool is linear, so <dy, pool(x)> = <pool^T(dy), x> exactly up to rounding.
       expect(dot(dx.dataSync(), x.dataSync())).toBeCloseTo(dot(dy.dataSync(), y.dataSync()), 4);

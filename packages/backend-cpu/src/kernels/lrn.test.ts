@@ -38,7 +38,7 @@ describe('LRN kernel', () => {
     it(`matches the formula: ${JSON.stringify(shape)} ${JSON.stringify(attrs)}`, () => {
       manualSeed(21);
       const x = randn(shape);
-      const y = localResponseNorm(x, attrs.size, attrs.alpha, attrs.beta, attrs.k);
+      const y = localResponseNorm(x, attrs.size, { alpha: attrs.alpha, beta: attrs.beta, k: attrs.k });
       const expected = naiveLrn(x.dataSync(), shape, attrs);
       const got = y.dataSync();
       expected.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
@@ -51,7 +51,7 @@ describe('LRNGrad kernel', () => {
     it(`matches central differences of the formula: ${JSON.stringify(shape)} ${JSON.stringify(attrs)}`, () => {
       manualSeed(22);
       const x = randn(shape);
-      const y = localResponseNorm(x, attrs.size, attrs.alpha, attrs.beta, attrs.k);
+      const y = localResponseNorm(x, attrs.size, { alpha: attrs.alpha, beta: attrs.beta, k: attrs.k });
       const dy = randn(shape);
       const dx = lrnGrad(x, y, dy, attrs).dataSync();
       const xs = Float64Array.from(x.dataSync());

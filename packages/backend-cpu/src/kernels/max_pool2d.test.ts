@@ -66,8 +66,7 @@ describe('MaxPool2D kernel', () => {
     it(`matches a naive loop: ${JSON.stringify(c)}`, () => {
       manualSeed(7);
       const x = randn(c.shape);
-      const { values, indices } = maxPool2d(x, {
-        kernelSize: c.kernel,
+      const { values, indices } = maxPool2d(x, c.kernel, {
         stride: c.stride,
         padding: c.padding,
         dilation: c.dilation,
@@ -84,7 +83,7 @@ describe('MaxPool2D kernel', () => {
 
   it('keeps the first maximum on ties and propagates NaN', () => {
     const x = tensor([[[[1, 1, 2, 2], [1, 1, 2, 2], [NaN, 0, 5, 5], [0, 0, 5, 5]]]]);
-    const { values, indices } = maxPool2d(x, { kernelSize: 2, returnIndices: true });
+    const { values, indices } = maxPool2d(x, 2, { returnIndices: true });
     expect(indices.toArray()).toEqual([[[[0, 2], [8, 10]]]]);
     expect(values.dataSync()[2]).toBeNaN();
   });
@@ -98,7 +97,7 @@ describe('MaxPool2D kernel', () => {
     };
     const shape: [number, number, number, number] = [2, 3, 8, 9];
     const data = Float32Array.from({ length: 2 * 3 * 8 * 9 }, pick);
-    const { values, indices } = maxPool2d(tensor(data, shape), { kernelSize: 2, returnIndices: true });
+    const { values, indices } = maxPool2d(tensor(data, shape), 2, { returnIndices: true });
     const expectedValues: number[] = [];
     const expectedIndices: number[] = [];
     for (let plane = 0; plane < 6; plane++) {
@@ -126,7 +125,7 @@ describe('MaxPool2D kernel', () => {
 
   it('treats padding as -infinity, not zero', () => {
     const x = tensor([[[[-3, -2], [-1, -4]]]]);
-    const y = maxPool2d(x, { kernelSize: 2, stride: 1, padding: 1 });
+    const y = maxPool2d(x, 2, { stride: 1, padding: 1 });
     expect(y.toArray()).toEqual([[[[-3, -2, -2], [-1, -1, -2], [-1, -1, -4]]]]);
   });
 });
@@ -135,7 +134,7 @@ describe('MaxPool2DGrad kernel', () => {
   it('is the adjoint of gathering at the indices (overlapping windows accumulate)', () => {
     manualSeed(11);
     const x = randn([2, 3, 9, 8]);
-    const { values, indices } = maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1, ceilMode: true, returnIndices: true });
+    const { values, indices } = maxPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true, returnIndices: true });
     const dy = randn(values.shape);
     const dx = maxPool2dGrad(dy, indices, x.shape);
     expect(dx.shape).toEqual(x.shape);
@@ -147,7 +146,7 @@ describe('MaxPool2DGrad kernel', () => {
 
   it('sends each gradient to its window maximum', () => {
     const x = tensor([[[[1, 5, 0], [2, 3, 4], [9, 0, 1]]]]);
-    const { indices } = maxPool2d(x, { kernelSize: 2, stride: 1, returnIndices: true });
+    const { indices } = maxPool2d(x, 2, { stride: 1, returnIndices: true });
     const dx = maxPool2dGrad(tensor([[[[1, 10], [100, 1000]]]]), indices, x.shape);
     // Windows' maxima: 5 (twice: top-left and top-right), 9, 4.
     expect(dx.toArray()).toEqual([[[[0, 11, 0], [0, 0, 1000], [100, 0, 0]]]]);
@@ -156,7 +155,7 @@ describe('MaxPool2DGrad kernel', () => {
   it('serves adaptiveMaxPool2d', () => {
     manualSeed(5);
     const x = randn([2, 2, 7, 5]);
-    const { values, indices } = adaptiveMaxPool2d(x, [3, 4], true);
+    const { values, indices } = adaptiveMaxPool2d(x, [3, 4], { returnIndices: true });
     const dy = randn(values.shape);
     const dx = maxPool2dGrad(dy, indices, x.shape);
     expect(dot(dx.dataSync(), x.dataSync())).toBeCloseTo(dot(dy.dataSync(), values.dataSync()), 4);

@@ -26,7 +26,7 @@ describe('Pad kernel', () => {
       }
       const value = reflect ? 0 : randInt(rng, -2, 2);
       const values = randomValues(rng, sizeOf(shape));
-      const y = pad(tensor(values, shape), pads, reflect ? 'reflect' : 'constant', value);
+      const y = pad(tensor(values, shape), pads, { mode: reflect ? 'reflect' : 'constant', value });
       const before = shape.map((_, i) => (rank - 1 - i < padded ? pads[2 * (rank - 1 - i)] : 0));
       const after = shape.map((_, i) => (rank - 1 - i < padded ? pads[2 * (rank - 1 - i) + 1] : 0));
       const outShape = shape.map((d, i) => d + before[i] + after[i]);
@@ -42,10 +42,10 @@ describe('Pad kernel', () => {
   it('pads the last dimension first, as F.pad', () => {
     const x = tensor([[1, 2, 3], [4, 5, 6]]);
     expect(pad(x, [1, 0]).toArray()).toEqual([[0, 1, 2, 3], [0, 4, 5, 6]]);
-    expect(pad(x, [0, 0, 1, 0], 'constant', 9).toArray()).toEqual([[9, 9, 9], [1, 2, 3], [4, 5, 6]]);
-    expect(pad(x, [2, 2], 'reflect').toArray()).toEqual([[3, 2, 1, 2, 3, 2, 1], [6, 5, 4, 5, 6, 5, 4]]);
+    expect(pad(x, [0, 0, 1, 0], { mode: 'constant', value: 9 }).toArray()).toEqual([[9, 9, 9], [1, 2, 3], [4, 5, 6]]);
+    expect(pad(x, [2, 2], { mode: 'reflect' }).toArray()).toEqual([[3, 2, 1, 2, 3, 2, 1], [6, 5, 4, 5, 6, 5, 4]]);
     expect(pad(x, [-1, -1]).toArray()).toEqual([[2], [5]]);
-    expect(pad(tensor([1, 2], undefined, 'int32'), [1, 1], 'constant', 7).toArray()).toEqual([7, 1, 2, 7]);
-    expect(pad(tensor([true], undefined, 'bool'), [1, 0], 'constant', 1).toArray()).toEqual([true, true]);
+    expect(pad(tensor([1, 2], undefined, 'int32'), [1, 1], { mode: 'constant', value: 7 }).toArray()).toEqual([7, 1, 2, 7]);
+    expect(pad(tensor([true], undefined, 'bool'), [1, 0], { mode: 'constant', value: 1 }).toArray()).toEqual([true, true]);
   });
 });

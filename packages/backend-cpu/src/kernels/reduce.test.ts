@@ -5,10 +5,10 @@ import { expectClose, makeRng, randInt, randomShape, randomValues, ravel, sizeOf
 
 type Op = 'sum' | 'prod' | 'max' | 'min';
 const ops: Record<Op, (x: Tensor, axes: number[], keepDim: boolean) => Tensor> = {
-  sum: (x, axes, keepDim) => sum(x, axes, keepDim),
-  prod: (x, axes, keepDim) => prod(x, axes, keepDim),
-  max: (x, axes, keepDim) => max(x, axes, keepDim),
-  min: (x, axes, keepDim) => min(x, axes, keepDim),
+  sum: (x, axes, keepDim) => sum(x, axes, { keepDim }),
+  prod: (x, axes, keepDim) => prod(x, axes, { keepDim }),
+  max: (x, axes, keepDim) => max(x, axes, { keepDim }),
+  min: (x, axes, keepDim) => min(x, axes, { keepDim }),
 };
 
 /** The definition: every input element folded into the output at its index with reduced axes dropped. */
@@ -59,7 +59,7 @@ describe('reduce kernels', () => {
     expect(sum(x).item()).toBe(36);
     expect(prod(x).item()).toBe(40320);
     expect(sum(x, [0, 2]).toArray()).toEqual([14, 22]);
-    expect(max(x, [0, 2], true).toArray()).toEqual([[[6], [8]]]);
+    expect(max(x, [0, 2], { keepDim: true }).toArray()).toEqual([[[6], [8]]]);
     expect(min(x, -1).toArray()).toEqual([[1, 3], [5, 7]]);
   });
 

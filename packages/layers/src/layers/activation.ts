@@ -27,7 +27,7 @@ export class LeakyReLU extends Module {
     if (!Number.isFinite(negativeSlope)) throw new Error(`LeakyReLU: negativeSlope must be a finite number, got ${negativeSlope}`);
   }
   forward(x: Tensor): Tensor {
-    return leakyRelu(x, this.negativeSlope);
+    return leakyRelu(x, { negativeSlope: this.negativeSlope });
   }
   override extraRepr(): string {
     return `negativeSlope=${this.negativeSlope}`;
@@ -40,7 +40,7 @@ export class ELU extends Module {
     if (!Number.isFinite(alpha)) throw new Error(`ELU: alpha must be a finite number, got ${alpha}`);
   }
   forward(x: Tensor): Tensor {
-    return elu(x, this.alpha);
+    return elu(x, { alpha: this.alpha });
   }
   override extraRepr(): string {
     return `alpha=${this.alpha}`;
@@ -54,7 +54,7 @@ export class GELU extends Module {
     if (approximate !== 'none' && approximate !== 'tanh') throw new Error(`GELU: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
   }
   forward(x: Tensor): Tensor {
-    return gelu(x, this.approximate);
+    return gelu(x, { approximate: this.approximate });
   }
   override extraRepr(): string {
     return this.approximate === 'none' ? '' : `approximate='${this.approximate}'`;
@@ -70,7 +70,7 @@ export class Softplus extends Module {
     super();
   }
   forward(x: Tensor): Tensor {
-    return softplus(x, this.beta, this.threshold);
+    return softplus(x, { beta: this.beta, threshold: this.threshold });
   }
   override extraRepr(): string {
     return `beta=${this.beta}, threshold=${this.threshold}`;

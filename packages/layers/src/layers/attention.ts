@@ -106,7 +106,7 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Attentio
     const mask = this.combinedMask(options, N, L, S);
     if (mask !== null) scores = scores.add(mask);
     let weights = softmax(scores, -1);
-    if (this.training && this.dropout > 0) weights = dropout(weights, this.dropout, true);
+    if (this.training && this.dropout > 0) weights = dropout(weights, { p: this.dropout, training: true });
     const context = matmul(weights, v).transpose(0, 1).reshape([L * N, E]);
     let output = this.outProj.forward(context).reshape([L, N, E]);
     output = !batched ? output.reshape([L, E]) : this.batchFirst ? output.transpose(0, 1) : output;

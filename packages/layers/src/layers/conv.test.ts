@@ -56,7 +56,7 @@ describe('Conv2d', () => {
     const same = new Conv2d(2, 3, [3, 4], { padding: 'same' });
     expect(same.forward(x).shape).toEqual([1, 3, 5, 6]);
     const reflect = new Conv2d(2, 3, 3, { padding: 1, paddingMode: 'reflect' });
-    const expected = conv2d(pad(x, [1, 1, 1, 1], 'reflect'), reflect.weight, reflect.bias);
+    const expected = conv2d(pad(x, [1, 1, 1, 1], { mode: 'reflect' }), reflect.weight, reflect.bias);
     expectClose(reflect.forward(x), expected, 1e-6, 1e-6);
   });
 

@@ -94,7 +94,7 @@ export class Conv2d extends Module {
     const options = { stride: this.stride, dilation: this.dilation, groups: this.groups };
     if (this.paddingMode === 'reflect') {
       const [top, bottom, left, right] = this.paddingAmounts();
-      return conv2d(pad(x, [left, right, top, bottom], 'reflect'), this.weight, this.bias, { ...options, padding: 0 });
+      return conv2d(pad(x, [left, right, top, bottom], { mode: 'reflect' }), this.weight, this.bias, { ...options, padding: 0 });
     }
     return conv2d(x, this.weight, this.bias, { ...options, padding: this.padding });
   }

@@ -17,7 +17,7 @@ export class Dropout extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return dropout(x, this.p, this.training);
+    return dropout(x, { p: this.p, training: this.training });
   }
 
   override extraRepr(): string {
@@ -33,7 +33,7 @@ export class Dropout2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return dropout2d(x, this.p, this.training);
+    return dropout2d(x, { p: this.p, training: this.training });
   }
 
   override extraRepr(): string {

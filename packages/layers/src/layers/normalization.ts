@@ -128,7 +128,7 @@ export class LayerNorm extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return layerNorm(x, this.normalizedShape, this.weight, this.bias, this.eps);
+    return layerNorm(x, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.eps });
   }
 
   override extraRepr(): string {
@@ -148,7 +148,7 @@ export class LocalResponseNorm extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return localResponseNorm(x, this.size, this.alpha, this.beta, this.k);
+    return localResponseNorm(x, this.size, { alpha: this.alpha, beta: this.beta, k: this.k });
   }
 
   override extraRepr(): string {

@@ -1,5 +1,5 @@
 /**
- * argmax/argmin over one axis, or over the flattened tensor when the axis is undefined, as
+ * argmax/argmin over one axis, or over the flattened tensor when the axis is null or undefined, as
  * torch.argmax: int32 indices, the first occurrence on ties, NaN counting as the extreme.
  * maxWithIndices/minWithIndices give torch.max(x, dim)'s (values, indices) pair.
  */
@@ -8,7 +8,7 @@ import { engine } from '../engine.js';
 import { KernelName, type ArgReduceAttrs, type ReduceAttrs } from '../kernel_names.js';
 import { formatShape, normalizeAxis } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { assertNonEmptyReduction } from './reduce.js';
+import { assertNonEmptyReduction, reduceArgs, type ReduceOptions } from './reduce.js';
 import { reshape } from './reshape.js';
 import { runKernel } from './run.js';
 
@@ -25,7 +25,6 @@ function singleAxis(op: string, axis: unknown, rank: number): number {
 
 function argReduceOp(op: string, kernelName: string, x: TensorLike, axis: number | undefined, keepDim: boolean): Tensor {
   const t = toTensor(x, op, 'x');
-  if (typeof keepDim !== 'boolean') throw new Error(`${op}: keepDim must be a boolean, got ${String(keepDim)}`);
   if (axis === undefined) {
     if (t.size === 0) throw new Error(`${op}: cannot take the ${op} of an empty tensor (shape ${formatShape(t.shape)})`);
     const attrs: ArgReduceAttrs = { axis: 0, keepDim: false };
@@ -40,10 +39,17 @@ function argReduceOp(op: string, kernelName: string, x: TensorLike, axis: number
   return runKernel(kernelName, { x: t }, attrs);
 }
 
-/** Index of the largest value along `axis` (of the flattened tensor when undefined). */
-export const argmax = (x: TensorLike, axis?: number, keepDim = false): Tensor => argReduceOp('argmax', KernelName.ArgMax, x, axis, keepDim);
-/** Index of the smallest value along `axis` (of the flattened tensor when undefined). */
-export const argmin = (x: TensorLike, axis?: number, keepDim = false): Tensor => argReduceOp('argmin', KernelName.ArgMin, x, axis, keepDim);
+function argReduce(op: string, kernelName: string, x: TensorLike, axisArg: number | null | undefined, options: ReduceOptions | undefined, extra: readonly unknown[]): Tensor {
+  const [axis, keepDim] = reduceArgs(op, axisArg, options, extra);
+  return argReduceOp(op, kernelName, x, axis as number | undefined, keepDim);
+}
+
+/** Index of the largest value along `axis` (of the flattened tensor when null or undefined). */
+export const argmax = (x: TensorLike, axis?: number | null, options?: ReduceOptions, ...extra: never[]): Tensor =>
+  argReduce('argmax', KernelName.ArgMax, x, axis, options, extra);
+/** Index of the smallest value along `axis` (of the flattened tensor when null or undefined). */
+export const argmin = (x: TensorLike, axis?: number | null, options?: ReduceOptions, ...extra: never[]): Tensor =>
+  argReduce('argmin', KernelName.ArgMin, x, axis, options, extra);
 
 /**
  * The Max/Min kernel over one axis, marked `ties: 'first'`: autograd then sends the gradient
@@ -56,7 +62,8 @@ function extremumAt(kernelName: string, t: Tensor, axis: number, keepDim: boolea
 }
 
 /** torch.max(x, dim, keepdim): the largest values along `axis` and where they are. */
-export function maxWithIndices(x: TensorLike, axis: number, keepDim = false): ValuesAndIndices {
+export function maxWithIndices(x: TensorLike, axis: number, options?: ReduceOptions, ...extra: never[]): ValuesAndIndices {
+  const [, keepDim] = reduceArgs('maxWithIndices', axis, options, extra);
   const t = toTensor(x, 'maxWithIndices', 'x');
   const resolved = singleAxis('maxWithIndices', axis, t.rank);
   const indices = argReduceOp('maxWithIndices', KernelName.ArgMax, t, resolved, keepDim);
@@ -64,7 +71,8 @@ export function maxWithIndices(x: TensorLike, axis: number, keepDim = false): Va
 }
 
 /** torch.min(x, dim, keepdim): the smallest values along `axis` and where they are. */
-export function minWithIndices(x: TensorLike, axis: number, keepDim = false): ValuesAndIndices {
+export function minWithIndices(x: TensorLike, axis: number, options?: ReduceOptions, ...extra: never[]): ValuesAndIndices {
+  const [, keepDim] = reduceArgs('minWithIndices', axis, options, extra);
   const t = toTensor(x, 'minWithIndices', 'x');
   const resolved = singleAxis('minWithIndices', axis, t.rank);
   const indices = argReduceOp('minWithIndices', KernelName.ArgMin, t, resolved, keepDim);
@@ -73,14 +81,16 @@ export function minWithIndices(x: TensorLike, axis: number, keepDim = false): Va
 
 declare module '../tensor.js' {
   interface Tensor {
-    argmax(axis?: number, keepDim?: boolean): Tensor;
-    argmin(axis?: number, keepDim?: boolean): Tensor;
-    maxWithIndices(axis: number, keepDim?: boolean): ValuesAndIndices;
-    minWithIndices(axis: number, keepDim?: boolean): ValuesAndIndices;
+    argmax(axis?: number | null, options?: ReduceOptions): Tensor;
+    argmin(axis?: number | null, options?: ReduceOptions): Tensor;
+    maxWithIndices(axis: number, options?: ReduceOptions): ValuesAndIndices;
+    minWithIndices(axis: number, options?: ReduceOptions): ValuesAndIndices;
   }
 }
 
-Tensor.prototype.argmax = function (this: Tensor, axis?: number, keepDim?: boolean) { return argmax(this, axis, keepDim); };
-Tensor.prototype.argmin = function (this: Tensor, axis?: number, keepDim?: boolean) { return argmin(this, axis, keepDim); };
-Tensor.prototype.maxWithIndices = function (this: Tensor, axis: number, keepDim?: boolean) { return maxWithIndices(this, axis, keepDim); };
-Tensor.prototype.minWithIndices = function (this: Tensor, axis: number, keepDim?: boolean) { return minWithIndices(this, axis, keepDim); };
+type ArgArgs = [axis?: number | null, options?: ReduceOptions, ...extra: never[]];
+type WithIndicesArgs = [axis: number, options?: ReduceOptions, ...extra: never[]];
+Tensor.prototype.argmax = function (this: Tensor, ...args: ArgArgs) { return argmax(this, ...args); };
+Tensor.prototype.argmin = function (this: Tensor, ...args: ArgArgs) { return argmin(this, ...args); };
+Tensor.prototype.maxWithIndices = function (this: Tensor, ...args: WithIndicesArgs) { return maxWithIndices(this, ...args); };
+Tensor.prototype.minWithIndices = function (this: Tensor, ...args: WithIndicesArgs) { return minWithIndices(this, ...args); };

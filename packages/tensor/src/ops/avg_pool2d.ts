@@ -9,11 +9,11 @@ import { KernelName, type AvgPool2DAttrs, type ImageGradAttrs } from '../kernel_
 import type { Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { parsePair, type IntPair } from './conv_util.js';
-import { batched, checkGradOperands, checkImageInput, poolOutputShape, unbatch } from './pool_util.js';
+import { checkNoExtra, parseOptions } from './options.js';
+import { batched, checkGradOperands, checkImageInput, parseKernelSize, poolOutputShape, unbatch } from './pool_util.js';
 import { runKernel } from './run.js';
 
 export interface AvgPool2DOptions {
-  kernelSize: IntPair;
   /** Default: kernelSize. */
   stride?: IntPair | null;
   /** Implicit zeros on each side, at most half the kernel. Default 0. */
@@ -25,20 +25,23 @@ export interface AvgPool2DOptions {
   divisorOverride?: number | null;
 }
 
-/** Average pooling; a plain number or pair is the kernel size (stride = kernel size). */
-export function avgPool2d(x: TensorLike, options: IntPair | AvgPool2DOptions): Tensor {
+// PyTorch's positional order after kernel_size.
+const AVG_POOL_KEYS = ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'] as const;
+
+/** Average pooling with a kernelSize x kernelSize (or [kH, kW]) window; the stride defaults to the kernel size. */
+export function avgPool2d(x: TensorLike, kernelSize: IntPair, options?: AvgPool2DOptions, ...extra: never[]): Tensor {
   const op = 'avgPool2d';
+  const opts = parseOptions(op, options, AVG_POOL_KEYS);
+  checkNoExtra(op, extra, AVG_POOL_KEYS);
   const input = toTensor(x, op, 'input');
-  const opts: AvgPool2DOptions = typeof options === 'number' || Array.isArray(options) ? { kernelSize: options as IntPair } : (options as AvgPool2DOptions);
   checkImageInput(op, input);
-  const attrs = avgPool2dAttrs(op, input.shape, opts);
+  const attrs = avgPool2dAttrs(op, input.shape, kernelSize, opts);
   return unbatch(runKernel(KernelName.AvgPool2D, { x: batched(input) }, attrs), input.rank);
 }
 
-/** Checks the options against an input shape and returns the kernel's attributes. */
-export function avgPool2dAttrs(op: string, inputShape: Shape, options: AvgPool2DOptions): AvgPool2DAttrs {
-  if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object with kernelSize, got ${String(options)}`);
-  const kernelSize = parsePair(op, 'kernelSize', options.kernelSize, 1);
+/** Checks the window against an input shape and returns the kernel's attributes. */
+export function avgPool2dAttrs(op: string, inputShape: Shape, kernelSizeArg: IntPair, options: AvgPool2DOptions = {}): AvgPool2DAttrs {
+  const kernelSize = parseKernelSize(op, kernelSizeArg);
   const stride = options.stride == null ? kernelSize : parsePair(op, 'stride', options.stride, 1);
   const padding = parsePair(op, 'padding', options.padding ?? 0, 0);
   const { ceilMode = false, countIncludePad = true, divisorOverride = null } = options;
@@ -60,10 +63,10 @@ export function avgPool2dGrad(dy: Tensor, inputShape: Shape, attrs: AvgPool2DAtt
 
 declare module '../tensor.js' {
   interface Tensor {
-    avgPool2d(options: IntPair | AvgPool2DOptions): Tensor;
+    avgPool2d(kernelSize: IntPair, options?: AvgPool2DOptions): Tensor;
   }
 }
 
-Tensor.prototype.avgPool2d = function (this: Tensor, options: IntPair | AvgPool2DOptions) {
-  return avgPool2d(this, options);
+Tensor.prototype.avgPool2d = function (this: Tensor, kernelSize: IntPair, ...args: [options?: AvgPool2DOptions, ...extra: never[]]) {
+  return avgPool2d(this, kernelSize, ...args);
 };

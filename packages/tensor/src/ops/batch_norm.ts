@@ -20,6 +20,7 @@ import { Tensor } from '../tensor.js';
 import { add, mul, sub } from './binary.js';
 import { mean } from './reduce.js';
 import { reshape } from './reshape.js';
+import { checkNoExtra, parseOptions } from './options.js';
 import { checkFinite, neg, rsqrt, square } from './unary.js';
 
 export interface BatchNormOptions {
@@ -30,6 +31,8 @@ export interface BatchNormOptions {
   /** Added to the variance before the square root. Default 1e-5. */
   eps?: number;
 }
+
+const BATCH_NORM_KEYS = ['training', 'momentum', 'eps'] as const;
 
 /** `Stats` is null when the call had no running statistics. */
 export interface BatchNormResult<Stats extends Tensor | null = Tensor> {
@@ -71,13 +74,15 @@ export function batchNorm(
   runningVar: TensorLike | null,
   weight?: TensorLike | null,
   bias?: TensorLike | null,
-  options: BatchNormOptions = {},
+  options?: BatchNormOptions,
+  ...extra: never[]
 ): BatchNormResult<Tensor | null> {
   const op = 'batchNorm';
+  const { training = false, momentum = 0.1, eps = 1e-5 } = parseOptions(op, options, BATCH_NORM_KEYS);
+  checkNoExtra(op, extra, BATCH_NORM_KEYS);
   const input = toTensor(x, op, 'input');
   if (input.rank < 2) throw new Error(`${op}: input must be [N, C, ...] with at least 2 dimensions, got shape ${formatShape(input.shape)}`);
   assertDType(op, 'input', input, ['float32']);
-  const { training = false, momentum = 0.1, eps = 1e-5 } = options;
   if (typeof training !== 'boolean') throw new Error(`${op}: training must be a boolean, got ${String(training)}`);
   checkFinite(op, 'momentum', momentum);
   checkFinite(op, 'eps', eps);
@@ -141,9 +146,9 @@ function channelScale(invStd: Tensor, w: Tensor | null, column: (t: Tensor) => T
  * inner mean covers as many values, and spares the reduction a transpose of the whole input.
  */
 function channelMean(t: Tensor): Tensor {
-  if (t.rank === 2) return mean(t, 0, true);
+  if (t.rank === 2) return mean(t, 0, { keepDim: true });
   const spatial = t.shape.map((_, i) => i).slice(2);
-  return mean(mean(t, spatial, true), 0, true);
+  return mean(mean(t, spatial, { keepDim: true }), 0, { keepDim: true });
 }
 
 declare module '../tensor.js' {
@@ -172,6 +177,10 @@ Tensor.prototype.batchNorm = function (
   weight?: TensorLike | null,
   bias?: TensorLike | null,
   options?: BatchNormOptions,
+  ...extra: never[]
 ) {
+  // The overloads have no rest parameter, so the method checks what the op would.
+  if (extra.length > 0) parseOptions('batchNorm', options, BATCH_NORM_KEYS);
+  checkNoExtra('batchNorm', extra, BATCH_NORM_KEYS);
   return batchNorm(this, runningMean, runningVar, weight, bias, options);
 } as Tensor['batchNorm'];

@@ -8,6 +8,7 @@ import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { addChannelBias, convAttrsOfShapes } from './conv2d.js';
 import { checkBias, checkConvOperands } from './conv_util.js';
+import { checkNoExtra, parseOptions } from './options.js';
 import { reshape } from './reshape.js';
 import { runKernel } from './run.js';
 
@@ -21,8 +22,12 @@ export interface Conv1DOptions {
   groups?: number;
 }
 
-export function conv1d(x: TensorLike, weight: TensorLike, bias?: TensorLike | null, options: Conv1DOptions = {}): Tensor {
+const CONV1D_KEYS = ['stride', 'padding', 'dilation', 'groups'] as const;
+
+export function conv1d(x: TensorLike, weight: TensorLike, bias?: TensorLike | null, opts?: Conv1DOptions, ...extra: never[]): Tensor {
   const op = 'conv1d';
+  const options = parseOptions(op, opts, CONV1D_KEYS);
+  checkNoExtra(op, extra, CONV1D_KEYS);
   const input = toTensor(x, op, 'input');
   const w = toTensor(weight, op, 'weight');
   const b = bias === undefined || bias === null ? null : toTensor(bias, op, 'bias');
@@ -73,6 +78,6 @@ declare module '../tensor.js' {
   }
 }
 
-Tensor.prototype.conv1d = function (this: Tensor, weight: TensorLike, bias?: TensorLike | null, options?: Conv1DOptions) {
-  return conv1d(this, weight, bias, options);
+Tensor.prototype.conv1d = function (this: Tensor, weight: TensorLike, ...args: [bias?: TensorLike | null, options?: Conv1DOptions, ...extra: never[]]) {
+  return conv1d(this, weight, ...args);
 };

@@ -10,6 +10,7 @@ import { assertTensorSize, formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { add } from './binary.js';
 import { checkBias, checkConvOperands, convOutputSize, parseConv2DPadding, parseGroups, parsePair, type Conv2DPadding, type IntPair } from './conv_util.js';
+import { checkNoExtra, parseOptions } from './options.js';
 import { reshape } from './reshape.js';
 import { runKernel } from './run.js';
 
@@ -21,16 +22,20 @@ export interface Conv2DOptions {
   groups?: number;
 }
 
+const CONV2D_KEYS = ['stride', 'padding', 'dilation', 'groups'] as const;
+
 /**
  * 2-D convolution. `x` is [N, C, H, W] (or unbatched [C, H, W]); the result is
  * [N, outChannels, outH, outW] with outH = floor((H + padTop + padBottom - dilation*(kH-1) - 1) / stride) + 1.
  */
-export function conv2d(x: TensorLike, weight: TensorLike, bias?: TensorLike | null, options: Conv2DOptions = {}): Tensor {
+export function conv2d(x: TensorLike, weight: TensorLike, bias?: TensorLike | null, options?: Conv2DOptions, ...extra: never[]): Tensor {
   const op = 'conv2d';
+  const opts = parseOptions(op, options, CONV2D_KEYS);
+  checkNoExtra(op, extra, CONV2D_KEYS);
   const input = toTensor(x, op, 'input');
   const w = toTensor(weight, op, 'weight');
   const b = bias === undefined || bias === null ? null : toTensor(bias, op, 'bias');
-  const attrs = conv2dAttrs(op, input, w, options);
+  const attrs = conv2dAttrs(op, input, w, opts);
   if (b !== null) checkBias(op, b, w.shape[0], w.shape);
   if (input.rank === 3) return unbatched(input, (batched) => conv2dChecked(batched, w, b, attrs));
   return conv2dChecked(input, w, b, attrs);
@@ -116,6 +121,6 @@ declare module '../tensor.js' {
   }
 }
 
-Tensor.prototype.conv2d = function (this: Tensor, weight: TensorLike, bias?: TensorLike | null, options?: Conv2DOptions) {
-  return conv2d(this, weight, bias, options);
+Tensor.prototype.conv2d = function (this: Tensor, weight: TensorLike, ...args: [bias?: TensorLike | null, options?: Conv2DOptions, ...extra: never[]]) {
+  return conv2d(this, weight, ...args);
 };

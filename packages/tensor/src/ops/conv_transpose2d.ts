@@ -10,6 +10,7 @@ import { assertTensorSize, formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { addChannelBias, unbatched } from './conv2d.js';
 import { checkBias, checkConvOperands, convTransposeOutputSize, parseGroups, parsePair, type IntPair } from './conv_util.js';
+import { checkNoExtra, parseOptions } from './options.js';
 import { runKernel } from './run.js';
 
 export interface ConvTranspose2DOptions {
@@ -26,12 +27,16 @@ export interface ConvTranspose2DOptions {
  * x [N, inChannels, H, W] (or unbatched [inChannels, H, W]) → [N, outChannels, outH, outW] with
  * outH = (H - 1)*stride - 2*padding + dilation*(kH - 1) + outputPadding + 1.
  */
-export function convTranspose2d(x: TensorLike, weight: TensorLike, bias?: TensorLike | null, options: ConvTranspose2DOptions = {}): Tensor {
+export function convTranspose2d(x: TensorLike, weight: TensorLike, bias?: TensorLike | null, options?: ConvTranspose2DOptions, ...extra: never[]): Tensor {
   const op = 'convTranspose2d';
+  // PyTorch's positional order: stride, padding, output_padding, groups, dilation.
+  const keys = ['stride', 'padding', 'outputPadding', 'groups', 'dilation'] as const;
+  const opts = parseOptions(op, options, keys);
+  checkNoExtra(op, extra, keys);
   const input = toTensor(x, op, 'input');
   const w = toTensor(weight, op, 'weight');
   const b = bias === undefined || bias === null ? null : toTensor(bias, op, 'bias');
-  const attrs = convTranspose2dAttrs(op, input, w, options);
+  const attrs = convTranspose2dAttrs(op, input, w, opts);
   if (b !== null) checkBias(op, b, attrs.inputShape[1], w.shape);
   const run = (dy: Tensor): Tensor => {
     const y = runKernel(KernelName.Conv2DBackpropInput, { dy, weight: w }, attrs);
@@ -91,6 +96,6 @@ declare module '../tensor.js' {
   }
 }
 
-Tensor.prototype.convTranspose2d = function (this: Tensor, weight: TensorLike, bias?: TensorLike | null, options?: ConvTranspose2DOptions) {
-  return convTranspose2d(this, weight, bias, options);
+Tensor.prototype.convTranspose2d = function (this: Tensor, weight: TensorLike, ...args: [bias?: TensorLike | null, options?: ConvTranspose2DOptions, ...extra: never[]]) {
+  return convTranspose2d(this, weight, ...args);
 };

@@ -8,6 +8,7 @@ import { engine } from '../engine.js';
 import { getGenerator, type Generator } from '../random.js';
 import { assertTensorSize, assertValidShape, sizeFromShape, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { checkNoExtra, parseOptions } from './options.js';
 
 export interface FactoryOptions {
   dtype?: DType;
@@ -16,13 +17,29 @@ export interface RandomOptions extends FactoryOptions {
   generator?: Generator;
 }
 
+const FACTORY_KEYS = ['dtype'] as const;
+const RANDOM_KEYS = ['dtype', 'generator'] as const;
+
+function factoryOptions(op: string, options: FactoryOptions | undefined, extra: readonly unknown[]): FactoryOptions {
+  const parsed = parseOptions(op, options, FACTORY_KEYS);
+  checkNoExtra(op, extra, FACTORY_KEYS);
+  return parsed;
+}
+
+function randomOptions(op: string, options: RandomOptions | undefined, extra: readonly unknown[]): RandomOptions {
+  const parsed = parseOptions(op, options, RANDOM_KEYS);
+  checkNoExtra(op, extra, RANDOM_KEYS);
+  return parsed;
+}
+
 function checked(op: string, shape: Shape, dtype: DType | undefined): DType {
   assertValidShape(op, shape);
   if (dtype !== undefined && !isDType(dtype)) throw new Error(`${op}: unknown dtype '${String(dtype)}'`);
   return dtype ?? 'float32';
 }
 
-export function full(shape: Shape, value: number | boolean, options: FactoryOptions = {}): Tensor {
+export function full(shape: Shape, value: number | boolean, opts?: FactoryOptions, ...extra: never[]): Tensor {
+  const options = factoryOptions('full', opts, extra);
   const dtype = options.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
   checked('full', shape, dtype);
   if (typeof value !== 'number' && typeof value !== 'boolean') throw new Error(`full: value must be a number or boolean, got ${typeof value}`);
@@ -31,12 +48,14 @@ export function full(shape: Shape, value: number | boolean, options: FactoryOpti
   return engine().makeTensor(values, shape, dtype);
 }
 
-export function zeros(shape: Shape, options: FactoryOptions = {}): Tensor {
+export function zeros(shape: Shape, opts?: FactoryOptions, ...extra: never[]): Tensor {
+  const options = factoryOptions('zeros', opts, extra);
   const dtype = checked('zeros', shape, options.dtype);
   return engine().makeTensor(makeTypedArray(dtype, sizeFromShape(shape)), shape, dtype);
 }
 
-export function ones(shape: Shape, options: FactoryOptions = {}): Tensor {
+export function ones(shape: Shape, opts?: FactoryOptions, ...extra: never[]): Tensor {
+  const options = factoryOptions('ones', opts, extra);
   return full(shape, 1, { dtype: checked('ones', shape, options.dtype) });
 }
 
@@ -49,7 +68,8 @@ export function onesLike(t: Tensor): Tensor {
 }
 
 /** Values start, start+step, ... below end (PyTorch's arange; one argument means [0, end)). */
-export function arange(start: number, end?: number, step = 1, options: FactoryOptions = {}): Tensor {
+export function arange(start: number, end?: number, step = 1, opts?: FactoryOptions, ...extra: never[]): Tensor {
+  const options = factoryOptions('arange', opts, extra);
   if (end === undefined) [start, end] = [0, start];
   if (![start, end, step].every(Number.isFinite)) throw new Error(`arange: start, end and step must be finite, got ${start}, ${end}, ${step}`);
   if (step === 0) throw new Error('arange: step must not be zero');
@@ -65,7 +85,8 @@ export function arange(start: number, end?: number, step = 1, options: FactoryOp
 }
 
 /** `steps` values evenly spaced from start to end inclusive. */
-export function linspace(start: number, end: number, steps: number, options: FactoryOptions = {}): Tensor {
+export function linspace(start: number, end: number, steps: number, opts?: FactoryOptions, ...extra: never[]): Tensor {
+  const options = factoryOptions('linspace', opts, extra);
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
   const dtype = checked('linspace', [steps], options.dtype);
   if (dtype === 'int32') [start, end].forEach((v) => toInt32('linspace', v));
@@ -78,7 +99,8 @@ export function linspace(start: number, end: number, steps: number, options: Fac
 }
 
 /** Identity matrix, n×m (m defaults to n). */
-export function eye(n: number, m = n, options: FactoryOptions = {}): Tensor {
+export function eye(n: number, m = n, opts?: FactoryOptions, ...extra: never[]): Tensor {
+  const options = factoryOptions('eye', opts, extra);
   const dtype = checked('eye', [n, m], options.dtype);
   const values = makeTypedArray(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) values[i * m + i] = 1;
@@ -86,7 +108,8 @@ export function eye(n: number, m = n, options: FactoryOptions = {}): Tensor {
 }
 
 /** Uniform on [0, 1). */
-export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
+export function rand(shape: Shape, opts?: RandomOptions, ...extra: never[]): Tensor {
+  const options = randomOptions('rand', opts, extra);
   const dtype = checked('rand', shape, options.dtype);
   assertFloat('rand', dtype);
   const gen = options.generator ?? getGenerator();
@@ -96,7 +119,8 @@ export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
 }
 
 /** Standard normal. */
-export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
+export function randn(shape: Shape, opts?: RandomOptions, ...extra: never[]): Tensor {
+  const options = randomOptions('randn', opts, extra);
   const dtype = checked('randn', shape, options.dtype);
   assertFloat('randn', dtype);
   const gen = options.generator ?? getGenerator();
@@ -106,7 +130,8 @@ export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
 }
 
 /** Uniform integers in [low, high), int32 by default. */
-export function randint(low: number, high: number, shape: Shape, options: RandomOptions = {}): Tensor {
+export function randint(low: number, high: number, shape: Shape, opts?: RandomOptions, ...extra: never[]): Tensor {
+  const options = randomOptions('randint', opts, extra);
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new Error(`randint: need integers low < high, got low=${low}, high=${high}`);
   }
@@ -119,8 +144,10 @@ export function randint(low: number, high: number, shape: Shape, options: Random
 }
 
 /** 1 with probability p (elementwise when p is a tensor), else 0; float32 like p. */
-export function bernoulli(p: number | Tensor, shapeOrOptions?: Shape | RandomOptions, maybeOptions: RandomOptions = {}): Tensor {
-  const options = Array.isArray(shapeOrOptions) ? maybeOptions : ((shapeOrOptions as RandomOptions | undefined) ?? {});
+export function bernoulli(p: number | Tensor, shapeOrOptions?: Shape | RandomOptions, maybeOptions?: RandomOptions, ...extra: never[]): Tensor {
+  const options = Array.isArray(shapeOrOptions)
+    ? randomOptions('bernoulli', maybeOptions, extra)
+    : randomOptions('bernoulli', shapeOrOptions as RandomOptions | undefined, maybeOptions === undefined ? extra : [maybeOptions, ...extra]);
   const gen = options.generator ?? getGenerator();
   if (typeof p === 'number') {
     if (!(p >= 0 && p <= 1)) throw new Error(`bernoulli: probability must be in [0, 1], got ${p}`);

@@ -12,13 +12,27 @@ import { getGenerator, type Generator } from '../random.js';
 import { formatShape, sizeFromShape, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { mul } from './binary.js';
+import { checkNoExtra, parseOptions } from './options.js';
 
-function checkDropout(op: string, x: TensorLike, p: number, training: boolean): Tensor {
+export interface DropoutOptions {
+  /** Probability of zeroing an element (a channel, for dropout2d). Default 0.5. */
+  p?: number;
+  /** Drop only when training; otherwise the identity. Default true, as F.dropout. */
+  training?: boolean;
+  /** The random source of the mask. Default: the global generator (manualSeed). */
+  generator?: Generator;
+}
+
+const DROPOUT_KEYS = ['p', 'training', 'generator'] as const;
+
+function checkDropout(op: string, x: TensorLike, options: DropoutOptions | undefined, extra: readonly unknown[]): [Tensor, Required<DropoutOptions>] {
+  const { p = 0.5, training = true, generator = getGenerator() } = parseOptions(op, options, DROPOUT_KEYS);
+  checkNoExtra(op, extra, DROPOUT_KEYS);
   const input = toTensor(x, op, 'input');
   assertDType(op, 'input', input, ['float32']);
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new Error(`${op}: probability p must be in [0, 1], got ${String(p)}`);
   if (typeof training !== 'boolean') throw new Error(`${op}: training must be a boolean, got ${String(training)}`);
-  return input;
+  return [input, { p, training, generator }];
 }
 
 /** The scaled keep mask of `shape`: 1/(1-p) with probability 1-p, else 0. */
@@ -30,12 +44,12 @@ function scaledMask(shape: Shape, p: number, generator: Generator): Tensor {
 }
 
 /** Zeroes elements with probability p and scales the rest by 1/(1-p); the identity unless training. */
-export function dropout(x: TensorLike, p = 0.5, training = true, generator?: Generator): Tensor {
-  const input = checkDropout('dropout', x, p, training);
+export function dropout(x: TensorLike, options?: DropoutOptions, ...extra: never[]): Tensor {
+  const [input, { p, training, generator }] = checkDropout('dropout', x, options, extra);
   if (!training) return input;
   // p = 1 multiplies by zero, as PyTorch, so NaN and infinity still show through.
   if (p === 1) return mul(input, 0);
-  const mask = scaledMask(input.shape, p, generator ?? getGenerator());
+  const mask = scaledMask(input.shape, p, generator);
   const out = mul(input, mask);
   mask.dispose();
   return out;
@@ -45,16 +59,16 @@ export function dropout(x: TensorLike, p = 0.5, training = true, generator?: Gen
  * Zeroes whole channels of [N, C, H, W] (or unbatched [C, H, W]) input with probability p,
  * scaling the kept channels by 1/(1-p): spatially correlated features drop together.
  */
-export function dropout2d(x: TensorLike, p = 0.5, training = true, generator?: Generator): Tensor {
+export function dropout2d(x: TensorLike, options?: DropoutOptions, ...extra: never[]): Tensor {
   const op = 'dropout2d';
-  const input = checkDropout(op, x, p, training);
+  const [input, { p, training, generator }] = checkDropout(op, x, options, extra);
   if (input.rank !== 3 && input.rank !== 4) {
     throw new Error(`${op}: input must be 4-D [N, C, H, W] or 3-D [C, H, W], got shape ${formatShape(input.shape)}`);
   }
   if (!training) return input;
   if (p === 1) return mul(input, 0);
   const channelShape = input.shape.map((d, i) => (i < input.rank - 2 ? d : 1));
-  const mask = scaledMask(channelShape, p, generator ?? getGenerator());
+  const mask = scaledMask(channelShape, p, generator);
   const out = mul(input, mask);
   mask.dispose();
   return out;
@@ -62,14 +76,14 @@ export function dropout2d(x: TensorLike, p = 0.5, training = true, generator?: G
 
 declare module '../tensor.js' {
   interface Tensor {
-    dropout(p?: number, training?: boolean, generator?: Generator): Tensor;
-    dropout2d(p?: number, training?: boolean, generator?: Generator): Tensor;
+    dropout(options?: DropoutOptions): Tensor;
+    dropout2d(options?: DropoutOptions): Tensor;
   }
 }
 
-Tensor.prototype.dropout = function (this: Tensor, p?: number, training?: boolean, generator?: Generator) {
-  return dropout(this, p, training, generator);
+Tensor.prototype.dropout = function (this: Tensor, ...args: [options?: DropoutOptions, ...extra: never[]]) {
+  return dropout(this, ...args);
 };
-Tensor.prototype.dropout2d = function (this: Tensor, p?: number, training?: boolean, generator?: Generator) {
-  return dropout2d(this, p, training, generator);
+Tensor.prototype.dropout2d = function (this: Tensor, ...args: [options?: DropoutOptions, ...extra: never[]]) {
+  return dropout2d(this, ...args);
 };

@@ -20,7 +20,7 @@ function broadcastOp(op: string, x: TensorLike, sizes: Shape): Tensor {
       return from;
     }
     if (from !== undefined && from !== size && from !== 1) {
-      throw new Error(`${op}: cannot expand ${formatShape(t.shape)} to ${formatShape(sizes)}: dimension ${i} has size ${from}, which is neither 1 nor ${size}`);
+      throw new Error(`${op}: dimension ${i} has size ${from}, which can only expand from 1, not to ${size}: ${formatShape(t.shape)} → ${formatShape(sizes)}`);
     }
     return size;
   });

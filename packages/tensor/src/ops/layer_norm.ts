@@ -12,10 +12,23 @@ import { formatShape, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { add, mul, sub } from './binary.js';
 import { mean } from './reduce.js';
+import { checkNoExtra, parseOptions } from './options.js';
 import { checkFinite, rsqrt, square } from './unary.js';
 
-export function layerNorm(x: TensorLike, normalizedShape: number | Shape, weight?: TensorLike | null, bias?: TensorLike | null, eps = 1e-5): Tensor {
+export interface LayerNormOptions {
+  /** Elementwise scale of shape normalizedShape. Default none. */
+  weight?: TensorLike | null;
+  /** Elementwise shift of shape normalizedShape. Default none. */
+  bias?: TensorLike | null;
+  /** Added to the variance before the square root. Default 1e-5. */
+  eps?: number;
+}
+
+export function layerNorm(x: TensorLike, normalizedShape: number | Shape, options?: LayerNormOptions, ...extra: never[]): Tensor {
   const op = 'layerNorm';
+  const keys = ['weight', 'bias', 'eps'] as const;
+  const { weight, bias, eps = 1e-5 } = parseOptions(op, options, keys);
+  checkNoExtra(op, extra, keys);
   const input = toTensor(x, op, 'input');
   assertDType(op, 'input', input, ['float32']);
   const shape: readonly number[] = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
@@ -40,8 +53,8 @@ export function layerNorm(x: TensorLike, normalizedShape: number | Shape, weight
   const b = affine(bias, 'bias');
   const axes = shape.map((_, i) => input.rank - shape.length + i);
   return engine().tidy(() => {
-    const centered = sub(input, mean(input, axes, true));
-    const invStd = rsqrt(add(mean(square(centered), axes, true), eps));
+    const centered = sub(input, mean(input, axes, { keepDim: true }));
+    const invStd = rsqrt(add(mean(square(centered), axes, { keepDim: true }), eps));
     let output = mul(centered, invStd);
     if (w !== null) output = mul(output, w);
     if (b !== null) output = add(output, b);
@@ -51,10 +64,10 @@ export function layerNorm(x: TensorLike, normalizedShape: number | Shape, weight
 
 declare module '../tensor.js' {
   interface Tensor {
-    layerNorm(normalizedShape: number | Shape, weight?: TensorLike | null, bias?: TensorLike | null, eps?: number): Tensor;
+    layerNorm(normalizedShape: number | Shape, options?: LayerNormOptions): Tensor;
   }
 }
 
-Tensor.prototype.layerNorm = function (this: Tensor, normalizedShape: number | Shape, weight?: TensorLike | null, bias?: TensorLike | null, eps?: number) {
-  return layerNorm(this, normalizedShape, weight, bias, eps);
+Tensor.prototype.layerNorm = function (this: Tensor, normalizedShape: number | Shape, ...args: [options?: LayerNormOptions, ...extra: never[]]) {
+  return layerNorm(this, normalizedShape, ...args);
 };

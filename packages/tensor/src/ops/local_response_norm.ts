@@ -11,11 +11,24 @@ import { assertDType, toTensor, type TensorLike } from '../convert.js';
 import { KernelName, type LRNAttrs } from '../kernel_names.js';
 import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { checkNoExtra, parseOptions } from './options.js';
 import { runKernel } from './run.js';
 import { checkFinite } from './unary.js';
 
-export function localResponseNorm(x: TensorLike, size: number, alpha = 1e-4, beta = 0.75, k = 1): Tensor {
+export interface LocalResponseNormOptions {
+  /** Default 1e-4 (divided by size, as PyTorch). */
+  alpha?: number;
+  /** Default 0.75. */
+  beta?: number;
+  /** Default 1. */
+  k?: number;
+}
+
+export function localResponseNorm(x: TensorLike, size: number, options?: LocalResponseNormOptions, ...extra: never[]): Tensor {
   const op = 'localResponseNorm';
+  const keys = ['alpha', 'beta', 'k'] as const;
+  const { alpha = 1e-4, beta = 0.75, k = 1 } = parseOptions(op, options, keys);
+  checkNoExtra(op, extra, keys);
   const input = toTensor(x, op, 'input');
   if (input.rank < 3) {
     throw new Error(`${op}: input must have 3 or more dimensions [N, C, ...], got shape ${formatShape(input.shape)}`);
@@ -44,10 +57,10 @@ export function lrnGrad(x: Tensor, y: Tensor, dy: Tensor, attrs: LRNAttrs): Tens
 
 declare module '../tensor.js' {
   interface Tensor {
-    localResponseNorm(size: number, alpha?: number, beta?: number, k?: number): Tensor;
+    localResponseNorm(size: number, options?: LocalResponseNormOptions): Tensor;
   }
 }
 
-Tensor.prototype.localResponseNorm = function (this: Tensor, size: number, alpha?: number, beta?: number, k?: number) {
-  return localResponseNorm(this, size, alpha, beta, k);
+Tensor.prototype.localResponseNorm = function (this: Tensor, size: number, ...args: [options?: LocalResponseNormOptions, ...extra: never[]]) {
+  return localResponseNorm(this, size, ...args);
 };

@@ -10,6 +10,7 @@ import { KernelName, type MatMulAttrs } from '../kernel_names.js';
 import { assertTensorSize, broadcastShapes, formatShape, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { cast } from './cast.js';
+import { checkNoExtra, parseOptions } from './options.js';
 import { reshape } from './reshape.js';
 import { runKernel } from './run.js';
 
@@ -20,8 +21,11 @@ export interface MatMulOptions {
   transposeB?: boolean;
 }
 
-export function matmul(a: TensorLike, b: TensorLike, options: MatMulOptions = {}): Tensor {
+export function matmul(a: TensorLike, b: TensorLike, opts?: MatMulOptions, ...extra: never[]): Tensor {
   const op = 'matmul';
+  const keys = ['transposeA', 'transposeB'] as const;
+  const options = parseOptions(op, opts, keys);
+  checkNoExtra(op, extra, keys);
   let x = toTensor(a, op, 'a');
   let y = toTensor(b, op, 'b');
   assertDType(op, 'a', x, ['float32', 'int32']);
@@ -87,4 +91,6 @@ declare module '../tensor.js' {
   }
 }
 
-Tensor.prototype.matmul = function (this: Tensor, b: TensorLike, options?: MatMulOptions) { return matmul(this, b, options); };
+Tensor.prototype.matmul = function (this: Tensor, b: TensorLike, ...args: [options?: MatMulOptions, ...extra: never[]]) {
+  return matmul(this, b, ...args);
+};

@@ -10,11 +10,11 @@ import { formatShape, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { ValuesAndIndices } from './arg_reduce.js';
 import { parsePair, type IntPair } from './conv_util.js';
-import { batched, checkGradOperands, checkImageInput, poolOutputShape, unbatch } from './pool_util.js';
+import { checkNoExtra, parseOptions } from './options.js';
+import { batched, checkGradOperands, checkImageInput, parseKernelSize, poolOutputShape, unbatch } from './pool_util.js';
 import { runKernel, runKernelMulti } from './run.js';
 
 export interface MaxPool2DOptions {
-  kernelSize: IntPair;
   /** Default: kernelSize. */
   stride?: IntPair | null;
   /** Implicit -infinity on each side, at most half the kernel. Default 0. */
@@ -22,30 +22,37 @@ export interface MaxPool2DOptions {
   dilation?: IntPair;
   /** Round the output size up (keeping only windows that start inside the input or left padding). */
   ceilMode?: boolean;
+  /** Also return where each maximum is (see above). */
   returnIndices?: boolean;
 }
 
-/** Max pooling; a plain number or pair is the kernel size (stride = kernel size). */
-export function maxPool2d(x: TensorLike, options: MaxPool2DOptions & { returnIndices: true }): ValuesAndIndices;
-export function maxPool2d(x: TensorLike, options: IntPair | MaxPool2DOptions): Tensor;
-export function maxPool2d(x: TensorLike, options: IntPair | MaxPool2DOptions): Tensor | ValuesAndIndices {
+// PyTorch's positional order after kernel_size.
+const MAX_POOL_KEYS = ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices'] as const;
+
+/** Max pooling with a kernelSize x kernelSize (or [kH, kW]) window; the stride defaults to the kernel size. */
+export function maxPool2d(x: TensorLike, kernelSize: IntPair, options: MaxPool2DOptions & { returnIndices: true }): ValuesAndIndices;
+export function maxPool2d(x: TensorLike, kernelSize: IntPair, options?: MaxPool2DOptions & { returnIndices?: false }): Tensor;
+export function maxPool2d(x: TensorLike, kernelSize: IntPair, options?: MaxPool2DOptions): Tensor | ValuesAndIndices;
+export function maxPool2d(x: TensorLike, kernelSize: IntPair, options?: MaxPool2DOptions, ...extra: never[]): Tensor | ValuesAndIndices {
   const op = 'maxPool2d';
+  const opts = parseOptions(op, options, MAX_POOL_KEYS);
+  checkNoExtra(op, extra, MAX_POOL_KEYS);
   const input = toTensor(x, op, 'input');
-  const opts: MaxPool2DOptions = typeof options === 'number' || Array.isArray(options) ? { kernelSize: options as IntPair } : (options as MaxPool2DOptions);
   checkImageInput(op, input);
-  const attrs = maxPool2dAttrs(op, input.shape, opts);
+  const attrs = maxPool2dAttrs(op, input.shape, kernelSize, opts);
+  const returnIndices = opts.returnIndices ?? false;
+  if (typeof returnIndices !== 'boolean') throw new Error(`${op}: returnIndices must be a boolean, got ${String(returnIndices)}`);
   const [values, indices] = runKernelMulti(KernelName.MaxPool2D, { x: batched(input) }, attrs);
-  if (!opts.returnIndices) {
+  if (!returnIndices) {
     indices.dispose();
     return unbatch(values, input.rank);
   }
   return { values: unbatch(values, input.rank), indices: unbatch(indices, input.rank) };
 }
 
-/** Checks the options against an input shape and returns the kernel's attributes. */
-export function maxPool2dAttrs(op: string, inputShape: Shape, options: MaxPool2DOptions): MaxPool2DAttrs {
-  if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object with kernelSize, got ${String(options)}`);
-  const kernelSize = parsePair(op, 'kernelSize', options.kernelSize, 1);
+/** Checks the window against an input shape and returns the kernel's attributes. */
+export function maxPool2dAttrs(op: string, inputShape: Shape, kernelSizeArg: IntPair, options: MaxPool2DOptions = {}): MaxPool2DAttrs {
+  const kernelSize = parseKernelSize(op, kernelSizeArg);
   const stride = options.stride == null ? kernelSize : parsePair(op, 'stride', options.stride, 1);
   const padding = parsePair(op, 'padding', options.padding ?? 0, 0);
   const dilation = parsePair(op, 'dilation', options.dilation ?? 1, 1);
@@ -72,11 +79,15 @@ export function maxPool2dGrad(dy: Tensor, indices: Tensor, inputShape: Shape): T
 
 declare module '../tensor.js' {
   interface Tensor {
-    maxPool2d(options: MaxPool2DOptions & { returnIndices: true }): ValuesAndIndices;
-    maxPool2d(options: IntPair | MaxPool2DOptions): Tensor;
+    maxPool2d(kernelSize: IntPair, options: MaxPool2DOptions & { returnIndices: true }): ValuesAndIndices;
+    maxPool2d(kernelSize: IntPair, options?: MaxPool2DOptions & { returnIndices?: false }): Tensor;
+    maxPool2d(kernelSize: IntPair, options?: MaxPool2DOptions): Tensor | ValuesAndIndices;
   }
 }
 
-Tensor.prototype.maxPool2d = function (this: Tensor, options: IntPair | MaxPool2DOptions) {
-  return maxPool2d(this, options);
+Tensor.prototype.maxPool2d = function (this: Tensor, kernelSize: IntPair, options?: MaxPool2DOptions, ...extra: never[]) {
+  // The overloads have no rest parameter, so the method checks what the op would.
+  if (extra.length > 0) parseOptions('maxPool2d', options, MAX_POOL_KEYS);
+  checkNoExtra('maxPool2d', extra, MAX_POOL_KEYS);
+  return maxPool2d(this, kernelSize, options);
 } as Tensor['maxPool2d'];

@@ -3,9 +3,17 @@ import { toTensor, type TensorLike } from '../convert.js';
 import { KernelName, type PadAttrs } from '../kernel_names.js';
 import { assertTensorSize, formatShape, isIntArray } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { checkNoExtra, parseOptions } from './options.js';
 import { runKernel } from './run.js';
 
 export type PadMode = PadAttrs['mode'];
+
+export interface PadOptions {
+  /** 'constant' (default) or 'reflect'. */
+  mode?: PadMode;
+  /** The fill of 'constant' padding. Default 0. */
+  value?: number;
+}
 
 /**
  * Pads the last dimensions. `pads` lists (before, after) pairs from the LAST dimension
@@ -13,8 +21,11 @@ export type PadMode = PadAttrs['mode'];
  * two. 'constant' fills with `value` and accepts negative pads (which crop); 'reflect'
  * mirrors without repeating the edge and needs each pad smaller than its dimension.
  */
-export function pad(x: TensorLike, pads: readonly number[], mode: PadMode = 'constant', value = 0): Tensor {
+export function pad(x: TensorLike, pads: readonly number[], options?: PadOptions, ...extra: never[]): Tensor {
   const op = 'pad';
+  const keys = ['mode', 'value'] as const;
+  const { mode = 'constant', value = 0 } = parseOptions(op, options, keys);
+  checkNoExtra(op, extra, keys);
   const t = toTensor(x, op, 'x');
   if (!isIntArray(pads)) {
     throw new Error(`${op}: pads must be an array of integers, got ${String(pads)}`);
@@ -48,8 +59,10 @@ export function pad(x: TensorLike, pads: readonly number[], mode: PadMode = 'con
 
 declare module '../tensor.js' {
   interface Tensor {
-    pad(pads: readonly number[], mode?: PadMode, value?: number): Tensor;
+    pad(pads: readonly number[], options?: PadOptions): Tensor;
   }
 }
 
-Tensor.prototype.pad = function (this: Tensor, pads: readonly number[], mode?: PadMode, value?: number) { return pad(this, pads, mode, value); };
+Tensor.prototype.pad = function (this: Tensor, pads: readonly number[], ...args: [options?: PadOptions, ...extra: never[]]) {
+  return pad(this, pads, ...args);
+};

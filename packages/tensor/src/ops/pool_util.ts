@@ -8,6 +8,7 @@ import { assertDType } from '../convert.js';
 import type { AdaptivePool2DAttrs } from '../kernel_names.js';
 import { assertTensorSize, formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { parsePair, type IntPair } from './conv_util.js';
 import { reshape } from './reshape.js';
 
 /** Checks that x is a float32 [N, C, H, W] or [C, H, W] image batch with non-empty C, H, W. */
@@ -19,6 +20,14 @@ export function checkImageInput(op: string, x: Tensor): void {
   if (x.shape.slice(-3).some((d) => d === 0)) {
     throw new Error(`${op}: input has an empty channel or spatial axis: shape ${formatShape(x.shape)}`);
   }
+}
+
+/** Reads a pool's kernelSize, naming the old `pool(x, { kernelSize })` form when it meets it. */
+export function parseKernelSize(op: string, kernelSize: IntPair): [number, number] {
+  if (kernelSize !== null && typeof kernelSize === 'object' && !Array.isArray(kernelSize)) {
+    throw new Error(`${op}: kernelSize is the second argument, not an option: ${op}(x, 2, { stride: 1 })`);
+  }
+  return parsePair(op, 'kernelSize', kernelSize, 1);
 }
 
 /** x as [N, C, H, W]: unbatched input gets a batch axis of 1. */

@@ -8,9 +8,11 @@ import { KernelName, type AxisAttrs } from '../kernel_names.js';
 import { normalizeAxis } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { cast } from './cast.js';
+import { checkNoExtra } from './options.js';
 import { runKernel } from './run.js';
 
-function softmaxOp(op: string, kernelName: string, x: TensorLike, axis: number): Tensor {
+function softmaxOp(op: string, kernelName: string, x: TensorLike, axis: number, extra: readonly unknown[]): Tensor {
+  checkNoExtra(op, extra);
   const t = toTensor(x, op, 'x');
   if (typeof axis !== 'number') throw new Error(`${op}: axis must be a single integer, got ${String(axis)}`);
   const attrs: AxisAttrs = { axis: normalizeAxis(op, axis, t.rank) };
@@ -19,9 +21,9 @@ function softmaxOp(op: string, kernelName: string, x: TensorLike, axis: number):
 }
 
 /** exp(x) / sum(exp(x)) along `axis` (default: the last), as F.softmax. */
-export const softmax = (x: TensorLike, axis = -1): Tensor => softmaxOp('softmax', KernelName.Softmax, x, axis);
+export const softmax = (x: TensorLike, axis = -1, ...extra: never[]): Tensor => softmaxOp('softmax', KernelName.Softmax, x, axis, extra);
 /** x - logsumexp(x) along `axis` (default: the last), as F.log_softmax. */
-export const logSoftmax = (x: TensorLike, axis = -1): Tensor => softmaxOp('logSoftmax', KernelName.LogSoftmax, x, axis);
+export const logSoftmax = (x: TensorLike, axis = -1, ...extra: never[]): Tensor => softmaxOp('logSoftmax', KernelName.LogSoftmax, x, axis, extra);
 
 declare module '../tensor.js' {
   interface Tensor {
@@ -30,5 +32,5 @@ declare module '../tensor.js' {
   }
 }
 
-Tensor.prototype.softmax = function (this: Tensor, axis?: number) { return softmax(this, axis); };
-Tensor.prototype.logSoftmax = function (this: Tensor, axis?: number) { return logSoftmax(this, axis); };
+Tensor.prototype.softmax = function (this: Tensor, ...args: [axis?: number, ...extra: never[]]) { return softmax(this, ...args); };
+Tensor.prototype.logSoftmax = function (this: Tensor, ...args: [axis?: number, ...extra: never[]]) { return logSoftmax(this, ...args); };

@@ -7,6 +7,7 @@ import { toTensor, type TensorLike } from '../convert.js';
 import { KernelName, type EluAttrs, type GeluAttrs, type LeakyReluAttrs, type SoftplusAttrs } from '../kernel_names.js';
 import { Tensor } from '../tensor.js';
 import { cast } from './cast.js';
+import { checkNoExtra, parseOptions } from './options.js';
 import { runKernel } from './run.js';
 
 /** 'float': computes in float32; 'numeric': keeps int32, lifts bool to int32; 'signed': numeric, but bool is an error. */
@@ -53,20 +54,48 @@ export const tanh = (x: TensorLike): Tensor => unaryOp('tanh', KernelName.Tanh, 
 /** max(x, 0); keeps int32 and propagates NaN, as torch.relu. */
 export const relu = (x: TensorLike): Tensor => unaryOp('relu', KernelName.Relu, x, 'numeric');
 
+export interface LeakyReluOptions {
+  /** Default 0.01. */
+  negativeSlope?: number;
+}
+export interface EluOptions {
+  /** Default 1. */
+  alpha?: number;
+}
+export interface GeluOptions {
+  /** 'none' (default): the exact normal CDF; 'tanh': PyTorch's tanh approximation. */
+  approximate?: 'none' | 'tanh';
+}
+export interface SoftplusOptions {
+  /** Default 1. */
+  beta?: number;
+  /** Above beta * x > threshold the result is x itself. Default 20. */
+  threshold?: number;
+}
+
 /** x for x > 0, negativeSlope * x otherwise (any slope, negative or above 1 included). */
-export function leakyRelu(x: TensorLike, negativeSlope = 0.01): Tensor {
+export function leakyRelu(x: TensorLike, options?: LeakyReluOptions, ...extra: never[]): Tensor {
+  const keys = ['negativeSlope'] as const;
+  const { negativeSlope = 0.01 } = parseOptions('leakyRelu', options, keys);
+  checkNoExtra('leakyRelu', extra, keys);
   const attrs: LeakyReluAttrs = { negativeSlope: checkFinite('leakyRelu', 'negativeSlope', negativeSlope) };
   return unaryOp('leakyRelu', KernelName.LeakyRelu, x, 'float', attrs);
 }
 
 /** x for x > 0, alpha * (exp(x) - 1) otherwise. */
-export function elu(x: TensorLike, alpha = 1): Tensor {
+export function elu(x: TensorLike, options?: EluOptions, ...extra: never[]): Tensor {
+  const keys = ['alpha'] as const;
+  const { alpha = 1 } = parseOptions('elu', options, keys);
+  checkNoExtra('elu', extra, keys);
   const attrs: EluAttrs = { alpha: checkFinite('elu', 'alpha', alpha) };
   return unaryOp('elu', KernelName.Elu, x, 'float', attrs);
 }
 
 /** x * Φ(x) with the exact normal CDF ('none'), or PyTorch's tanh approximation ('tanh'). */
-export function gelu(x: TensorLike, approximate: 'none' | 'tanh' = 'none'): Tensor {
+export function gelu(x: TensorLike, options?: GeluOptions, ...extra: never[]): Tensor {
+  const keys = ['approximate'] as const;
+  const { approximate = 'none' } = parseOptions('gelu', options, keys);
+  checkNoExtra('gelu', extra, keys);
   if (approximate !== 'none' && approximate !== 'tanh') {
     throw new Error(`gelu: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
   }
@@ -78,7 +107,10 @@ export function gelu(x: TensorLike, approximate: 'none' | 'tanh' = 'none'): Tens
  * log(1 + exp(beta * x)) / beta, and x itself where beta * x > threshold (as PyTorch, for
  * numerical stability).
  */
-export function softplus(x: TensorLike, beta = 1, threshold = 20): Tensor {
+export function softplus(x: TensorLike, options?: SoftplusOptions, ...extra: never[]): Tensor {
+  const keys = ['beta', 'threshold'] as const;
+  const { beta = 1, threshold = 20 } = parseOptions('softplus', options, keys);
+  checkNoExtra('softplus', extra, keys);
   checkFinite('softplus', 'beta', beta);
   if (beta === 0) throw new Error('softplus: beta must not be 0');
   if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new Error(`softplus: threshold must be a number, got ${String(threshold)}`);
@@ -105,10 +137,10 @@ declare module '../tensor.js' {
     sigmoid(): Tensor;
     tanh(): Tensor;
     relu(): Tensor;
-    leakyRelu(negativeSlope?: number): Tensor;
-    elu(alpha?: number): Tensor;
-    gelu(approximate?: 'none' | 'tanh'): Tensor;
-    softplus(beta?: number, threshold?: number): Tensor;
+    leakyRelu(options?: LeakyReluOptions): Tensor;
+    elu(options?: EluOptions): Tensor;
+    gelu(options?: GeluOptions): Tensor;
+    softplus(options?: SoftplusOptions): Tensor;
   }
 }
 
@@ -129,7 +161,7 @@ Tensor.prototype.round = function (this: Tensor) { return round(this); };
 Tensor.prototype.sigmoid = function (this: Tensor) { return sigmoid(this); };
 Tensor.prototype.tanh = function (this: Tensor) { return tanh(this); };
 Tensor.prototype.relu = function (this: Tensor) { return relu(this); };
-Tensor.prototype.leakyRelu = function (this: Tensor, negativeSlope?: number) { return leakyRelu(this, negativeSlope); };
-Tensor.prototype.elu = function (this: Tensor, alpha?: number) { return elu(this, alpha); };
-Tensor.prototype.gelu = function (this: Tensor, approximate?: 'none' | 'tanh') { return gelu(this, approximate); };
-Tensor.prototype.softplus = function (this: Tensor, beta?: number, threshold?: number) { return softplus(this, beta, threshold); };
+Tensor.prototype.leakyRelu = function (this: Tensor, ...args: [options?: LeakyReluOptions, ...extra: never[]]) { return leakyRelu(this, ...args); };
+Tensor.prototype.elu = function (this: Tensor, ...args: [options?: EluOptions, ...extra: never[]]) { return elu(this, ...args); };
+Tensor.prototype.gelu = function (this: Tensor, ...args: [options?: GeluOptions, ...extra: never[]]) { return gelu(this, ...args); };
+Tensor.prototype.softplus = function (this: Tensor, ...args: [options?: SoftplusOptions, ...extra: never[]]) { return softplus(this, ...args); };

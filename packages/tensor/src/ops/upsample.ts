@@ -15,6 +15,7 @@ import { KernelName, type ImageGradAttrs, type ResizeAttrs } from '../kernel_nam
 import { assertTensorSize, formatShape, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkGradOperands } from './pool_util.js';
+import { checkNoExtra, parseOptions } from './options.js';
 import { runKernel } from './run.js';
 
 export type UpsampleMode = 'nearest' | 'bilinear';
@@ -30,8 +31,12 @@ export interface UpsampleOptions {
   alignCorners?: boolean;
 }
 
-export function upsample(x: TensorLike, options: UpsampleOptions): Tensor {
+const UPSAMPLE_KEYS = ['size', 'scaleFactor', 'mode', 'alignCorners'] as const;
+
+export function upsample(x: TensorLike, options: UpsampleOptions, ...extra: never[]): Tensor {
   const op = 'upsample';
+  parseOptions(op, options, UPSAMPLE_KEYS);
+  checkNoExtra(op, extra, UPSAMPLE_KEYS);
   const input = toTensor(x, op, 'input');
   if (input.rank !== 4) throw new Error(`${op}: input must be 4-D [N, C, H, W], got shape ${formatShape(input.shape)}`);
   assertDType(op, 'input', input, ['float32']);
@@ -54,8 +59,7 @@ function perAxis(op: string, name: string, value: number | readonly number[], va
 
 /** Checks the options against a 4-D input shape and returns the resize kernel's attributes. */
 export function upsampleAttrs(op: string, inputShape: Shape, options: UpsampleOptions): ResizeAttrs {
-  if (options === null || typeof options !== 'object') throw new Error(`${op}: options must be an object with size or scaleFactor, got ${String(options)}`);
-  const { size, scaleFactor, mode = 'nearest', alignCorners } = options;
+  const { size, scaleFactor, mode = 'nearest', alignCorners } = parseOptions(op, options, UPSAMPLE_KEYS);
   if (mode !== 'nearest' && mode !== 'bilinear') throw new Error(`${op}: mode must be 'nearest' or 'bilinear', got '${String(mode)}'`);
   if (alignCorners !== undefined && typeof alignCorners !== 'boolean') throw new Error(`${op}: alignCorners must be a boolean, got ${String(alignCorners)}`);
   // PyTorch refuses any align_corners with 'nearest'; false changes nothing there, so only true is refused.
@@ -107,9 +111,9 @@ declare module '../tensor.js' {
   }
 }
 
-Tensor.prototype.upsample = function (this: Tensor, options: UpsampleOptions) {
-  return upsample(this, options);
+Tensor.prototype.upsample = function (this: Tensor, ...args: [options: UpsampleOptions, ...extra: never[]]) {
+  return upsample(this, ...args);
 };
-Tensor.prototype.interpolate = function (this: Tensor, options: UpsampleOptions) {
-  return upsample(this, options);
+Tensor.prototype.interpolate = function (this: Tensor, ...args: [options: UpsampleOptions, ...extra: never[]]) {
+  return upsample(this, ...args);
 };

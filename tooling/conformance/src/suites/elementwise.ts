@@ -81,14 +81,14 @@ const UNARY: [string, (x: Tensor) => Tensor, (x: number) => number][] = [
   ['tanh', nn.tanh, Math.tanh],
   ['relu', nn.relu, relu],
   ['leakyRelu', (x) => nn.leakyRelu(x), (x) => (x > 0 ? x : 0.01 * x)],
-  ['leakyRelu(2)', (x) => x.leakyRelu(2), (x) => (x > 0 ? x : 2 * x)],
+  ['leakyRelu(2)', (x) => x.leakyRelu({ negativeSlope: 2 }), (x) => (x > 0 ? x : 2 * x)],
   ['elu', (x) => nn.elu(x), (x) => (x > 0 ? x : Math.expm1(x))],
-  ['elu(0.5)', (x) => x.elu(0.5), (x) => (x > 0 ? x : 0.5 * Math.expm1(x))],
+  ['elu(0.5)', (x) => x.elu({ alpha: 0.5 }), (x) => (x > 0 ? x : 0.5 * Math.expm1(x))],
   // gelu's limit at -Infinity is 0 (PyTorch gives NaN and calls that a bug, pytorch#187293).
   ['gelu', (x) => nn.gelu(x), (x) => (x === -Infinity ? 0 : 0.5 * x * erfc(-x / Math.SQRT2))],
-  ['gelu(tanh)', (x) => x.gelu('tanh'), (x) => (x === -Infinity ? 0 : geluTanh(x))],
+  ['gelu(tanh)', (x) => x.gelu({ approximate: 'tanh' }), (x) => (x === -Infinity ? 0 : geluTanh(x))],
   ['softplus', (x) => nn.softplus(x), (x) => softplus(x, 1, 20)],
-  ['softplus(0.5, 3)', (x) => x.softplus(0.5, 3), (x) => softplus(x, 0.5, 3)],
+  ['softplus(0.5, 3)', (x) => x.softplus({ beta: 0.5, threshold: 3 }), (x) => softplus(x, 0.5, 3)],
   ['clip(-1, 2)', (x) => nn.clip(x, -1, 2), (x) => (Number.isNaN(x) ? NaN : Math.min(Math.max(x, -1), 2))],
 ];
 
@@ -108,10 +108,10 @@ export function defineElementwiseSuite(backend: string): void {
         nn.tidy(() => {
           expectValues(nn.round(nn.tensor([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4, -2.6])), [0, 2, 2, -0, -2, -2, 2, -3]);
           expectValues(nn.gelu(nn.tensor([-3, -1, 0, 0.5, 3])), [-0.0040496940948902835, -0.15865525393145705, 0, 0.34573123063700656, 2.99595030590511]);
-          expectValues(nn.gelu(nn.tensor([-3, -1, 0.5, 1, 2]), 'tanh'), [-0.003637392081773019, -0.1588080093917233, 0.3457140098251439, 0.8411919906082767, 1.954597694087775]);
+          expectValues(nn.gelu(nn.tensor([-3, -1, 0.5, 1, 2]), { approximate: 'tanh' }), [-0.003637392081773019, -0.1588080093917233, 0.3457140098251439, 0.8411919906082767, 1.954597694087775]);
           expectValues(nn.sigmoid(nn.tensor([-100, 0, 2, 100])), [3.720075976020836e-44, 0.5, 0.8807970779778824, 1]);
           expectValues(nn.softplus(nn.tensor([-2, 1, 2, 100, -100])), [0.1269280110429725, 1.3132616875182228, 2.1269280110429727, 100, 0]);
-          expectValues(nn.softplus(nn.tensor([1, 30]), 2, 50), [1.0634640055214861, 30]);
+          expectValues(nn.softplus(nn.tensor([1, 30]), { beta: 2, threshold: 50 }), [1.0634640055214861, 30]);
           expectValues(nn.elu(nn.tensor([-1, 2])), [-0.6321205588285577, 2]);
           expectValues(nn.log(nn.tensor([0, -1])), [-Infinity, NaN]);
           expectValues(nn.rsqrt(nn.tensor([0, 4])), [Infinity, 0.5]);
@@ -363,13 +363,13 @@ export function defineElementwiseSuite(backend: string): void {
 
       it('rejects out-of-range attributes', () => {
         nn.tidy(() => {
-          expectRejected(() => nn.leakyRelu(x(), NaN), /^leakyRelu: negativeSlope must be a finite number, got NaN$/);
-          expectRejected(() => nn.leakyRelu(x(), '0.1' as unknown as number), /^leakyRelu: negativeSlope must be a finite number, got 0.1$/);
-          expectRejected(() => nn.elu(x(), Infinity), /^elu: alpha must be a finite number, got Infinity$/);
-          expectRejected(() => nn.gelu(x(), 'fast' as 'tanh'), /^gelu: approximate must be 'none' or 'tanh', got 'fast'$/);
-          expectRejected(() => nn.softplus(x(), 0), /^softplus: beta must not be 0$/);
-          expectRejected(() => nn.softplus(x(), NaN), /^softplus: beta must be a finite number, got NaN$/);
-          expectRejected(() => nn.softplus(x(), 1, NaN), /^softplus: threshold must be a number, got NaN$/);
+          expectRejected(() => nn.leakyRelu(x(), { negativeSlope: NaN }), /^leakyRelu: negativeSlope must be a finite number, got NaN$/);
+          expectRejected(() => nn.leakyRelu(x(), { negativeSlope: '0.1' as unknown as number }), /^leakyRelu: negativeSlope must be a finite number, got 0.1$/);
+          expectRejected(() => nn.elu(x(), { alpha: Infinity }), /^elu: alpha must be a finite number, got Infinity$/);
+          expectRejected(() => nn.gelu(x(), { approximate: 'fast' as 'tanh' }), /^gelu: approximate must be 'none' or 'tanh', got 'fast'$/);
+          expectRejected(() => nn.softplus(x(), { beta: 0 }), /^softplus: beta must not be 0$/);
+          expectRejected(() => nn.softplus(x(), { beta: NaN }), /^softplus: beta must be a finite number, got NaN$/);
+          expectRejected(() => nn.softplus(x(), { beta: 1, threshold: NaN }), /^softplus: threshold must be a number, got NaN$/);
           expectRejected(() => nn.clip(x()), /^clip: at least one of min and max must be given$/);
           expectRejected(() => nn.clip(x(), NaN, 1), /^clip: min must be a number, a tensor or undefined, got NaN$/);
           expectRejected(() => nn.clip(x(), 0, '1' as unknown as number), /^clip: max must be a number, a tensor or undefined, got 1$/);

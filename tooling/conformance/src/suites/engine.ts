@@ -88,7 +88,7 @@ export function defineEngineSuite(backend: string): void {
         const result = tidy(() => {
           let y = x;
           // y stays equal to x: the exp term is multiplied by zero.
-          for (let i = 0; i < 1700; i++) y = sum(exp(mul(add(y, 1), 0.5)).mul(0), 1, true).add(x);
+          for (let i = 0; i < 1700; i++) y = sum(exp(mul(add(y, 1), 0.5)).mul(0), 1, { keepDim: true }).add(x);
           return y;
         });
         stop();
@@ -217,7 +217,7 @@ export function defineEngineSuite(backend: string): void {
       const a = tensor([[1, 2], [3, 4]]);
       const b = tensor([10, 20]);
       const c = add(a, b);
-      const s = sum(c, 1, true);
+      const s = sum(c, 1, { keepDim: true });
       stop();
       exp(a).dispose();
       const names = runs.map((r) => r.kernelName);

@@ -96,25 +96,24 @@ function expectAdjoint(x: Tensor, y: Tensor, dy: Tensor, dx: Tensor): void {
 const GRADIENT_CASES: Record<string, (c: VectorCase, x: Record<string, Tensor>, G: Tensor) => Tensor> = {
   max_pool2d: (c, { x }, G) => {
     const kernelSize = pairAttr(c, 'kernel_size');
-    const options = { kernelSize, stride: pairAttr(c, 'stride', kernelSize), padding: pairAttr(c, 'padding', [0, 0]), ceilMode: c.attrs.ceil_mode === true };
-    const { indices } = maxPool2d(x, { ...options, returnIndices: true });
+    const options = { stride: pairAttr(c, 'stride', kernelSize), padding: pairAttr(c, 'padding', [0, 0]), ceilMode: c.attrs.ceil_mode === true };
+    const { indices } = maxPool2d(x, kernelSize, { ...options, returnIndices: true });
     return maxPool2dGrad(G, indices, x.shape);
   },
   avg_pool2d: (c, { x }, G) => {
     const kernelSize = pairAttr(c, 'kernel_size');
     const options: AvgPool2DOptions = {
-      kernelSize,
       stride: pairAttr(c, 'stride', kernelSize),
       padding: pairAttr(c, 'padding', [0, 0]),
       ceilMode: c.attrs.ceil_mode === true,
       countIncludePad: c.attrs.count_include_pad !== false,
     };
-    return avgPool2dGrad(G, x.shape, avgPool2dAttrs('avgPool2d', x.shape, options));
+    return avgPool2dGrad(G, x.shape, avgPool2dAttrs('avgPool2d', x.shape, kernelSize, options));
   },
   adaptive_avg_pool2d: (_c, { x }, G) => adaptiveAvgPool2dGrad(G, x.shape),
   local_response_norm: (c, { x }, G) => {
     const attrs = { size: c.attrs.size as number, alpha: c.attrs.alpha as number, beta: c.attrs.beta as number, k: c.attrs.k as number };
-    const y = localResponseNorm(x, attrs.size, attrs.alpha, attrs.beta, attrs.k);
+    const y = localResponseNorm(x, attrs.size, { alpha: attrs.alpha, beta: attrs.beta, k: attrs.k });
     return lrnGrad(x, y, G, attrs);
   },
   upsample_nearest2d: (c, { x }, G) => {
@@ -143,7 +142,7 @@ export function defineImageSuite(backend: string, options: ImageSuiteOptions = {
       it('max-pools by hand, with torch-style indices', () => {
         tidy(() => {
           const x = tensor([[[[1, 2, 5, 0], [3, 4, 1, 1], [0, 0, 7, 2], [9, 1, 2, 7]]]]);
-          const { values, indices } = maxPool2d(x, { kernelSize: 2, returnIndices: true });
+          const { values, indices } = maxPool2d(x, 2, { returnIndices: true });
           expect(values.toArray()).toEqual([[[[4, 5], [9, 7]]]]);
           expect(indices.dtype).toBe('int32');
           // Ties keep the first maximum: 7 at (2,2) before 7 at (3,3).
@@ -154,11 +153,11 @@ export function defineImageSuite(backend: string, options: ImageSuiteOptions = {
       it('rounds up with ceilMode but drops a window that would start in the right padding', () => {
         tidy(() => {
           const x = randn([1, 1, 6, 6]);
-          expect(maxPool2d(x, { kernelSize: 2, stride: 2, ceilMode: true }).shape).toEqual([1, 1, 3, 3]);
-          expect(maxPool2d(x, { kernelSize: 3, stride: 2, ceilMode: false }).shape).toEqual([1, 1, 2, 2]);
-          expect(maxPool2d(x, { kernelSize: 3, stride: 2, ceilMode: true }).shape).toEqual([1, 1, 3, 3]);
+          expect(maxPool2d(x, 2, { stride: 2, ceilMode: true }).shape).toEqual([1, 1, 3, 3]);
+          expect(maxPool2d(x, 3, { stride: 2, ceilMode: false }).shape).toEqual([1, 1, 2, 2]);
+          expect(maxPool2d(x, 3, { stride: 2, ceilMode: true }).shape).toEqual([1, 1, 3, 3]);
           // 6 with k 2, s 4, p 1: ceil gives 3 windows but the third starts at 7 >= 6 + 1.
-          expect(avgPool2d(x, { kernelSize: 2, stride: 4, padding: 1, ceilMode: true }).shape).toEqual([1, 1, 2, 2]);
+          expect(avgPool2d(x, 2, { stride: 4, padding: 1, ceilMode: true }).shape).toEqual([1, 1, 2, 2]);
         });
       });
 
@@ -166,11 +165,11 @@ export function defineImageSuite(backend: string, options: ImageSuiteOptions = {
         tidy(() => {
           const x = tensor([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]]);
           // k 2, s 2, p 1: windows of 1, 2, 2 and 4 pixels of the image.
-          expect(avgPool2d(x, { kernelSize: 2, padding: 1 }).toArray()).toEqual([[[[0.25, 1.25], [2.75, 7]]]]);
-          expect(avgPool2d(x, { kernelSize: 2, padding: 1, countIncludePad: false }).toArray()).toEqual([[[[1, 2.5], [5.5, 7]]]]);
-          expect(avgPool2d(x, { kernelSize: 2, padding: 1, divisorOverride: 2 }).toArray()).toEqual([[[[0.5, 2.5], [5.5, 14]]]]);
+          expect(avgPool2d(x, 2, { padding: 1 }).toArray()).toEqual([[[[0.25, 1.25], [2.75, 7]]]]);
+          expect(avgPool2d(x, 2, { padding: 1, countIncludePad: false }).toArray()).toEqual([[[[1, 2.5], [5.5, 7]]]]);
+          expect(avgPool2d(x, 2, { padding: 1, divisorOverride: 2 }).toArray()).toEqual([[[[0.5, 2.5], [5.5, 14]]]]);
           // ceilMode, no padding: the last window holds one column and divides by 1, not 2.
-          expect(avgPool2d(tensor([[[[1, 2, 3, 4, 10]]]]), { kernelSize: [1, 2], ceilMode: true }).toArray()).toEqual([[[[1.5, 3.5, 10]]]]);
+          expect(avgPool2d(tensor([[[[1, 2, 3, 4, 10]]]]), [1, 2], { ceilMode: true }).toArray()).toEqual([[[[1.5, 3.5, 10]]]]);
         });
       });
 
@@ -180,8 +179,8 @@ export function defineImageSuite(backend: string, options: ImageSuiteOptions = {
           const x = randn([3, 7, 6]);
           const x4 = x.reshape([1, 3, 7, 6]);
           const strip = (t: Tensor): number[] => Array.from(t.dataSync());
-          const max3 = maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1, returnIndices: true });
-          const max4 = maxPool2d(x4, { kernelSize: 3, stride: 2, padding: 1, returnIndices: true });
+          const max3 = maxPool2d(x, 3, { stride: 2, padding: 1, returnIndices: true });
+          const max4 = maxPool2d(x4, 3, { stride: 2, padding: 1, returnIndices: true });
           expect(max3.values.shape).toEqual([3, 4, 3]);
           expect(max3.indices.shape).toEqual([3, 4, 3]);
           expect(strip(max3.values)).toEqual(strip(max4.values));
@@ -198,7 +197,7 @@ export function defineImageSuite(backend: string, options: ImageSuiteOptions = {
           expect(adaptiveAvgPool2d(x, [1, null]).toArray()).toEqual([[[[3.5, 4.5, 5.5, 6.5, 7.5]]]]);
           // 5 -> 3: windows [0,2), [1,4), [3,5).
           expect(adaptiveAvgPool2d(x, [2, 3]).toArray()).toEqual([[[[1.5, 3, 4.5], [6.5, 8, 9.5]]]]);
-          const { values, indices } = adaptiveMaxPool2d(x, [1, 3], true);
+          const { values, indices } = adaptiveMaxPool2d(x, [1, 3], { returnIndices: true });
           expect(values.toArray()).toEqual([[[[7, 9, 10]]]]);
           expect(indices.toArray()).toEqual([[[[6, 8, 9]]]]);
         });
@@ -208,18 +207,18 @@ export function defineImageSuite(backend: string, options: ImageSuiteOptions = {
         manualSeed(32);
         tidy(() => {
           const x = randn([2, 3, 9, 8]);
-          const avgOptions: AvgPool2DOptions = { kernelSize: 3, stride: 2, padding: 1, ceilMode: true, countIncludePad: false };
-          const avg = avgPool2d(x, avgOptions);
+          const avgOptions: AvgPool2DOptions = { stride: 2, padding: 1, ceilMode: true, countIncludePad: false };
+          const avg = avgPool2d(x, 3, avgOptions);
           const dAvg = randn(avg.shape);
-          expectAdjoint(x, avg, dAvg, avgPool2dGrad(dAvg, x.shape, avgPool2dAttrs('avgPool2d', x.shape, avgOptions)));
+          expectAdjoint(x, avg, dAvg, avgPool2dGrad(dAvg, x.shape, avgPool2dAttrs('avgPool2d', x.shape, 3, avgOptions)));
           const adaptive = adaptiveAvgPool2d(x, [4, 5]);
           const dAdaptive = randn(adaptive.shape);
           expectAdjoint(x, adaptive, dAdaptive, adaptiveAvgPool2dGrad(dAdaptive, x.shape));
           // Max pooling is linear once the indices are fixed; overlapping windows accumulate.
-          const { values, indices } = maxPool2d(x, { kernelSize: 3, stride: 1, padding: 1, returnIndices: true });
+          const { values, indices } = maxPool2d(x, 3, { stride: 1, padding: 1, returnIndices: true });
           const dMax = randn(values.shape);
           expectAdjoint(x, values, dMax, maxPool2dGrad(dMax, indices, x.shape));
-          const adaptiveMax = adaptiveMaxPool2d(x, [3, 3], true);
+          const adaptiveMax = adaptiveMaxPool2d(x, [3, 3], { returnIndices: true });
           const dAdaptiveMax = randn(adaptiveMax.values.shape);
           expectAdjoint(x, adaptiveMax.values, dAdaptiveMax, maxPool2dGrad(dAdaptiveMax, adaptiveMax.indices, x.shape));
         });
@@ -231,15 +230,15 @@ export function defineImageSuite(backend: string, options: ImageSuiteOptions = {
           expectRejected(() => maxPool2d(zeros([3, 6]), 2), /maxPool2d: input must be 4-D \[N, C, H, W\] or 3-D \[C, H, W\], got shape \[3,6\]/);
           expectRejected(() => maxPool2d(zeros([2, 3, 6, 6], { dtype: 'int32' }), 2), /maxPool2d: argument 'input' has dtype int32, expected float32/);
           expectRejected(() => maxPool2d(x, 0), /maxPool2d: kernelSize must be a positive integer or a pair of them, got 0/);
-          expectRejected(() => maxPool2d(x, { kernelSize: 2, stride: [1, 0] }), /maxPool2d: stride must be a positive integer/);
-          expectRejected(() => maxPool2d(x, { kernelSize: 2, dilation: 0 }), /maxPool2d: dilation must be a positive integer/);
-          expectRejected(() => maxPool2d(x, { kernelSize: 2, padding: -1 }), /maxPool2d: padding must be a non-negative integer/);
-          expectRejected(() => maxPool2d(x, { kernelSize: 3, padding: 2 }), /maxPool2d: padding \[2,2\] must be at most half the kernel size \[3,3\]/);
+          expectRejected(() => maxPool2d(x, 2, { stride: [1, 0] }), /maxPool2d: stride must be a positive integer/);
+          expectRejected(() => maxPool2d(x, 2, { dilation: 0 }), /maxPool2d: dilation must be a positive integer/);
+          expectRejected(() => maxPool2d(x, 2, { padding: -1 }), /maxPool2d: padding must be a non-negative integer/);
+          expectRejected(() => maxPool2d(x, 3, { padding: 2 }), /maxPool2d: padding \[2,2\] must be at most half the kernel size \[3,3\]/);
           expectRejected(() => maxPool2d(x, 7), /maxPool2d: output size 0x0 is too small: input \[2,3,6,6\], kernel \[7,7\]/);
-          expectRejected(() => maxPool2d(x, { kernelSize: 2, ceilMode: 1 as unknown as boolean }), /maxPool2d: ceilMode must be a boolean/);
+          expectRejected(() => maxPool2d(x, 2, { ceilMode: 1 as unknown as boolean }), /maxPool2d: ceilMode must be a boolean/);
           expectRejected(() => maxPool2d(zeros([2, 0, 6, 6]), 2), /maxPool2d: input has an empty channel or spatial axis: shape \[2,0,6,6\]/);
-          expectRejected(() => avgPool2d(x, { kernelSize: 2, padding: 2 }), /avgPool2d: padding \[2,2\] must be at most half the kernel size \[2,2\]/);
-          expectRejected(() => avgPool2d(x, { kernelSize: 2, divisorOverride: 0 }), /avgPool2d: divisorOverride must be a non-zero integer, got 0/);
+          expectRejected(() => avgPool2d(x, 2, { padding: 2 }), /avgPool2d: padding \[2,2\] must be at most half the kernel size \[2,2\]/);
+          expectRejected(() => avgPool2d(x, 2, { divisorOverride: 0 }), /avgPool2d: divisorOverride must be a non-zero integer, got 0/);
           expectRejected(() => avgPool2d(zeros([6]), 2), /avgPool2d: input must be 4-D/);
           expectRejected(() => adaptiveAvgPool2d(x, [0, 2]), /adaptiveAvgPool2d: outputSize must be a positive integer or a pair of them .*got \[0,2\] for input \[2,3,6,6\]/);
           expectRejected(() => adaptiveMaxPool2d(x, 1.5), /adaptiveMaxPool2d: outputSize must be a positive integer/);
@@ -289,9 +288,9 @@ export function defineImageSuite(backend: string, options: ImageSuiteOptions = {
           // Sample means 2.5 and 2.5; biased variances 1.25 and 10.75.
           const s1 = 1 / Math.sqrt(1.25);
           const s2 = 1 / Math.sqrt(10.75);
-          expectClose(layerNorm(x, [2, 2], null, null, 0), [2, 2, 2], [-1.5 * s1, -0.5 * s1, 0.5 * s1, 1.5 * s1, -2.5 * s2, -0.5 * s2, -2.5 * s2, 5.5 * s2]);
+          expectClose(layerNorm(x, [2, 2], { weight: null, bias: null, eps: 0 }), [2, 2, 2], [-1.5 * s1, -0.5 * s1, 0.5 * s1, 1.5 * s1, -2.5 * s2, -0.5 * s2, -2.5 * s2, 5.5 * s2]);
           // Over the last axis every pair normalises to (-1, 1), then * [1, 2] + [0, 10].
-          expectClose(layerNorm(x, 2, [1, 2], [0, 10], 0), [2, 2, 2], [-1, 12, -1, 12, -1, 12, -1, 12]);
+          expectClose(layerNorm(x, 2, { weight: [1, 2], bias: [0, 10], eps: 0 }), [2, 2, 2], [-1, 12, -1, 12, -1, 12, -1, 12]);
         });
       });
 
@@ -299,7 +298,7 @@ export function defineImageSuite(backend: string, options: ImageSuiteOptions = {
         tidy(() => {
           // One position, 4 channels, size 2: channel c sums squares of c-1 and c.
           const x = tensor([1, 2, 3, 4]).reshape([1, 4, 1]);
-          const y = localResponseNorm(x, 2, 1, 1, 1);
+          const y = localResponseNorm(x, 2, { alpha: 1, beta: 1, k: 1 });
           const sums = [1, 1 + 4, 4 + 9, 9 + 16];
           expectClose(y, [1, 4, 1], [1, 2, 3, 4].map((v, c) => v / (1 + sums[c] / 2)));
         });
@@ -316,11 +315,11 @@ export function defineImageSuite(backend: string, options: ImageSuiteOptions = {
           expectRejected(() => batchNorm(zeros([2, 3], { dtype: 'int32' }), null, null, null, null, { training: true }), /batchNorm: argument 'input' has dtype int32/);
           expectRejected(() => batchNorm(x, [0, 0, 0], [1, 1, 1], null, null, { eps: NaN }), /batchNorm: eps must be a finite number/);
           expectRejected(() => layerNorm(x, [3, 2]), /layerNorm: input shape \[4,3,2,2\] does not end with normalizedShape \[3,2\]/);
-          expectRejected(() => layerNorm(x, [2, 2], ones([4])), /layerNorm: weight must have shape \[2,2\] \(normalizedShape\), got \[4\]/);
+          expectRejected(() => layerNorm(x, [2, 2], { weight: ones([4]) }), /layerNorm: weight must have shape \[2,2\] \(normalizedShape\), got \[4\]/);
           expectRejected(() => layerNorm(x, []), /layerNorm: normalizedShape must be a positive integer or a non-empty list/);
           expectRejected(() => localResponseNorm(zeros([4, 3]), 2), /localResponseNorm: input must have 3 or more dimensions \[N, C, \.\.\.\], got shape \[4,3\]/);
           expectRejected(() => localResponseNorm(x, 0), /localResponseNorm: size must be a positive integer, got 0/);
-          expectRejected(() => localResponseNorm(x, 3, Infinity), /localResponseNorm: alpha must be a finite number/);
+          expectRejected(() => localResponseNorm(x, 3, { alpha: Infinity }), /localResponseNorm: alpha must be a finite number/);
         });
       });
     });
@@ -391,17 +390,17 @@ export function defineImageSuite(backend: string, options: ImageSuiteOptions = {
         tidy(() => {
           const x = ones([100, 100]);
           manualSeed(5);
-          const a = Array.from(dropout(x, 0.3).dataSync());
+          const a = Array.from(dropout(x, { p: 0.3 }).dataSync());
           manualSeed(5);
-          const b = Array.from(dropout(x, 0.3).dataSync());
+          const b = Array.from(dropout(x, { p: 0.3 }).dataSync());
           expect(a).toEqual(b);
           const kept = a.filter((v) => v !== 0);
           expect(kept.every((v) => Math.abs(v - 1 / 0.7) < 1e-6)).toBe(true);
           // 10,000 draws: the kept fraction is 0.7 within about 5 standard deviations (0.0046 each).
           expect(Math.abs(kept.length / a.length - 0.7)).toBeLessThan(0.025);
           const gen = new Generator(9);
-          const c = Array.from(dropout(x, 0.3, true, gen).dataSync());
-          const d = Array.from(dropout(x, 0.3, true, new Generator(9)).dataSync());
+          const c = Array.from(dropout(x, { p: 0.3, training: true, generator: gen }).dataSync());
+          const d = Array.from(dropout(x, { p: 0.3, training: true, generator: new Generator(9) }).dataSync());
           expect(c).toEqual(d);
         });
       });
@@ -409,10 +408,10 @@ export function defineImageSuite(backend: string, options: ImageSuiteOptions = {
       it('is the identity when not training or when p = 0, and zero when p = 1', () => {
         tidy(() => {
           const x = randn([4, 5]);
-          expect(dropout(x, 0.5, false)).toBe(x);
-          expect(Array.from(dropout(x, 0).dataSync())).toEqual(Array.from(x.dataSync()));
-          expect(Array.from(dropout(x, 1).dataSync()).every((v) => v === 0)).toBe(true);
-          expect(dropout2d(randn([2, 3, 4, 4]), 1).dataSync().every((v) => v === 0)).toBe(true);
+          expect(dropout(x, { p: 0.5, training: false })).toBe(x);
+          expect(Array.from(dropout(x, { p: 0 }).dataSync())).toEqual(Array.from(x.dataSync()));
+          expect(Array.from(dropout(x, { p: 1 }).dataSync()).every((v) => v === 0)).toBe(true);
+          expect(dropout2d(randn([2, 3, 4, 4]), { p: 1 }).dataSync().every((v) => v === 0)).toBe(true);
         });
       });
 
@@ -420,7 +419,7 @@ export function defineImageSuite(backend: string, options: ImageSuiteOptions = {
         manualSeed(6);
         tidy(() => {
           const x = ones([8, 16, 3, 3]);
-          const y = dropout2d(x, 0.5).dataSync();
+          const y = dropout2d(x, { p: 0.5 }).dataSync();
           let dropped = 0;
           for (let plane = 0; plane < 8 * 16; plane++) {
             const values = Array.from(y.subarray(plane * 9, plane * 9 + 9));
@@ -430,19 +429,19 @@ export function defineImageSuite(backend: string, options: ImageSuiteOptions = {
           }
           expect(dropped).toBeGreaterThan(30);
           expect(dropped).toBeLessThan(98);
-          expect(dropout2d(ones([4, 3, 3]), 0.5).shape).toEqual([4, 3, 3]);
+          expect(dropout2d(ones([4, 3, 3]), { p: 0.5 }).shape).toEqual([4, 3, 3]);
         });
       });
 
       it('rejects bad probabilities and inputs', () => {
         tidy(() => {
           const x = ones([2, 3, 4, 4]);
-          expectRejected(() => dropout(x, 1.5), /dropout: probability p must be in \[0, 1\], got 1.5/);
-          expectRejected(() => dropout(x, -0.1), /dropout: probability p must be in \[0, 1\], got -0.1/);
-          expectRejected(() => dropout(x, NaN), /dropout: probability p must be in \[0, 1\], got NaN/);
+          expectRejected(() => dropout(x, { p: 1.5 }), /dropout: probability p must be in \[0, 1\], got 1.5/);
+          expectRejected(() => dropout(x, { p: -0.1 }), /dropout: probability p must be in \[0, 1\], got -0.1/);
+          expectRejected(() => dropout(x, { p: NaN }), /dropout: probability p must be in \[0, 1\], got NaN/);
           expectRejected(() => dropout(ones([3], { dtype: 'int32' })), /dropout: argument 'input' has dtype int32, expected float32/);
           expectRejected(() => dropout2d(ones([3, 4])), /dropout2d: input must be 4-D \[N, C, H, W\] or 3-D \[C, H, W\], got shape \[3,4\]/);
-          expectRejected(() => dropout2d(x, 2), /dropout2d: probability p must be in \[0, 1\], got 2/);
+          expectRejected(() => dropout2d(x, { p: 2 }), /dropout2d: probability p must be in \[0, 1\], got 2/);
         });
       });
     });
@@ -451,14 +450,14 @@ export function defineImageSuite(backend: string, options: ImageSuiteOptions = {
       const before = memory();
       tidy(() => {
         const x = randn([2, 3, 6, 6]);
-        maxPool2d(x.reshape([3 * 2, 6, 6]), { kernelSize: 2, returnIndices: true });
+        maxPool2d(x.reshape([3 * 2, 6, 6]), 2, { returnIndices: true });
         avgPool2d(x, 3);
         adaptiveMaxPool2d(x, 2);
         batchNorm(x, zeros([3]), ones([3]), ones([3]), zeros([3]), { training: true });
         layerNorm(x, [6, 6]);
         localResponseNorm(x, 3);
         upsample(x, { scaleFactor: 2, mode: 'bilinear' });
-        dropout2d(x, 0.5);
+        dropout2d(x, { p: 0.5 });
       });
       const after = memory();
       expect(after.numTensors).toBe(before.numTensors);

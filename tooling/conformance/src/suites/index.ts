@@ -1,6 +1,7 @@
 import { setBackend } from '@nn/tensor';
 import { beforeAll } from 'vitest';
 import type { VectorCase } from '../vectors.js';
+import { defineCallingConventionSuite } from './calling_convention.js';
 import { defineConvSuite } from './conv.js';
 import { defineElementwiseSuite } from './elementwise.js';
 import { defineGradientSuite } from './gradients.js';
@@ -32,6 +33,7 @@ export function defineConformance(backend: string, options: ConformanceOptions =
   defineReduceSuite(backend);
   defineReluGradSuite(backend);
   defineShapeSuite(backend);
+  defineCallingConventionSuite(backend);
   defineConvSuite(backend);
   defineImageSuite(backend, options);
   defineGradientSuite(backend, options);

@@ -318,7 +318,7 @@ export function definePropertySuite(backend: string): void {
         f.trial(`maxPool2d ${fmt(shape)} ${windowText} d ${fmt(dilation)}`, () => {
           const x = randn(shape);
           const params = { kernelSize, stride, padding, dilation, ceilMode };
-          const { values, indices } = maxPool2d(x, { ...params, returnIndices: true });
+          const { values, indices } = maxPool2d(x, kernelSize, { stride, padding, dilation, ceilMode, returnIndices: true });
           const ref = maxPool2dRef(shape, x.dataSync(), params);
           // A dilated window can fall entirely into the padding; PyTorch's index there is arbitrary.
           if (ref.indices.data.includes(-1)) return;
@@ -331,7 +331,7 @@ export function definePropertySuite(backend: string): void {
         f.trial(`avgPool2d ${fmt(shape)} ${avgText}`, () => {
           const x = randn(shape);
           const params = { kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride };
-          f.check(`avgPool2d ${fmt(shape)} ${avgText}`, avgPool2d(x, params), avgPool2dRef(shape, x.dataSync(), params));
+          f.check(`avgPool2d ${fmt(shape)} ${avgText}`, avgPool2d(x, kernelSize, { stride, padding, ceilMode, countIncludePad, divisorOverride }), avgPool2dRef(shape, x.dataSync(), params));
         });
         const outputSize: [number, number] = [int(1, shape[2] + 2), int(1, shape[3] + 2)];
         f.trial(`adaptive pools ${fmt(shape)} -> ${fmt(outputSize)}`, () => {
@@ -339,7 +339,7 @@ export function definePropertySuite(backend: string): void {
           const avg = adaptivePool2dRef(shape, x.dataSync(), outputSize[0], outputSize[1], 'avg');
           f.check(`adaptiveAvgPool2d ${fmt(shape)} -> ${fmt(outputSize)}`, adaptiveAvgPool2d(x, outputSize), avg.values);
           const max = adaptivePool2dRef(shape, x.dataSync(), outputSize[0], outputSize[1], 'max');
-          const { values, indices } = adaptiveMaxPool2d(x, outputSize, true);
+          const { values, indices } = adaptiveMaxPool2d(x, outputSize, { returnIndices: true });
           f.check(`adaptiveMaxPool2d ${fmt(shape)} -> ${fmt(outputSize)}`, values, max.values);
           f.check(`adaptiveMaxPool2d indices ${fmt(shape)} -> ${fmt(outputSize)}`, indices, { ...max.indices, integer: true });
         });

@@ -85,16 +85,16 @@ export function defineReduceSuite(backend: string): void {
     it('reduce one axis, several, negative axes or all, with keepDim', () => {
       expect(sum(x()).toArray()).toBe(21);
       expect(sum(x(), 0).toArray()).toEqual([5, 7, 9]);
-      expect(sum(x(), -1, true).toArray()).toEqual([[6], [15]]);
-      expect(x().sum([0, 1], true).shape).toEqual([1, 1]);
+      expect(sum(x(), -1, { keepDim: true }).toArray()).toEqual([[6], [15]]);
+      expect(x().sum([0, 1], { keepDim: true }).shape).toEqual([1, 1]);
       expect(mean(x(), 1).toArray()).toEqual([2, 5]);
       expect(prod(x(), 0).toArray()).toEqual([4, 10, 18]);
       expect(max(x(), 1).toArray()).toEqual([3, 6]);
       expect(min(x(), [0, 1]).toArray()).toBe(1);
-      expect(x().max(0, true).toArray()).toEqual([[4, 5, 6]]);
+      expect(x().max(0, { keepDim: true }).toArray()).toEqual([[4, 5, 6]]);
       const cube = tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]);
       expect(sum(cube, [0, 2]).toArray()).toEqual([14, 22]);
-      expect(max(cube, [2, 0], true).toArray()).toEqual([[[6], [8]]]);
+      expect(max(cube, [2, 0], { keepDim: true }).toArray()).toEqual([[[6], [8]]]);
       expect(sum(tensor(4)).toArray()).toBe(4);
     });
 
@@ -162,17 +162,17 @@ export function defineReduceSuite(backend: string): void {
       expect(argmax(t, 1).dtype).toBe('int32');
       expect(argmax(t, 1).toArray()).toEqual([1, 0]);
       expect(argmin(t, 1).toArray()).toEqual([0, 2]);
-      expect(argmax(t, 0, true).toArray()).toEqual([[0, 0, 0]]);
+      expect(argmax(t, 0, { keepDim: true }).toArray()).toEqual([[0, 0, 0]]);
       expect(argmax(t).toArray()).toBe(1);
       expect(argmin(t).toArray()).toBe(5);
-      expect(argmax(t, undefined, true).shape).toEqual([1, 1]);
+      expect(argmax(t, undefined, { keepDim: true }).shape).toEqual([1, 1]);
       expect(t.argmax(-2).toArray()).toEqual([0, 0, 0]);
       expect(argmax(tensor([1, NaN, 5, NaN])).item()).toBe(1);
       expect(argmin(tensor([1, NaN, -5])).item()).toBe(1);
     });
 
     it('maxWithIndices / minWithIndices give torch.max(x, dim) values and indices', () => {
-      const { values: v, indices } = maxWithIndices(tensor([[1, 9, 9], [4, 0, 2]]), 1, true);
+      const { values: v, indices } = maxWithIndices(tensor([[1, 9, 9], [4, 0, 2]]), 1, { keepDim: true });
       expect(v.toArray()).toEqual([[9], [4]]);
       expect(indices.toArray()).toEqual([[1], [0]]);
       const low = minWithIndices(tensor([[1, 9, 9], [4, 0, 2]]), 0);
@@ -185,7 +185,7 @@ export function defineReduceSuite(backend: string): void {
       expectClose(logsumexp(tensor([[1000, 1000], [-1000, -1000]]), 1), [1000 + Math.LN2, -1000 + Math.LN2]);
       expect(logsumexp(tensor([-Infinity, -Infinity])).item()).toBe(-Infinity);
       expect(logsumexp(tensor([Infinity, 1])).item()).toBe(Infinity);
-      expect(logsumexp(tensor([[1, 2]]), 1, true).shape).toEqual([1, 1]);
+      expect(logsumexp(tensor([[1, 2]]), 1, { keepDim: true }).shape).toEqual([1, 1]);
     });
 
     it('variance and std with correction, as torch.var(correction=)', () => {
@@ -213,7 +213,7 @@ export function defineReduceSuite(backend: string): void {
     it('free the intermediates of composed reductions', () => {
       const t = randn([4, 5]);
       const flags = tensor([true, false, true]);
-      for (const run of [() => mean(t, 1), () => variance(t), () => std(t, 0), () => logsumexp(t, 1), () => argmax(t, undefined, true), () => sum(flags)]) {
+      for (const run of [() => mean(t, 1), () => variance(t), () => std(t, 0), () => logsumexp(t, 1), () => argmax(t, undefined, { keepDim: true }), () => sum(flags)]) {
         const before = memory().numTensors;
         const y = run();
         expect(memory().numTensors).toBe(before + 1);
@@ -226,7 +226,7 @@ export function defineReduceSuite(backend: string): void {
       expect(() => sum(t, 2)).toThrow(/^sum: axis 2 is out of range for a tensor of rank 2$/);
       expect(() => mean(t, [0, -2])).toThrow(/mean: axis \[0,-2\] repeats an axis/);
       expect(() => prod(t, 1.5)).toThrow(/prod: axis 1.5 is out of range/);
-      expect(() => sum(t, 0, 'yes' as unknown as boolean)).toThrow(/sum: keepDim must be a boolean/);
+      expect(() => sum(t, 0, { keepDim: 'yes' as unknown as boolean })).toThrow(/sum: keepDim must be a boolean/);
       expect(() => max(zeros([2, 0]), 1)).toThrow(/max: cannot reduce over axis 1 of size 0 \(shape \[2,0\]\)/);
       expect(() => min(zeros([0]))).toThrow(/min: cannot reduce over axis 0 of size 0/);
       expect(() => argmax(zeros([0, 3]))).toThrow(/argmax: cannot take the argmax of an empty tensor \(shape \[0,3\]\)/);
