@@ -53,7 +53,7 @@ const MAX_MASK_BYTES = 2 ** 30;
 type Json = Record<string, unknown>;
 
 const prefix = (file: string | undefined): string => (file === undefined ? '' : `${file}: `);
-const show = (v: unknown): string => (v === undefined ? 'nothing (missing)' : JSON.stringify(v)?.slice(0, 80) ?? String(v));
+const show = (v: unknown): string => (v === undefined ? 'nothing (missing)' : (JSON.stringify(v)?.slice(0, 80) ?? typeof v));
 
 function object(value: unknown, file: string | undefined, field: string): Json {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${prefix(file)}${field} must be an object, got ${show(value)}`);
