@@ -178,8 +178,8 @@ export function cocoTargets(coco: CocoDataset, imageId: number): { boxes: Float3
   const position = new Map(coco.categories.map((c, i) => [c.id, i + 1]));
   const mine = coco.annotations.map((a, i) => ({ a, i })).filter(({ a }) => a.imageId === imageId);
   const boxes = Float32Array.from(mine.flatMap(({ a }) => [a.bbox[0], a.bbox[1], a.bbox[0] + a.bbox[2], a.bbox[1] + a.bbox[3]]));
-  const labels = Int32Array.from(mine, ({ a }) => position.get(a.categoryId)!);
-  const iscrowd = Uint8Array.from(mine, ({ a }) => (a.iscrowd ? 1 : 0));
+  const labels = Int32Array.from(mine.map(({ a }) => position.get(a.categoryId)!));
+  const iscrowd = Uint8Array.from(mine.map(({ a }) => (a.iscrowd ? 1 : 0)));
   if (mine.length === 0 || mine.some(({ a }) => a.segmentation === undefined)) return { boxes, labels, iscrowd };
   const plane = image.height * image.width;
   if (mine.length * plane > MAX_MASK_BYTES) {

@@ -12,7 +12,7 @@ import {
 } from './joint_transforms.js';
 import { maskBounds, type VisionSample } from './sample.js';
 import { generateScene } from './scene.js';
-import { checksum, testItems } from './test_items.js';
+import { checksum, testItems } from '../test-utils/vision_items.js';
 
 /** A 6×8 image with two rectangles: object 0 (class 3) at x 1..3, y 1..2; object 1 (class 5) at x 5..7, y 2..5. */
 function twoBoxes(): VisionSample {

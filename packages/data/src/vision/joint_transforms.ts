@@ -131,7 +131,7 @@ export function cropJoint(sample: VisionSample, top: number, left: number, heigh
     keep.push(i);
   }
   if (sample.boxes) out.boxes = Float32Array.from(boxes);
-  if (sample.labels) out.labels = Int32Array.from(keep, (i) => sample.labels![i]);
+  if (sample.labels) out.labels = Int32Array.from(keep.map((i) => sample.labels![i]));
   if (cropped) {
     out.instanceMasks = new Uint8Array(keep.length * plane);
     keep.forEach((i, j) => out.instanceMasks!.set(cropped.subarray(i * plane, (i + 1) * plane), j * plane));
@@ -171,8 +171,11 @@ export function randomCropJoint(size: Size, options: CropJointOptions & { paddin
 /** Nearest neighbour with half-pixel centres (source index floor((i + 0.5) · in / out)): classes never blend. */
 function resizeNearest(image: Image, outH: number, outW: number): Image {
   const { height, width } = image;
-  const rows = Int32Array.from({ length: outH }, (_, i) => Math.min(height - 1, Math.floor(((i + 0.5) * height) / outH)));
-  const cols = Int32Array.from({ length: outW }, (_, i) => Math.min(width - 1, Math.floor(((i + 0.5) * width) / outW)));
+  const source = (i: number, inSize: number, outSize: number): number => Math.min(inSize - 1, Math.floor(((i + 0.5) * inSize) / outSize));
+  const rows = new Int32Array(outH);
+  const cols = new Int32Array(outW);
+  for (let y = 0; y < outH; y++) rows[y] = source(y, height, outH);
+  for (let x = 0; x < outW; x++) cols[x] = source(x, width, outW);
   const data = new Uint8Array(image.channels * outH * outW);
   for (let c = 0; c < image.channels; c++) {
     for (let y = 0; y < outH; y++) {

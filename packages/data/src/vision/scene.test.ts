@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateScene, SceneDataset, type Scene } from './scene.js';
 import { maskBounds } from './sample.js';
-import { checksum, testItems } from './test_items.js';
+import { checksum, testItems } from '../test-utils/vision_items.js';
 
 const source = testItems();
 const sum = (s: Scene): string => checksum(s.image.data, s.mask, s.boxes, s.labels, s.instanceMasks);

@@ -241,9 +241,9 @@ function targets(image: Float32Array, owner: Int16Array, boxes: number[], labels
     image: { channels, height, width, data: image },
     mask,
     boxes: Float32Array.from(kept.flatMap((k) => boxes.slice(4 * k, 4 * k + 4))),
-    labels: Int32Array.from(kept, (k) => labels[k]),
+    labels: Int32Array.from(kept.map((k) => labels[k])),
     instanceMasks,
-    sourceIndices: Int32Array.from(kept, (k) => sources[k]),
+    sourceIndices: Int32Array.from(kept.map((k) => sources[k])),
   };
 }
 

@@ -1,5 +1,5 @@
 /** Tiny labelled items for the vision tests: ten 8×8 shapes (a class each), ink 255 on 0 with a soft 96 edge. */
-import type { SceneSource } from './scene.js';
+import type { SceneSource } from '../vision/scene.js';
 
 export function testItems(): SceneSource {
   const n = 10;
