@@ -125,22 +125,25 @@ function pngToImage(png: DecodedPng): Image {
   return fromInterleaved(depth === 8 ? samples : samples.map((v) => Math.round(v * scale)), width, height, channels);
 }
 
-/** Decodes PNG bytes. Not a PNG, or a damaged one, is an error naming the file. */
-export function decodePng(bytes: Uint8Array, options: DecodeOptions = {}): Image {
+/** fast-png's decoding of checked bytes: the signature, the declared size under maxPixels, the CRCs. */
+function readPng(bytes: Uint8Array, options: DecodeOptions): DecodedPng {
   const at = filePrefix(options.file);
   if (!isPng(bytes)) {
     throw new Error(`${at}not a PNG image: it starts with ${showBytes(bytes, 8)}, expected the PNG signature 89 50 4e 47 0d 0a 1a 0a`);
   }
   const size = pngSize(bytes, at);
   if (size !== undefined) checkPixels('PNG', size.width, size.height, options);
-  let png: DecodedPng;
   try {
-    png = decodePngBytes(bytes, { checkCrc: true }); // a flipped byte is an error, not a wrong pixel
+    return decodePngBytes(bytes, { checkCrc: true }); // a flipped byte is an error, not a wrong pixel
   } catch (error) {
     const cause = (error as Error).cause;
     throw new Error(`${at}the PNG image is damaged or truncated: ${(error as Error).message}${cause instanceof Error ? ` ${cause.message}` : ''}`);
   }
-  return applyMode(pngToImage(png), options.mode);
+}
+
+/** Decodes PNG bytes. Not a PNG, or a damaged one, is an error naming the file. */
+export function decodePng(bytes: Uint8Array, options: DecodeOptions = {}): Image {
+  return applyMode(pngToImage(readPng(bytes, options)), options.mode);
 }
 
 /** Decodes baseline or progressive JPEG bytes (to RGB). */
@@ -194,22 +197,11 @@ export interface PngIndices {
  * or an 8-bit grey one is accepted; anything else is an error naming the file.
  */
 export function decodePngIndices(bytes: Uint8Array, options: Omit<DecodeOptions, 'mode'> = {}): PngIndices {
-  const at = filePrefix(options.file);
-  if (!isPng(bytes)) {
-    throw new Error(`${at}not a PNG image: it starts with ${showBytes(bytes, 8)}, expected the PNG signature 89 50 4e 47 0d 0a 1a 0a`);
-  }
-  const size = pngSize(bytes, at);
-  if (size !== undefined) checkPixels('PNG', size.width, size.height, options);
-  let png: DecodedPng;
-  try {
-    png = decodePngBytes(bytes, { checkCrc: true });
-  } catch (error) {
-    throw new Error(`${at}the PNG image is damaged or truncated: ${(error as Error).message}`);
-  }
+  const png = readPng(bytes, options);
   const { width, height, depth, channels } = png;
   if (png.palette) return { width, height, data: unpack(png.data as Uint8Array, width, height, 1, depth), palette: png.palette };
   if (channels === 1 && depth === 8) return { width, height, data: png.data as Uint8Array };
   throw new Error(
-    `${at}a label mask must be a palette PNG or an 8-bit grey PNG (one class index per pixel), got ${channels} channel(s) of ${depth} bits`,
+    `${filePrefix(options.file)}a label mask must be a palette PNG or an 8-bit grey PNG (one class index per pixel), got ${channels} channel(s) of ${depth} bits`,
   );
 }

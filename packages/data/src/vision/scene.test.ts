@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DataLoader } from '../loader.js';
 import { generateScene, SceneDataset, type Scene } from './scene.js';
 import { maskBounds } from './sample.js';
 import { checksum, testItems } from '../test-utils/vision_items.js';
@@ -89,5 +90,12 @@ describe('SceneDataset', () => {
     expect(backward).toEqual(forward);
     expect(new Set(forward).size).toBe(5);
     expect(() => set.get(5)).toThrow('SceneDataset: index 5 is out of range for a dataset of length 5');
+  });
+
+  it('batches through a DataLoader as lists of scenes (object counts differ)', () => {
+    const set = new SceneDataset(source, { length: 5, size: 32, seed: 9 });
+    const batches = [...new DataLoader(set, { batchSize: 2, shuffle: true, seed: 1, collate: (scenes: readonly Scene[]) => [...scenes] })];
+    expect(batches.map((b) => b.length)).toEqual([2, 2, 1]);
+    expect(batches.flat().map(sum).sort()).toEqual([0, 1, 2, 3, 4].map((i) => sum(set.get(i))).sort());
   });
 });
