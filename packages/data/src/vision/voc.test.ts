@@ -37,6 +37,13 @@ describe('Pascal VOC', () => {
     }
   });
 
+  it('does not expand nested entities (an XML bomb stays small)', () => {
+    let dtd = '<!DOCTYPE annotation [<!ENTITY a0 "xxxxxxxxxx">';
+    for (let i = 1; i < 10; i++) dtd += `<!ENTITY a${i} "${`&a${i - 1};`.repeat(10)}">`;
+    const xml = `${dtd}]><annotation><filename>&a9;</filename><size><width>1</width><height>1</height></size></annotation>`;
+    expect(parseVocXml(xml).filename.length).toBeLessThan(100); // 10^10 characters if expanded
+  });
+
   it('names the file and field of bad annotations', () => {
     const xml = text('Annotations/tiny1.xml');
     expect(() => parseVocXml(xml.replace('<xmax>5</xmax>', '<xmax>five</xmax>'), { file: 'a.xml' })).toThrow(
