@@ -3,7 +3,7 @@
  * main entry never imports node:fs, so bundles for browsers stay free of it.
  */
 import { createReadStream } from 'node:fs';
-import { access, open, readFile } from 'node:fs/promises';
+import { access, open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream';
 import { promisify } from 'node:util';
@@ -14,6 +14,8 @@ import { decodeImage, type DecodeOptions } from './image/decode.js';
 import { parseIdx, type IdxArray } from './image/idx.js';
 import type { Image } from './image/image.js';
 import { parseCsvStream, type CsvOptions, type Table } from './table/csv.js';
+import { parseCoco, type CocoDataset, type CocoOptions } from './vision/coco.js';
+import { decodeVocMask, parseVocXml, type VocAnnotation } from './vision/voc.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -140,4 +142,29 @@ export async function readMnist(dir: string, split: 'train' | 'test', options: I
     throw new Error(`readMnist: ${imagesPath} has ${images.shape[0]} images but ${labelsPath} has ${labels.shape[0]} labels`);
   }
   return { images, labels };
+}
+
+/** The most characters V8 puts in one string (2^29 - 24): a JSON or XML file past it cannot be read whole. */
+const MAX_TEXT_BYTES = 2 ** 29 - 24;
+
+/** A text file, refused with its name and size before reading when it cannot fit one string. */
+async function textOf(path: string, maxBytes = MAX_TEXT_BYTES): Promise<string> {
+  const { size } = await stat(path);
+  if (size > maxBytes) throw new Error(`${path}: the file has ${size} bytes, more than ${maxBytes} that one JavaScript string holds; split it`);
+  return readFile(path, 'utf8');
+}
+
+/** Reads a Pascal VOC annotation XML file (Annotations/*.xml). */
+export async function readVocXmlFile(path: string): Promise<VocAnnotation> {
+  return parseVocXml(await textOf(path, 16 * 2 ** 20), { file: path });
+}
+
+/** Reads a VOC class or object mask PNG (SegmentationClass/*.png, SegmentationObject/*.png) as palette indices. */
+export async function readVocMaskFile(path: string, options: { maxPixels?: number } = {}): Promise<{ width: number; height: number; mask: Uint8Array }> {
+  return decodeVocMask(new Uint8Array(await readFile(path)), { file: path, ...options });
+}
+
+/** Reads a COCO annotation file (instances_*.json); every error names the file and field. */
+export async function readCocoFile(path: string, options: Omit<CocoOptions, 'file'> = {}): Promise<CocoDataset> {
+  return parseCoco(await textOf(path), { file: path, ...options });
 }

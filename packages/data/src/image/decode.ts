@@ -125,22 +125,25 @@ function pngToImage(png: DecodedPng): Image {
   return fromInterleaved(depth === 8 ? samples : samples.map((v) => Math.round(v * scale)), width, height, channels);
 }
 
-/** Decodes PNG bytes. Not a PNG, or a damaged one, is an error naming the file. */
-export function decodePng(bytes: Uint8Array, options: DecodeOptions = {}): Image {
+/** fast-png's decoding of checked bytes: the signature, the declared size under maxPixels, the CRCs. */
+function readPng(bytes: Uint8Array, options: DecodeOptions): DecodedPng {
   const at = filePrefix(options.file);
   if (!isPng(bytes)) {
     throw new Error(`${at}not a PNG image: it starts with ${showBytes(bytes, 8)}, expected the PNG signature 89 50 4e 47 0d 0a 1a 0a`);
   }
   const size = pngSize(bytes, at);
   if (size !== undefined) checkPixels('PNG', size.width, size.height, options);
-  let png: DecodedPng;
   try {
-    png = decodePngBytes(bytes, { checkCrc: true }); // a flipped byte is an error, not a wrong pixel
+    return decodePngBytes(bytes, { checkCrc: true }); // a flipped byte is an error, not a wrong pixel
   } catch (error) {
     const cause = (error as Error).cause;
     throw new Error(`${at}the PNG image is damaged or truncated: ${(error as Error).message}${cause instanceof Error ? ` ${cause.message}` : ''}`);
   }
-  return applyMode(pngToImage(png), options.mode);
+}
+
+/** Decodes PNG bytes. Not a PNG, or a damaged one, is an error naming the file. */
+export function decodePng(bytes: Uint8Array, options: DecodeOptions = {}): Image {
+  return applyMode(pngToImage(readPng(bytes, options)), options.mode);
 }
 
 /** Decodes baseline or progressive JPEG bytes (to RGB). */
@@ -176,4 +179,29 @@ export function encodePng(image: Image): Uint8Array {
   checkImage('encodePng', image);
   if (image.channels > 4) throw new Error(`encodePng: a PNG holds 1 to 4 channels, the image has ${image.channels}`);
   return encodePngBytes({ width: image.width, height: image.height, channels: image.channels, depth: 8, data: toInterleaved(image) });
+}
+
+/** A PNG's samples as stored: palette indices for a palette image, grey values for an 8-bit grey one. */
+export interface PngIndices {
+  width: number;
+  height: number;
+  /** Row-major [height, width]. */
+  data: Uint8Array;
+  /** The palette's RGB(A) entries; undefined for a grey image. */
+  palette?: number[][];
+}
+
+/**
+ * Decodes a label PNG without looking its palette up: Pascal VOC's class masks store class
+ * indices as palette indices (the colours are only for viewing). A palette image (any depth)
+ * or an 8-bit grey one is accepted; anything else is an error naming the file.
+ */
+export function decodePngIndices(bytes: Uint8Array, options: Omit<DecodeOptions, 'mode'> = {}): PngIndices {
+  const png = readPng(bytes, options);
+  const { width, height, depth, channels } = png;
+  if (png.palette) return { width, height, data: unpack(png.data as Uint8Array, width, height, 1, depth), palette: png.palette };
+  if (channels === 1 && depth === 8) return { width, height, data: png.data as Uint8Array };
+  throw new Error(
+    `${filePrefix(options.file)}a label mask must be a palette PNG or an 8-bit grey PNG (one class index per pixel), got ${channels} channel(s) of ${depth} bits`,
+  );
 }
