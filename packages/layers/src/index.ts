@@ -18,6 +18,8 @@ export * from './layers/containers.js';
 export * from './layers/conv.js';
 export * from './layers/dropout.js';
 export * from './layers/embedding.js';
+export * from './layers/group_norm.js';
+export * from './layers/instance_norm.js';
 export * from './layers/linear.js';
 export * from './layers/normalization.js';
 export * from './layers/pooling.js';
@@ -26,6 +28,7 @@ export * from './layers/shape.js';
 // losses
 export * from './losses/functional.js';
 export * from './losses/modules.js';
+export * from './losses/kl_div.js';
 
 // optimizers
 export * from './optim/optimizer.js';

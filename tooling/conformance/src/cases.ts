@@ -16,7 +16,6 @@ import {
   avgPool2d,
   batchNorm,
   concat,
-  conv1d,
   conv2d,
   convTranspose2d,
   cos,
@@ -81,6 +80,7 @@ import {
   type Tensor,
 } from '@nn/tensor';
 import { op, type AttrReader, type OpRun } from './attrs.js';
+import { EXTRA_CASES } from './cases_extra.js';
 import { bceWithLogits, crossEntropy, mseLoss } from './losses.js';
 
 export type { Attrs, OpResult, OpRun } from './attrs.js';
@@ -256,14 +256,6 @@ export const OP_CASES: Readonly<Record<string, OpRun>> = {
 
   // images (NCHW)
   conv2d: conv2dCase,
-  conv1d: op('conv1d', (x, a) =>
-    conv1d(x.get('x', 0), x.get('weight', 1), x.optional('bias'), {
-      stride: a.int('stride', 1),
-      padding: a.int('padding', 0),
-      dilation: a.int('dilation', 1),
-      groups: a.int('groups', 1),
-    }),
-  ),
   conv_transpose2d: op('conv_transpose2d', (x, a) =>
     convTranspose2d(x.get('x', 0), x.get('weight', 1), x.optional('bias'), {
       stride: a.pair('stride', [1, 1]),
@@ -300,6 +292,9 @@ export const OP_CASES: Readonly<Record<string, OpRun>> = {
   upsample_nearest2d: interpolate('upsample_nearest2d', 'nearest'),
   upsample_bilinear2d: interpolate('upsample_bilinear2d', 'bilinear'),
   interpolate: interpolate('interpolate'),
+
+  // issue 15: 1-D convolutions, group/instance norm, embedding, activations, losses
+  ...EXTRA_CASES,
 };
 
 /** The run function of `op`; throws, naming the op, when cases.ts has no entry for it. */

@@ -1,9 +1,9 @@
 /**
- * Convolution layers, as torch.nn.Conv1d / Conv2d / ConvTranspose2d: weight
+ * Convolution layers, as torch.nn.Conv1d / Conv2d / ConvTranspose1d / ConvTranspose2d: weight
  * [outChannels, inChannels/groups, kH, kW] (ConvTranspose2d: [inChannels, outChannels/groups, kH, kW]),
  * PyTorch's default initialisation (kaiming_uniform_(a=√5) weight, U(±1/√fan_in) bias).
  */
-import { conv1d, conv2d, convTranspose2d, pad, zeros, type Shape, type Tensor } from '@nn/tensor';
+import { conv1d, conv2d, convTranspose1d, convTranspose2d, pad, zeros, type Shape, type Tensor } from '@nn/tensor';
 import { defaultLinearInit } from '../init.js';
 import { Module, parameter } from '../module.js';
 
@@ -252,6 +252,85 @@ export class ConvTranspose2d extends Module {
     if (this.padding[0] !== 0 || this.padding[1] !== 0) s += `, padding=${tuple(this.padding)}`;
     if (this.outputPadding[0] !== 0 || this.outputPadding[1] !== 0) s += `, outputPadding=${tuple(this.outputPadding)}`;
     if (this.dilation[0] !== 1 || this.dilation[1] !== 1) s += `, dilation=${tuple(this.dilation)}`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
+    if (this.bias === null) s += ', bias=false';
+    return s;
+  }
+}
+
+export interface ConvTranspose1dOptions {
+  stride?: number;
+  padding?: number;
+  outputPadding?: number;
+  groups?: number;
+  bias?: boolean;
+  dilation?: number;
+}
+
+/** torch.nn.ConvTranspose1d: weight [inChannels, outChannels / groups, kernelSize]. */
+export class ConvTranspose1d extends Module {
+  weight: Tensor;
+  bias: Tensor | null;
+  readonly stride: number;
+  readonly padding: number;
+  readonly outputPadding: number;
+  readonly dilation: number;
+  readonly groups: number;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernelSize: number,
+    options: ConvTranspose1dOptions = {},
+  ) {
+    super();
+    const name = 'ConvTranspose1d';
+    this.groups = options.groups ?? 1;
+    checkChannels(name, inChannels, outChannels, this.groups);
+    const int = (what: string, v: number, min: number): number => {
+      if (!Number.isInteger(v) || v < min) throw new Error(`${name}: ${what} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+      return v;
+    };
+    int('kernelSize', kernelSize, 1);
+    this.stride = int('stride', options.stride ?? 1, 1);
+    this.padding = int('padding', options.padding ?? 0, 0);
+    this.outputPadding = int('outputPadding', options.outputPadding ?? 0, 0);
+    this.dilation = int('dilation', options.dilation ?? 1, 1);
+    if (this.outputPadding >= Math.max(this.stride, this.dilation)) {
+      throw new Error(`${name}: outputPadding ${this.outputPadding} must be smaller than stride ${this.stride} or dilation ${this.dilation}`);
+    }
+    this.weight = parameter(zeros([inChannels, outChannels / this.groups, kernelSize]));
+    this.bias = options.bias ?? true ? parameter(zeros([outChannels])) : null;
+    this.resetParameters();
+  }
+
+  /** As PyTorch: fan_in from the weight's dim 1, i.e. outChannels/groups·kernelSize. */
+  resetParameters(): void {
+    defaultLinearInit(this.weight, this.bias);
+  }
+
+  forward(x: Tensor): Tensor {
+    return convTranspose1d(x, this.weight, this.bias, {
+      stride: this.stride,
+      padding: this.padding,
+      outputPadding: this.outputPadding,
+      groups: this.groups,
+      dilation: this.dilation,
+    });
+  }
+
+  /** Each input position scatters into outChannels/groups·kernelSize outputs. */
+  macs(inputs: Shape[], _output: Shape): number {
+    const x = inputs[0];
+    const positions = x.length === 3 ? x[0] * x[2] : x[1];
+    return positions * this.weight.size;
+  }
+
+  override extraRepr(): string {
+    let s = `${this.inChannels}, ${this.outChannels}, kernelSize=[${this.kernelSize}], stride=[${this.stride}]`;
+    if (this.padding !== 0) s += `, padding=[${this.padding}]`;
+    if (this.outputPadding !== 0) s += `, outputPadding=[${this.outputPadding}]`;
+    if (this.dilation !== 1) s += `, dilation=[${this.dilation}]`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (this.bias === null) s += ', bias=false';
     return s;

@@ -45,18 +45,36 @@ export class Embedding extends Module {
 
   /** indices: int32 of any shape → [...indices.shape, embeddingDim]. */
   forward(indices: Tensor): Tensor {
-    if (indices.dtype !== 'int32') throw new Error(`Embedding: indices must be int32, got ${indices.dtype} (shape [${indices.shape.join(',')}])`);
-    const flat = indices.reshape([-1]);
-    let rows = indexSelect(this.weight, 0, flat);
-    if (this.paddingIdx !== null) {
-      // The padding row's value shows, but no gradient flows into it (PyTorch's rule).
-      const isPad = eq(flat, this.paddingIdx).reshape([-1, 1]);
-      rows = where(isPad, indexSelect(detach(this.weight), 0, flat), rows);
-    }
-    return rows.reshape([...indices.shape, this.embeddingDim]);
+    return embedding(indices, this.weight, { paddingIdx: this.paddingIdx });
   }
 
   override extraRepr(): string {
     return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== null ? `, paddingIdx=${this.paddingIdx}` : ''}`;
   }
+}
+
+/**
+ * F.embedding: rows of weight [numEmbeddings, embeddingDim] picked by int32 indices of any
+ * shape → [...indices.shape, embeddingDim]. paddingIdx does not zero the output (the stored
+ * row shows); it only blocks that row's gradient, as PyTorch. Repeated indices add up their
+ * gradients.
+ */
+export function embedding(indices: Tensor, weight: Tensor, options: EmbeddingOptions = {}): Tensor {
+  const op = 'embedding';
+  if (indices.dtype !== 'int32') throw new Error(`${op}: indices must be int32, got ${indices.dtype} (shape [${indices.shape.join(',')}])`);
+  if (weight.rank !== 2) throw new Error(`${op}: weight must be 2-D [numEmbeddings, embeddingDim], got shape [${weight.shape.join(',')}]`);
+  const [rows, dim] = weight.shape;
+  let p = options.paddingIdx ?? null;
+  if (p !== null) {
+    if (!Number.isInteger(p) || p < -rows || p >= rows) throw new Error(`${op}: paddingIdx must be within [-${rows}, ${rows - 1}], got ${p}`);
+    if (p < 0) p += rows;
+  }
+  const flat = indices.reshape([-1]);
+  let picked = indexSelect(weight, 0, flat);
+  if (p !== null) {
+    // The padding row's value shows, but no gradient flows into it (PyTorch's rule).
+    const isPad = eq(flat, p).reshape([-1, 1]);
+    picked = where(isPad, indexSelect(detach(weight), 0, flat), picked);
+  }
+  return picked.reshape([...indices.shape, dim]);
 }

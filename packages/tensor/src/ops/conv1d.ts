@@ -12,7 +12,7 @@ import { checkNoExtra, parseOptions } from './options.js';
 import { reshape } from './reshape.js';
 import { runKernel } from './run.js';
 
-type IntOrSingle = number | readonly [number] | readonly number[];
+export type IntOrSingle = number | readonly [number] | readonly number[];
 
 export interface Conv1DOptions {
   stride?: IntOrSingle;
@@ -64,7 +64,7 @@ export function conv1d(x: TensorLike, weight: TensorLike, bias?: TensorLike | nu
 }
 
 /** A 1-D attribute given as n or [n]; range checks happen in the conv2d checks. */
-function single(op: string, name: string, value: IntOrSingle): number {
+export function single(op: string, name: string, value: IntOrSingle): number {
   if (typeof value === 'number') return value;
   const list: unknown = value;
   if (Array.isArray(list) && list.length === 1) return value[0];
