@@ -133,7 +133,18 @@ export function nllLoss(input: Tensor, target: Tensor, options: ClassLossOptions
   const weight = checkWeight(op, options.weight, classes);
   const t = checkIndexTarget(op, input, target, axis, classes, ignoreIndex);
   const { loss, weights } = pickNegLogLikelihood(input, t, axis, weight, ignoreIndex);
-  return r === 'mean' ? loss.sum().div(weights.sum()) : reduce(loss, r);
+  return r === 'mean' ? weightedMean(loss, weights) : reduce(loss, r);
+}
+
+/**
+ * sum(loss) / sum(weights), PyTorch's weighted mean. When every target is ignored (total
+ * weight 0) PyTorch returns NaN but a zero gradient (the ignored elements get none), so the
+ * NaN enters as a constant and the division uses 1: no 0·∞ reaches the gradient.
+ */
+function weightedMean(loss: Tensor, weights: Tensor): Tensor {
+  const total = weights.sum();
+  const empty = eq(total, 0);
+  return loss.sum().div(where(empty, 1, total)).add(where(empty, Number.NaN, 0));
 }
 
 export interface CrossEntropyOptions extends ClassLossOptions {
@@ -173,11 +184,11 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   const ignoreIndex = options.ignoreIndex ?? -100;
   const t = checkIndexTarget(op, input, target, axis, classes, ignoreIndex);
   const { loss, weights } = pickNegLogLikelihood(logp, t, axis, weight, ignoreIndex);
-  const nll = r === 'mean' ? loss.sum().div(weights.sum()) : reduce(loss, r);
+  const nll = r === 'mean' ? weightedMean(loss, weights) : reduce(loss, r);
   if (smoothing === 0) return nll;
   const keep = cast(ne(t, ignoreIndex), 'float32');
   const smooth = (weight === null ? logp : logp.mul(classColumn(weight))).sum(axis).neg().mul(keep);
-  const smoothReduced = r === 'none' ? smooth : r === 'sum' ? smooth.sum() : smooth.sum().div(weight === null ? keep.sum() : weights.sum());
+  const smoothReduced = r === 'none' ? smooth : r === 'sum' ? smooth.sum() : weightedMean(smooth, weight === null ? keep : weights);
   return nll.mul(1 - smoothing).add(smoothReduced.mul(smoothing / classes));
 }
 
