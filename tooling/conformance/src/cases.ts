@@ -284,7 +284,7 @@ export const OP_CASES: Readonly<Record<string, OpRun>> = {
   }),
   batch_norm: batchNormCase,
   layer_norm: op('layer_norm', (x, a) =>
-    layerNorm(x.get('x', 0), a.ints('normalized_shape'), { weight: x.optional('weight'), bias: x.optional('bias'), eps: a.number('eps', 1e-5) }),
+    layerNorm(x.get('x', 0), typeof a.peek('normalized_shape') === 'number' ? a.int('normalized_shape') : a.ints('normalized_shape'), { weight: x.optional('weight'), bias: x.optional('bias'), eps: a.number('eps', 1e-5) }),
   ),
   local_response_norm: op('local_response_norm', (x, a) =>
     localResponseNorm(x.get('x', 0), a.int('size'), { alpha: a.number('alpha', 1e-4), beta: a.number('beta', 0.75), k: a.number('k', 1) }),

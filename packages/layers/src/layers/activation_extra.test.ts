@@ -8,8 +8,8 @@ import { CELU, Hardtanh, LogSigmoid, Mish, PReLU, ReLU6, SELU, SiLU, Softsign } 
 
 const xs = [-30, -3, -1, -0.25, 0, 0.5, 2, 25];
 const softplus64 = (x: number): number => (x > 20 ? x : Math.log1p(Math.exp(x)));
-const ALPHA = 1.6732632423543772848170429916717;
-const SCALE = 1.0507009873554804934193349852946;
+const ALPHA = 1.6732632423543772;
+const SCALE = 1.0507009873554805;
 const references: [string, { forward(x: Tensor): Tensor }, (x: number) => number][] = [
   ['SiLU', new SiLU(), (x) => x / (1 + Math.exp(-x))],
   ['Mish', new Mish(), (x) => x * Math.tanh(softplus64(x))],

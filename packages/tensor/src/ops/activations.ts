@@ -50,8 +50,8 @@ export function logSigmoid(x: TensorLike): Tensor {
 }
 
 // The constants of Klambauer et al. (2017), as PyTorch writes them.
-const SELU_ALPHA = 1.6732632423543772848170429916717;
-const SELU_SCALE = 1.0507009873554804934193349852946;
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
 
 /** scale · elu(x, alpha) with the self-normalising constants (alpha ≈ 1.6733, scale ≈ 1.0507). */
 export function selu(x: TensorLike): Tensor {

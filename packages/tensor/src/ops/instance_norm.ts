@@ -12,7 +12,7 @@
 import { assertDType, toTensor, type TensorLike } from '../convert.js';
 import { engine } from '../engine.js';
 import { formatShape } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { add, mul } from './binary.js';
 import { batchNorm, type BatchNormResult } from './batch_norm.js';
 import { expand } from './expand.js';
