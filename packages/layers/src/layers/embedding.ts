@@ -45,6 +45,7 @@ export class Embedding extends Module {
 
   /** indices: int32 of any shape → [...indices.shape, embeddingDim]. */
   forward(indices: Tensor): Tensor {
+    if (indices.dtype !== 'int32') throw new Error(`Embedding: indices must be int32, got ${indices.dtype} (shape [${indices.shape.join(',')}])`);
     return embedding(indices, this.weight, { paddingIdx: this.paddingIdx });
   }
 
