@@ -19,7 +19,10 @@ describe('SinusoidalPositionalEncoding', () => {
         expect(table[pos][0][2 * i + 1]).toBeCloseTo(Math.cos(angle), 6);
       }
     }
-    expect(new SinusoidalPositionalEncoding(5, { maxLen: 2 }).pe.toArray()).toEqual([[[0, 1, 0, 1, 0]], [[Math.fround(Math.sin(1)), Math.fround(Math.cos(1)), Math.fround(Math.sin(1 / 10000 ** 0.4)), Math.fround(Math.cos(1 / 10000 ** 0.4)), Math.fround(Math.sin(1 / 10000 ** 0.8))]]]);
+    // An odd dModel ends on a sine column.
+    const [a1, a2, a3] = [1, 1 / 10000 ** 0.4, 1 / 10000 ** 0.8];
+    const odd = [0, 1, 0, 1, 0, Math.sin(a1), Math.cos(a1), Math.sin(a2), Math.cos(a2), Math.sin(a3)].map(Math.fround);
+    expect(Array.from(new SinusoidalPositionalEncoding(5, { maxLen: 2 }).pe.dataSync())).toEqual(odd);
   });
 
   it('adds the first L rows in eval mode, the same for batchFirst, and drops out in training', () => {

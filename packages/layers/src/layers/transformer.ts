@@ -14,7 +14,15 @@ import { ModuleList } from './containers.js';
 import { Dropout } from './dropout.js';
 import { Linear } from './linear.js';
 import { LayerNorm } from './normalization.js';
-import { activationFunction, copyInto, layerRepr, resolveLayerOptions, type ResolvedLayerOptions, type TransformerLayerOptions, type TransformerStackOptions } from './transformer_options.js';
+import {
+  activationFunction,
+  copyInto,
+  layerRepr,
+  resolveLayerOptions,
+  type ResolvedLayerOptions,
+  type TransformerLayerOptions,
+  type TransformerStackOptions,
+} from './transformer_options.js';
 
 export interface TransformerEncoderCallOptions {
   /** [L, L] or [N·nhead, L, L]: bool (true = may not attend) or float (added to the scores). */
