@@ -98,6 +98,9 @@ export const TRANSFORMER_CASES: Readonly<Record<string, OpRun>> = {
   }),
   transformer_encoder: op('transformer_encoder', (x, a) => {
     const layer = encoderLayer(a);
+    // These two only choose PyTorch's fused inference path (and its input check), not the values.
+    a.bool('enable_nested_tensor', true);
+    a.bool('mask_check', true);
     const stack = new TransformerEncoder(layer, a.int('num_layers'), { norm: finalNorm(a, layer.dModel, layer.options.layerNormEps) });
     layer.dispose();
     prepare('transformer_encoder', stack, a, x.byName(), ENCODER_INPUTS);

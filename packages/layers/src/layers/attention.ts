@@ -25,7 +25,7 @@ export interface MultiheadAttentionOptions {
 }
 
 export interface AttentionCallOptions {
-  /** [N, S]: true (or -inf) marks keys to ignore, e.g. padding. */
+  /** [N, S] ([S] for unbatched input): true (or -inf) marks keys to ignore, e.g. padding. */
   keyPaddingMask?: Tensor | null;
   /** Return the attention weights too. Default true, as PyTorch. */
   needWeights?: boolean;
@@ -126,7 +126,7 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Attentio
     const v = heads(project(v0, 2), S);
 
     let scores = matmul(q.mul(Math.sqrt(1 / d)), k.transpose(1, 2)); // [N·H, L, S]
-    const mask = this.combinedMask(options, N, L, S);
+    const mask = this.combinedMask(options, N, L, S, batched);
     if (mask !== null) scores = scores.add(mask);
     let weights = softmax(scores, -1);
     if (this.training && this.dropout > 0) weights = dropout(weights, { p: this.dropout, training: true });
@@ -142,7 +142,7 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Attentio
   }
 
   /** The additive float mask (0 or -inf, or the caller's values), [L, S] or [N·H, L, S], or null. */
-  private combinedMask(options: AttentionCallOptions, N: number, L: number, S: number): Tensor | null {
+  private combinedMask(options: AttentionCallOptions, N: number, L: number, S: number, batched: boolean): Tensor | null {
     const H = this.numHeads;
     const asFloat = (m: Tensor): Tensor => (m.dtype === 'bool' ? where(m, -Infinity, 0) : m.cast('float32'));
     let mask: Tensor | null = null;
@@ -155,7 +155,8 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Attentio
       mask = generateSquareSubsequentMask(L, S);
     }
     if (options.keyPaddingMask != null) {
-      const p = options.keyPaddingMask;
+      // Unbatched input takes PyTorch's [S] mask too.
+      const p = options.keyPaddingMask.rank === 1 && N === 1 && !batched ? options.keyPaddingMask.reshape([1, S]) : options.keyPaddingMask;
       if (p.rank !== 2 || p.shape[0] !== N || p.shape[1] !== S) throw new Error(`MultiheadAttention: keyPaddingMask must be [${N}, ${S}], got [${p.shape.join(',')}]`);
       // [N, S] → [N·H, 1, S], one copy per head.
       const perHead = asFloat(p).reshape([N, 1, 1, S]).expand([N, H, 1, S]).reshape([N * H, 1, S]);

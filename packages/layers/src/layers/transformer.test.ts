@@ -122,6 +122,15 @@ describe('TransformerEncoderLayer and TransformerEncoder', () => {
     expectClose(layer.forward(x, { srcKeyPaddingMask: floatMask }), a, 1e-6, 1e-6, 'float padding mask');
   });
 
+  it('takes unbatched [L, E] input with an [L] padding mask, as the batch of one', () => {
+    manualSeed(9);
+    const layer = new TransformerEncoderLayer(8, 2, { dimFeedforward: 16 }).eval();
+    const x = randn([5, 8]);
+    const padding = tensor([false, false, false, false, true]);
+    const batched = layer.forward(x.reshape([5, 1, 8]), { srcKeyPaddingMask: padding.reshape([1, 5]) });
+    expectClose(layer.forward(x, { srcKeyPaddingMask: padding }), batched.reshape([5, 8]), 1e-6, 1e-6, 'unbatched');
+  });
+
   it('trains: every parameter of a 2-layer encoder gets a gradient', () => {
     manualSeed(8);
     const encoder = new TransformerEncoder(new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, normFirst: true }), 2, { norm: new LayerNorm(8) });
