@@ -16,6 +16,8 @@ export default config({
         // and AlexNet/VGG-16 weights of 38–103 M elements: past what gpu.js addresses exactly
         // (documented limits of @nn/backend-gpujs, tested there).
         exclude: ['**/node_modules/**', 'src/safetensors.test.ts'],
+        // pytorch_style_loop.test.ts calls gc() to show collected tensors free gpujs memory too.
+        execArgv: ['--expose-gc'],
       },
     },
   ],

@@ -14,6 +14,7 @@ export type { FanMode, InitOptions, KaimingOptions, Nonlinearity, XavierOptions 
 // layers
 export * from './layers/activation.js';
 export * from './layers/attention.js';
+export * from './layers/causal_mask.js';
 export * from './layers/containers.js';
 export * from './layers/conv.js';
 export * from './layers/dropout.js';
@@ -23,7 +24,11 @@ export * from './layers/instance_norm.js';
 export * from './layers/linear.js';
 export * from './layers/normalization.js';
 export * from './layers/pooling.js';
+export * from './layers/positional_encoding.js';
 export * from './layers/shape.js';
+export * from './layers/transformer.js';
+export * from './layers/transformer_decoder.js';
+export type { TransformerActivation, TransformerLayerOptions, TransformerStackOptions } from './layers/transformer_options.js';
 
 // losses
 export * from './losses/functional.js';

@@ -133,21 +133,26 @@ export class Inputs {
 
   constructor(
     private readonly op: string,
-    private readonly byName: Readonly<Record<string, Tensor>>,
+    private readonly named: Readonly<Record<string, Tensor>>,
   ) {
-    this.list = Object.values(byName);
+    this.list = Object.values(named);
   }
 
   /** The input named `name`, else the one at `position`; throws if neither exists. */
   get(name: string, position: number): Tensor {
-    const t = this.byName[name] ?? this.list[position];
-    if (t === undefined) throw new Error(`cases: ${this.op}: no input '${name}' (inputs: ${Object.keys(this.byName).join(', ') || 'none'})`);
+    const t = this.named[name] ?? this.list[position];
+    if (t === undefined) throw new Error(`cases: ${this.op}: no input '${name}' (inputs: ${Object.keys(this.named).join(', ') || 'none'})`);
     return t;
   }
 
   /** An optional input (bias, weight): by name only, null when absent. */
   optional(name: string): Tensor | null {
-    return this.byName[name] ?? null;
+    return this.named[name] ?? null;
+  }
+
+  /** All inputs by name (module cases bind their parameters from it). */
+  byName(): Readonly<Record<string, Tensor>> {
+    return this.named;
   }
 
   /** All inputs in order (cat's tensor list). */

@@ -82,6 +82,7 @@ import {
 import { op, type AttrReader, type OpRun } from './attrs.js';
 import { EXTRA_CASES } from './cases_extra.js';
 import { bceWithLogits, crossEntropy, mseLoss } from './losses.js';
+import { TRANSFORMER_CASES } from './transformer_cases.js';
 
 export type { Attrs, OpResult, OpRun } from './attrs.js';
 
@@ -293,8 +294,11 @@ export const OP_CASES: Readonly<Record<string, OpRun>> = {
   upsample_bilinear2d: interpolate('upsample_bilinear2d', 'bilinear'),
   interpolate: interpolate('interpolate'),
 
-  // issue 15: 1-D convolutions, group/instance norm, embedding, activations, losses
+  // issue 15: 1-D convolutions, group/instance norm, embedding, activations, losses (cases_extra.ts)
   ...EXTRA_CASES,
+
+  // attention and Transformer modules (transformer_cases.ts)
+  ...TRANSFORMER_CASES,
 };
 
 /** The run function of `op`; throws, naming the op, when cases.ts has no entry for it. */

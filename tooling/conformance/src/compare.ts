@@ -51,6 +51,11 @@ const ACCUMULATING_OPS = new Set([
   'instance_norm',
   'local_response_norm',
   'upsample_bilinear2d',
+  'multi_head_attention',
+  'transformer_encoder_layer',
+  'transformer_encoder',
+  'transformer_decoder_layer',
+  'transformer_decoder',
 ]);
 
 /** The tolerance the vectors README gives for a case of `op`. */

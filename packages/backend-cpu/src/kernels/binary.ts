@@ -39,6 +39,10 @@ export function binaryKernel(fn: (a: number, b: number) => number, { outDType, l
       run(av, 0, 1, bv, 0, bv.length === size ? 1 : 0, out, 0, size);
     } else if (av.length === 1 && bv.length === size) {
       run(av, 0, 0, bv, 0, 1, out, 0, size);
+    } else if (av.length === size && isTrailingRow(b.shape, outShape)) {
+      // A bias over the last axes ([N, 8] + [8]): one run per row, no odometer.
+      const n = bv.length;
+      for (let o = 0; o < size; o += n) run(av, o, 1, bv, 0, 1, out, o, n);
     } else {
       const plan = broadcastPlan([a.shape, b.shape], outShape);
       const [sa, sb] = plan.innerStrides;
@@ -51,6 +55,15 @@ export function binaryKernel(fn: (a: number, b: number) => number, { outDType, l
     }
     return info;
   };
+}
+
+/** Whether `shape` is the trailing dims of `outShape`, leading 1s aside: a row repeated down the output. */
+function isTrailingRow(shape: readonly number[], outShape: readonly number[]): boolean {
+  let i = 0;
+  while (i < shape.length && shape[i] === 1) i++;
+  if (i === shape.length) return false;
+  for (let j = outShape.length - (shape.length - i); i < shape.length; i++, j++) if (shape[i] !== outShape[j]) return false;
+  return true;
 }
 
 // The hot loops. Each is `fn` written out; strides are 0 or 1, so the loads stay simple.

@@ -79,6 +79,8 @@ describe.each(kernels)('gemm on the %s micro-kernel', (kernel) => {
       [12, 8, 2], [13, 17, 19], [23, 29, 31], [37, 11, 41], [6, 97, 3], [97, 6, 3],
       // thin but too much work for the unpacked loops: packed tiles that are mostly padding
       [1, 70, 90], [70, 1, 90], [2, 33, 17], [33, 2, 17], [3, 50, 9], [50, 3, 9], [5, 9, 70], [9, 5, 70],
+      // 2 to 8 wide over a depth up to 10: the narrow row-by-row path (a small layer over many rows)
+      [100, 8, 6], [257, 2, 10], [64, 5, 1], [300, 7, 9], [81, 8, 8], [40, 3, 4],
     ];
     for (const [m, n, k] of sizes) for (const [ta, tb, acc] of flagSets) expectMatchesReference(makeCase(rand, m, n, k, ta, tb, acc));
   });
@@ -109,7 +111,7 @@ describe.each(kernels)('gemm on the %s micro-kernel', (kernel) => {
 
   it('overwrites NaN already in C when not accumulating', () => {
     const rand = lcg(4);
-    for (const [m, n, k] of [[2, 2, 2], [30, 30, 30]]) {
+    for (const [m, n, k] of [[2, 2, 2], [30, 30, 30], [40, 8, 6]]) {
       const g = makeCase(rand, m, n, k, false, false, false);
       g.c.fill(NaN);
       gemm(g);

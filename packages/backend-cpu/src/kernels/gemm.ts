@@ -7,12 +7,14 @@
  * where op(A) is A or Aᵀ (transA) and A is read at a[aOffset + i*lda + p] (or
  * a[aOffset + p*lda + i] when transposed); likewise B and C.
  *
- * Three implementations behind one entry point: tiny and thin products go unpacked
- * (gemm_small.ts); the rest run the cache-blocked, packed algorithm of BLIS/GotoBLAS on a
+ * Four implementations behind one entry point: tiny and thin products go unpacked
+ * (gemm_small.ts), outputs at most 8 wide over a short depth row by row in registers
+ * (gemm_narrow.ts); the rest run the cache-blocked, packed algorithm of BLIS/GotoBLAS on a
  * WebAssembly SIMD micro-kernel (gemm_wasm.ts) where the runtime has it, else on a
  * register-tiled JavaScript one (gemm_js.ts), about 5× slower.
  */
 import { gemmPackedJs } from './gemm_js.js';
+import { gemmNarrow, prefersNarrow } from './gemm_narrow.js';
 import { gemmSmall, prefersSmall } from './gemm_small.js';
 import { gemmPackedWasm, wasmGemmAvailable } from './gemm_wasm.js';
 
@@ -58,9 +60,11 @@ export function gemm(g: GemmArgs): void {
     if (!g.accumulate) zeroC(g);
   } else if (gemmKernel() === 'wasm') {
     if (prefersSmall(m, n, k, 1)) gemmSmall(g);
+    else if (prefersNarrow(n, k)) gemmNarrow(g);
     else gemmPackedWasm(g);
   } else {
     if (prefersSmall(m, n, k, 2)) gemmSmall(g);
+    else if (prefersNarrow(n, k)) gemmNarrow(g);
     else gemmPackedJs(g);
   }
 }

@@ -18,6 +18,7 @@ import {
   type TypedArray,
 } from '@nn/tensor';
 import { erfc } from './erf.js';
+import { tanhFloat32 } from './tanh_float32.js';
 import type { CpuKernel, KernelConfig } from './types.js';
 
 export type UnaryLoop<A> = (x: TypedArray, out: TypedArray, attrs: A) => void;
@@ -153,7 +154,8 @@ export const unaryKernels: KernelConfig[] = [
   }),
   unary(KernelName.Tanh, Math.tanh, {
     loop: (x, out) => {
-      for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]);
+      if (out instanceof Float32Array) tanhFloat32(x, out);
+      else for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]);
     },
   }),
   // x < 0 is false for NaN, so NaN passes through, as torch.relu.

@@ -24,9 +24,9 @@ describe('MultiheadAttention', () => {
     manualSeed(0);
     const mha = new MultiheadAttention(16, 4);
     expect(Object.keys(mha.stateDict())).toEqual(['in_proj_weight', 'in_proj_bias', 'out_proj.weight', 'out_proj.bias']);
-    expect(mha.inProjWeight.shape).toEqual([48, 16]);
+    expect(mha.inProjWeight!.shape).toEqual([48, 16]);
     const bound = Math.sqrt(6 / (16 + 48));
-    const w = Array.from(mha.inProjWeight.dataSync(), Math.abs);
+    const w = Array.from(mha.inProjWeight!.dataSync(), Math.abs);
     expect(Math.max(...w)).toBeLessThanOrEqual(bound);
     expect(Math.max(...w)).toBeGreaterThan(0.95 * bound);
     expect(mha.inProjBias!.toArray()).toEqual(new Array(48).fill(0));
@@ -68,7 +68,7 @@ describe('MultiheadAttention', () => {
     expect((mha.forward(x, x, x, { attnMask: floatMask })[1]!.toArray() as number[][])[0][1]).toBe(0);
     const xb = randn([2, 3, 6]);
     mha.forward(xb, xb, xb)[0].sum().backward();
-    expect(mha.inProjWeight.grad!.shape).toEqual([18, 6]);
+    expect(mha.inProjWeight!.grad!.shape).toEqual([18, 6]);
     expect(mha.outProj.weight.grad!.shape).toEqual([6, 6]);
   });
 

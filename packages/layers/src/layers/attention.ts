@@ -3,10 +3,13 @@
  * numHeads heads, softmax(Q Kᵀ/√d + mask) V, with PyTorch's parameters and names (a packed
  * `in_proj_weight` [3E, E] and `in_proj_bias` [3E], and `out_proj`, a Linear), so weights
  * exchange with PyTorch. Inputs are [L, N, E] (or [N, L, E] with batchFirst, or unbatched [L, E]).
+ * With kdim or vdim other than embedDim the three projections are separate, as in PyTorch:
+ * `q_proj_weight` [E, E], `k_proj_weight` [E, kdim], `v_proj_weight` [E, vdim] (and no in_proj_weight).
  */
-import { dropout, matmul, softmax, tensor, where, zeros, type Shape, type Tensor } from '@nn/tensor';
+import { dropout, matmul, softmax, where, zeros, type Shape, type Tensor } from '@nn/tensor';
 import { xavierUniform, zeros as fillZeros } from '../init.js';
 import { Module, parameter } from '../module.js';
+import { generateSquareSubsequentMask } from './causal_mask.js';
 import { Linear } from './linear.js';
 
 export interface MultiheadAttentionOptions {
@@ -15,10 +18,14 @@ export interface MultiheadAttentionOptions {
   bias?: boolean;
   /** Inputs and output are [N, L, E] instead of [L, N, E]. Default false, as PyTorch. */
   batchFirst?: boolean;
+  /** Features of the key (default embedDim); another size gives separate q/k/v projection weights. */
+  kdim?: number;
+  /** Features of the value (default embedDim). */
+  vdim?: number;
 }
 
 export interface AttentionCallOptions {
-  /** [N, S]: true (or -inf) marks keys to ignore, e.g. padding. */
+  /** [N, S] ([S] for unbatched input): true (or -inf) marks keys to ignore, e.g. padding. */
   keyPaddingMask?: Tensor | null;
   /** Return the attention weights too. Default true, as PyTorch. */
   needWeights?: boolean;
@@ -33,9 +40,15 @@ export interface AttentionCallOptions {
 type AttentionResult = [output: Tensor, weights: Tensor | null];
 
 export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, AttentionCallOptions?], AttentionResult> {
-  inProjWeight: Tensor;
+  // Declaration order is state-dict order (PyTorch's): in_proj_weight or q/k/v_proj_weight, then in_proj_bias.
+  inProjWeight: Tensor | null;
+  qProjWeight: Tensor | null;
+  kProjWeight: Tensor | null;
+  vProjWeight: Tensor | null;
   inProjBias: Tensor | null;
   outProj: Linear;
+  readonly kdim: number;
+  readonly vdim: number;
   readonly headDim: number;
   readonly dropout: number;
   readonly batchFirst: boolean;
@@ -55,15 +68,24 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Attentio
     if (!(this.dropout >= 0 && this.dropout <= 1)) throw new Error(`MultiheadAttention: dropout must be in [0, 1], got ${this.dropout}`);
     this.batchFirst = options.batchFirst ?? false;
     const bias = options.bias ?? true;
-    this.inProjWeight = parameter(zeros([3 * embedDim, embedDim]));
+    this.kdim = options.kdim ?? embedDim;
+    this.vdim = options.vdim ?? embedDim;
+    for (const [name, size] of [['kdim', this.kdim], ['vdim', this.vdim]] as const) {
+      if (!Number.isInteger(size) || size < 1) throw new Error(`MultiheadAttention: ${name} must be a positive integer, got ${size}`);
+    }
+    const packed = this.kdim === embedDim && this.vdim === embedDim;
+    this.inProjWeight = packed ? parameter(zeros([3 * embedDim, embedDim])) : null;
+    this.qProjWeight = packed ? null : parameter(zeros([embedDim, embedDim]));
+    this.kProjWeight = packed ? null : parameter(zeros([embedDim, this.kdim]));
+    this.vProjWeight = packed ? null : parameter(zeros([embedDim, this.vdim]));
     this.inProjBias = bias ? parameter(zeros([3 * embedDim])) : null;
     this.outProj = new Linear(embedDim, embedDim, { bias });
     this.resetParameters();
   }
 
-  /** PyTorch's _reset_parameters: xavier_uniform_ in_proj_weight, zero biases; out_proj.weight keeps Linear's init. */
+  /** PyTorch's _reset_parameters: xavier_uniform_ in_proj_weight (or each of q/k/v_proj_weight), zero biases; out_proj.weight keeps Linear's init. */
   resetParameters(): void {
-    xavierUniform(this.inProjWeight);
+    for (const w of [this.inProjWeight, this.qProjWeight, this.kProjWeight, this.vProjWeight]) if (w !== null) xavierUniform(w);
     for (const b of [this.inProjBias, this.outProj.bias]) if (b !== null) fillZeros(b);
   }
 
@@ -77,8 +99,8 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Attentio
     }
     // To PyTorch's internal [L, N, E] layout.
     const toLNE = (t: Tensor): Tensor => (!batched ? t.reshape([t.shape[0], 1, t.shape[1]]) : this.batchFirst ? t.transpose(0, 1) : t);
-    for (const [name, t] of [['query', query], ['key', key], ['value', value]] as const) {
-      if (t.shape[t.rank - 1] !== E) throw new Error(`MultiheadAttention: ${name} must have embedDim=${E} features, got [${t.shape.join(',')}]`);
+    for (const [name, t, size, option] of [['query', query, E, 'embedDim'], ['key', key, this.kdim, 'kdim'], ['value', value, this.vdim, 'vdim']] as const) {
+      if (t.shape[t.rank - 1] !== size) throw new Error(`MultiheadAttention: ${name} must have ${option}=${size} features, got [${t.shape.join(',')}]`);
     }
     const q0 = toLNE(query);
     const k0 = toLNE(key);
@@ -89,9 +111,10 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Attentio
       throw new Error(`MultiheadAttention: key and value must have the same length and batch as each other and the query's batch, got query [${query.shape.join(',')}], key [${key.shape.join(',')}], value [${value.shape.join(',')}]`);
     }
 
-    // Projections with the three row blocks of the packed weight.
+    // Projections with the three row blocks of the packed weight, or the separate weights.
+    const separate = [this.qProjWeight, this.kProjWeight, this.vProjWeight];
     const project = (x: Tensor, block: number): Tensor => {
-      const w = this.inProjWeight.slice([block * E], [(block + 1) * E]);
+      const w = this.inProjWeight?.slice([block * E], [(block + 1) * E]) ?? separate[block]!;
       let y = matmul(x, w.transpose(0, 1));
       if (this.inProjBias !== null) y = y.add(this.inProjBias.slice([block * E], [(block + 1) * E]));
       return y;
@@ -103,7 +126,7 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Attentio
     const v = heads(project(v0, 2), S);
 
     let scores = matmul(q.mul(Math.sqrt(1 / d)), k.transpose(1, 2)); // [N·H, L, S]
-    const mask = this.combinedMask(options, N, L, S);
+    const mask = this.combinedMask(options, N, L, S, batched);
     if (mask !== null) scores = scores.add(mask);
     let weights = softmax(scores, -1);
     if (this.training && this.dropout > 0) weights = dropout(weights, { p: this.dropout, training: true });
@@ -119,7 +142,7 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Attentio
   }
 
   /** The additive float mask (0 or -inf, or the caller's values), [L, S] or [N·H, L, S], or null. */
-  private combinedMask(options: AttentionCallOptions, N: number, L: number, S: number): Tensor | null {
+  private combinedMask(options: AttentionCallOptions, N: number, L: number, S: number, batched: boolean): Tensor | null {
     const H = this.numHeads;
     const asFloat = (m: Tensor): Tensor => (m.dtype === 'bool' ? where(m, -Infinity, 0) : m.cast('float32'));
     let mask: Tensor | null = null;
@@ -129,12 +152,11 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Attentio
       if (!ok) throw new Error(`MultiheadAttention: attnMask must be [${L}, ${S}] or [${N * H}, ${L}, ${S}], got [${m.shape.join(',')}]`);
       mask = asFloat(m);
     } else if (options.isCausal) {
-      const values = new Float32Array(L * S);
-      for (let i = 0; i < L; i++) for (let j = i + 1; j < S; j++) values[i * S + j] = -Infinity;
-      mask = tensor(values, [L, S]);
+      mask = generateSquareSubsequentMask(L, S);
     }
     if (options.keyPaddingMask != null) {
-      const p = options.keyPaddingMask;
+      // Unbatched input takes PyTorch's [S] mask too.
+      const p = options.keyPaddingMask.rank === 1 && N === 1 && !batched ? options.keyPaddingMask.reshape([1, S]) : options.keyPaddingMask;
       if (p.rank !== 2 || p.shape[0] !== N || p.shape[1] !== S) throw new Error(`MultiheadAttention: keyPaddingMask must be [${N}, ${S}], got [${p.shape.join(',')}]`);
       // [N, S] → [N·H, 1, S], one copy per head.
       const perHead = asFloat(p).reshape([N, 1, 1, S]).expand([N, H, 1, S]).reshape([N * H, 1, S]);
@@ -151,11 +173,12 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Attentio
     const L = q.length === 2 ? q[0] : q[batchAxis === 0 ? 1 : 0];
     const S = k.length === 2 ? k[0] : k[batchAxis === 0 ? 1 : 0];
     // Q, K, V and output projections, then Q·Kᵀ and weights·V.
-    return N * (2 * L * E * E + 2 * S * E * E + 2 * L * S * E);
+    return N * (L * E * E + S * E * (this.kdim + this.vdim) + L * E * E + 2 * L * S * E);
   }
 
   override extraRepr(): string {
-    return `embedDim=${this.embedDim}, numHeads=${this.numHeads}, dropout=${this.dropout}, batchFirst=${this.batchFirst}`;
+    const kv = this.inProjWeight === null ? `, kdim=${this.kdim}, vdim=${this.vdim}` : '';
+    return `embedDim=${this.embedDim}, numHeads=${this.numHeads}, dropout=${this.dropout}, batchFirst=${this.batchFirst}${kv}`;
   }
 }
 

@@ -7,6 +7,7 @@
 import { conv2d, tensor } from '@nn/tensor';
 import '@nn/backend-cpu';
 import type { BenchCase } from '../types.js';
+import { values } from '../values.js';
 
 interface ConvSpec {
   name: string;
@@ -22,17 +23,6 @@ const specs: ConvSpec[] = [
   { name: '(b) 1×64×56×56 → 64 × 3×3 pad 1', input: [1, 64, 56, 56], outChannels: 64, kernel: 3, stride: 1, padding: 1 },
   { name: '(c) 8×3×224×224 → 64 × 7×7 stride 2 pad 3', input: [8, 3, 224, 224], outChannels: 64, kernel: 7, stride: 2, padding: 3 },
 ];
-
-/** Reproducible values in [-1, 1) (a linear congruential generator; the values only need to be ordinary). */
-function values(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let state = seed >>> 0;
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 function convCase(spec: ConvSpec, index: number): BenchCase {
   const [batch, inChannels, height, width] = spec.input;

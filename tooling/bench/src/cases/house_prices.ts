@@ -16,6 +16,7 @@ import { Adam, fit, Linear, MSELoss, ReLU, Sequential } from '@nn/layers';
 import { tensor } from '@nn/tensor';
 import '@nn/backend-cpu';
 import type { BenchCase } from '../types.js';
+import { values } from '../values.js';
 
 const ROWS = 1500;
 const FEATURES = 80;
@@ -25,17 +26,6 @@ const LEARNING_RATE = 1e-3;
 
 /** Multiply-adds of one forward pass per example; forward and backward cost about three times that. */
 const FORWARD_MACS = FEATURES * 64 + 64 * 32 + 32 * 1;
-
-/** Reproducible values in [-1, 1) (a linear congruential generator; the values only need to be ordinary). */
-function values(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let state = seed >>> 0;
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 const inputs = values(ROWS * FEATURES, 5);
 const targets = values(ROWS, 6);

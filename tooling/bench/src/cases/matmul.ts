@@ -5,17 +5,7 @@
 import { matmul, tensor } from '@nn/tensor';
 import '@nn/backend-cpu';
 import type { BenchCase } from '../types.js';
-
-/** Reproducible values in [-1, 1) (a linear congruential generator; the values only need to be ordinary). */
-function values(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let state = seed >>> 0;
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
-}
+import { values } from '../values.js';
 
 function matmulCase(size: number): BenchCase {
   const a = values(size * size, size);

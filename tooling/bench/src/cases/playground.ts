@@ -15,6 +15,7 @@ import { BCEWithLogitsLoss, Linear, SGD, Sequential, Tanh, type Module } from '@
 import { dispose, tensor, tidy, type Tensor } from '@nn/tensor';
 import '@nn/backend-cpu';
 import type { BenchCase } from '../types.js';
+import { values } from '../values.js';
 
 const FEATURES = 6;
 const HIDDEN = [8, 8];
@@ -22,17 +23,6 @@ const POINTS = 250;
 const BATCH = 10;
 const GRID = 100 * 100;
 const LR = 0.03;
-
-/** Reproducible values in [-1, 1). */
-function values(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let state = seed >>> 0;
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 const pointsX = values(POINTS * FEATURES, 11).map((v) => v * 6);
 const pointsY = values(POINTS, 12).map((v) => (v > 0 ? 1 : 0));
