@@ -78,4 +78,10 @@ describe('activation options are checked', () => {
     expect(() => hardtanh(tensor([1]), { min: 0 } as never)).toThrow(/hardtanh/);
     expect(() => (hardtanh as (...a: unknown[]) => Tensor)(tensor([1]), -1, 1)).toThrow(/hardtanh/);
   });
+  it('the option-free activations refuse extra arguments instead of dropping them', () => {
+    for (const [name, f] of [['silu', silu], ['mish', mish], ['softsign', softsign], ['logSigmoid', logSigmoid], ['selu', selu]] as const) {
+      expect(() => (f as (...a: unknown[]) => Tensor)(tensor([1]), { beta: 2 })).toThrow(`${name}: unexpected extra argument`);
+    }
+    expect(() => (prelu as (...a: unknown[]) => Tensor)(tensor([1]), tensor([0.1]), 0.2)).toThrow('prelu: unexpected extra argument 0.2');
+  });
 });

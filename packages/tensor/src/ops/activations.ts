@@ -23,19 +23,22 @@ function asFloat(op: string, x: TensorLike): Tensor {
 }
 
 /** x · sigmoid(x) (also called swish). */
-export function silu(x: TensorLike): Tensor {
+export function silu(x: TensorLike, ...extra: never[]): Tensor {
+  checkNoExtra('silu', extra);
   const input = asFloat('silu', x);
   return engine().tidy(() => mul(input, sigmoid(input)));
 }
 
 /** x · tanh(softplus(x)) (Misra, 2019); softplus is linear above 20, as PyTorch's. */
-export function mish(x: TensorLike): Tensor {
+export function mish(x: TensorLike, ...extra: never[]): Tensor {
+  checkNoExtra('mish', extra);
   const input = asFloat('mish', x);
   return engine().tidy(() => mul(input, tanh(softplus(input))));
 }
 
 /** x / (1 + |x|). */
-export function softsign(x: TensorLike): Tensor {
+export function softsign(x: TensorLike, ...extra: never[]): Tensor {
+  checkNoExtra('softsign', extra);
   const input = asFloat('softsign', x);
   return engine().tidy(() => div(input, add(abs(input), 1)));
 }
@@ -44,7 +47,8 @@ export function softsign(x: TensorLike): Tensor {
  * log(sigmoid(x)) as −softplus(−x): softplus computes log1p(exp(·)) only below its threshold
  * and is linear above it, so neither tail overflows or loses the small term.
  */
-export function logSigmoid(x: TensorLike): Tensor {
+export function logSigmoid(x: TensorLike, ...extra: never[]): Tensor {
+  checkNoExtra('logSigmoid', extra);
   const input = asFloat('logSigmoid', x);
   return engine().tidy(() => neg(softplus(neg(input))));
 }
@@ -54,7 +58,8 @@ const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
 
 /** scale · elu(x, alpha) with the self-normalising constants (alpha ≈ 1.6733, scale ≈ 1.0507). */
-export function selu(x: TensorLike): Tensor {
+export function selu(x: TensorLike, ...extra: never[]): Tensor {
+  checkNoExtra('selu', extra);
   const input = asFloat('selu', x);
   return engine().tidy(() => mul(elu(input, { alpha: SELU_ALPHA }), SELU_SCALE));
 }
@@ -100,7 +105,10 @@ export function hardtanh(x: TensorLike, options?: HardtanhOptions, ...extra: nev
 }
 
 /** min(max(x, 0), 6): hardtanh on [0, 6]. */
-export const relu6 = (x: TensorLike): Tensor => hardtanh(x, { minVal: 0, maxVal: 6 });
+export function relu6(x: TensorLike, ...extra: never[]): Tensor {
+  checkNoExtra('relu6', extra);
+  return hardtanh(x, { minVal: 0, maxVal: 6 });
+}
 
 /**
  * x where x > 0, weight[c] · x elsewhere, with c the channel index on axis 1 (not the last
