@@ -96,5 +96,21 @@ export function defineCallingConventionSuite(backend: string): void {
         expect(values(nn.dropout(nn.ones([3]), { p: 0.5, training: false }))).toEqual([1, 1, 1]);
       });
     });
+
+    it('the issue-15 ops (hardtanh, celu, prelu, groupNorm, instanceNorm, convTranspose1d) follow it too', () => {
+      nn.tidy(() => {
+        const x = nn.randn([2, 4, 5]);
+        expect(() => nn.hardtanh(x, -2 as never, 2 as never)).toThrow(/^hardtanh: options must be an object \{ minVal, maxVal \}, got -2/);
+        expect(() => nn.hardtanh(x, { min_val: -2 } as never)).toThrow(/^hardtanh: unknown option 'min_val'; the options are minVal, maxVal$/);
+        expect(() => nn.celu(x, 1.5 as never)).toThrow(/^celu: options must be an object \{ alpha \}/);
+        expect(() => js(nn.prelu)(x, nn.ones([4]), { inplace: true })).toThrow(/^prelu: unexpected extra argument/);
+        expect(() => nn.groupNorm(x, 2, nn.ones([4]) as never)).toThrow(/^groupNorm: options must be an object \{ weight, bias, eps \}, got a Tensor/);
+        expect(() => js(nn.instanceNorm)(x, null, null, null, null, { useInputStats: true }, 1)).toThrow(/^instanceNorm: unexpected extra argument 1/);
+        expect(() => nn.instanceNorm(x, null, null, null, null, { use_input_stats: true } as never)).toThrow(/^instanceNorm: unknown option 'use_input_stats'/);
+        expect(() => nn.convTranspose1d(x, nn.randn([4, 2, 3]), null, 2 as never)).toThrow(/^convTranspose1d: options must be an object \{ stride, padding, outputPadding, groups, dilation \}/);
+        expect(values(nn.hardtanh(nn.tensor([-3, 0, 3]), { minVal: -2, maxVal: 2 }))).toEqual([-2, 0, 2]);
+        expect(nn.convTranspose1d(x, nn.randn([4, 2, 3]), null, { stride: 2 }).shape).toEqual([2, 2, 11]);
+      });
+    });
   });
 }
