@@ -21,6 +21,8 @@ export * from './layers/embedding.js';
 export * from './layers/linear.js';
 export * from './layers/normalization.js';
 export * from './layers/pooling.js';
+export * from './layers/recurrent.js';
+export * from './layers/recurrent_cells.js';
 export * from './layers/shape.js';
 
 // losses

@@ -82,6 +82,7 @@ import {
 } from '@nn/tensor';
 import { op, type AttrReader, type OpRun } from './attrs.js';
 import { bceWithLogits, crossEntropy, mseLoss } from './losses.js';
+import { recurrentCases } from './recurrent.js';
 
 export type { Attrs, OpResult, OpRun } from './attrs.js';
 
@@ -300,6 +301,9 @@ export const OP_CASES: Readonly<Record<string, OpRun>> = {
   upsample_nearest2d: interpolate('upsample_nearest2d', 'nearest'),
   upsample_bilinear2d: interpolate('upsample_bilinear2d', 'bilinear'),
   interpolate: interpolate('interpolate'),
+
+  // recurrent modules (recurrent.ts)
+  ...recurrentCases,
 };
 
 /** The run function of `op`; throws, naming the op, when cases.ts has no entry for it. */

@@ -45,6 +45,9 @@ const ACCUMULATING_OPS = new Set([
   'layer_norm',
   'local_response_norm',
   'upsample_bilinear2d',
+  'rnn',
+  'lstm',
+  'gru',
 ]);
 
 /** The tolerance the vectors README gives for a case of `op`. */
