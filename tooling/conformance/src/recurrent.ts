@@ -39,7 +39,7 @@ const recurrentCase = (name: 'rnn' | 'lstm' | 'gru'): OpRun =>
   op(name, (x, a) => {
     const layer = build(name, a);
     layer.eval();
-    useParameters(layer as unknown as Module<never[], unknown>, x, name);
+    useParameters(layer, x, name);
     const input = x.get('input', 0);
     const h0 = x.optional('h0');
     let results: Record<string, Tensor>;

@@ -14,7 +14,7 @@
  * each step then does only h·W_hhᵀ and the gate arithmetic, inside a tidy that frees its
  * temporaries (the tape keeps what backward needs).
  */
-import { concat, dropout, linear, select, stack, tensor, tidy, zeros, type Shape, type Tensor } from '@nn/tensor';
+import { concat, dropout, linear, select, stack, tensor, tidy, where, zeros, type Shape, type Tensor } from '@nn/tensor';
 import { uniform } from '../init.js';
 import { Module, parameter } from '../module.js';
 import { cellStep, GATES, unbindSteps, type RecurrentMode } from './recurrent_step.js';
@@ -75,7 +75,7 @@ function readLengths(layer: string, lengths: readonly number[] | Tensor, batch: 
   return lens;
 }
 
-/** Per step: 'all' sequences active, 'none', or a [N, 1] float mask of the active ones. */
+/** Per step: 'all' sequences active, 'none', or a [N, 1] bool mask of the active ones. */
 type StepMask = 'all' | 'none' | Tensor;
 
 function stepMasks(lens: number[] | null, T: number): StepMask[] {
@@ -84,7 +84,7 @@ function stepMasks(lens: number[] | null, T: number): StepMask[] {
   return Array.from({ length: T }, (_, t) => {
     const active = lens.map((len) => (t < len ? 1 : 0));
     const count = active.reduce((a: number, b) => a + b, 0);
-    return count === N ? 'all' : count === 0 ? 'none' : tensor(Float32Array.from(active), [N, 1]);
+    return count === N ? 'all' : count === 0 ? 'none' : tensor(Uint8Array.from(active), [N, 1], 'bool');
   });
 }
 
@@ -251,9 +251,9 @@ abstract class RecurrentBase<HX, HN> extends Module<[Tensor, (HX | null)?, Recur
       const next = tidy(() => {
         const step = cellStep(this.mode, steps[t], h, c, w.wHh, bHh);
         if (mask === 'all') return { h: step.h, c: step.c, out: step.h };
-        // h = h + m ⊙ (h' − h): inactive sequences keep their state; their output is 0.
-        const keepOld = (old: Tensor | null, next: Tensor): Tensor => (old === null ? next.mul(mask) : old.add(next.sub(old).mul(mask)));
-        return { h: keepOld(h, step.h), c: step.c === null ? null : keepOld(c, step.c), out: step.h.mul(mask) };
+        // Inactive sequences keep their state (m ? h' : h) and output 0.
+        const keepOld = (old: Tensor | null, next: Tensor): Tensor => where(mask, next, old ?? 0);
+        return { h: keepOld(h, step.h), c: step.c === null ? null : keepOld(c, step.c), out: where(mask, step.h, 0) };
       });
       steps[t].dispose();
       h = next.h;
