@@ -1,6 +1,8 @@
 import '@nn/backend-cpu';
 import { requiresGrad, vjp } from '@nn/autograd';
-import { manualSeed, narrow, randn, select, tensor, type Tensor } from '@nn/tensor';
+import { concat, manualSeed, narrow, randn, select, tensor, type Tensor } from '@nn/tensor';
+import { CrossEntropyLoss } from '../losses/modules.js';
+import { Linear } from './linear.js';
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '../test-utils/vectors.js';
 import { GRU, LSTM, paddingMask, RNN } from './recurrent.js';
@@ -165,5 +167,25 @@ describe('RNN, LSTM, GRU: semantics', () => {
     expect(() => new GRU(3, 4).forward(randn([5, 2, 3]), null, { lengths: [5] })).toThrow(/GRU: lengths has 1 entries for a batch of 2/);
     expect(() => new RNN(3, 4, { nonlinearity: 'sigmoid' as 'tanh' })).toThrow(/RNN: nonlinearity must be 'tanh' or 'relu'/);
     expect(() => new RNN(3, 0)).toThrow(/RNN: hiddenSize must be a positive integer/);
+  });
+});
+
+describe('the README example (Recurrent layers)', () => {
+  it('runs: shapes, a loss through hN with lengths, gradients on every parameter', () => {
+    manualSeed(0);
+    const lstm = new LSTM(8, 16, { numLayers: 2, bidirectional: true, batchFirst: true, dropout: 0.1 });
+    const head = new Linear(2 * 16, 3);
+    const x = randn([4, 10, 8]);
+    const lengths = [10, 7, 3, 1];
+    const [output, [hN, cN]] = lstm.forward(x, null, { lengths });
+    expect([output.shape, hN.shape, cN.shape]).toEqual([
+      [4, 10, 32],
+      [4, 4, 16],
+      [4, 4, 16],
+    ]);
+    const logits = head.forward(concat([select(hN, 0, 2), select(hN, 0, 3)], 1));
+    new CrossEntropyLoss().forward(logits, tensor([0, 2, 1, 0], undefined, 'int32')).backward();
+    for (const [name, p] of lstm.namedParameters()) expect(p.grad?.shape, name).toEqual(p.shape);
+    expect(paddingMask(lengths, 10).shape).toEqual([4, 10]);
   });
 });
