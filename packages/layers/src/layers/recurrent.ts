@@ -10,11 +10,13 @@
  * are zero, as after pad_packed_sequence; the reverse direction starts at each sequence's own
  * last step.
  *
- * Speed: per layer and direction the input side x·W_ihᵀ + b is one matmul over all T·N rows;
- * each step then does only h·W_hhᵀ and the gate arithmetic, inside a tidy that frees its
- * temporaries (the tape keeps what backward needs).
+ * Speed: per layer and direction the input side x·W_ihᵀ + b is computed ahead of the loop in
+ * matmuls over many steps' rows (all T·N without a tape; see runDirection); each step then
+ * does only h·W_hhᵀ and the gate arithmetic, inside a tidy that frees its temporaries (the
+ * tape keeps what backward needs).
  */
-import { concat, dropout, linear, select, stack, tensor, tidy, where, zeros, type Shape, type Tensor } from '@nn/tensor';
+import { concat, dropout, linear, narrow, select, stack, tensor, tidy, where, zeros, type Shape, type Tensor } from '@nn/tensor';
+import { isGradEnabled } from '@nn/autograd';
 import { uniform } from '../init.js';
 import { Module, parameter } from '../module.js';
 import { cellStep, GATES, unbindSteps, type RecurrentMode } from './recurrent_step.js';
@@ -206,36 +208,52 @@ abstract class RecurrentBase<HX, HN> extends Module<[Tensor, (HX | null)?, Recur
       const masks = stepMasks(lens, T);
       const hN: Tensor[] = [];
       const cN: Tensor[] = [];
-      let layerInput = x;
+      // Layers pass their outputs on step by step: a step's slice of a stacked tensor would cost a
+      // zero-padded copy of the whole tensor in backward (concat's gradient only slices).
+      let layerInput = unbindSteps(x);
       for (let l = 0; l < L; l++) {
-        const outputs: Tensor[] = [];
+        const outputs: Tensor[][] = [];
         for (let d = 0; d < D; d++) {
           const k = l * D + d;
           const run = this.runDirection(layerInput, this.weightsOf(l, d), h0 && select(h0, 0, k), c0 && select(c0, 0, k), masks, d === 1);
-          outputs.push(run.output);
+          outputs.push(run.outputs);
           hN.push(run.h ?? zeros([N, H]));
           if (this.mode === 'LSTM') cN.push(run.c ?? zeros([N, H]));
         }
-        let out = D === 1 ? outputs[0] : concat(outputs, 2);
-        if (this.training && this.dropout > 0 && l < L - 1) out = dropout(out, { p: this.dropout, training: true });
-        layerInput = out;
+        const drop = this.training && this.dropout > 0 && l < L - 1;
+        layerInput = outputs[0].map((forward, t) => {
+          const out = D === 1 ? forward : concat([forward, outputs[1][t]], 1);
+          return drop ? dropout(out, { p: this.dropout, training: true }) : out;
+        });
       }
       const back = (s: Tensor): Tensor => (batched ? s : s.reshape([L * D, H]));
-      const y = !batched ? layerInput.reshape([T, D * H]) : this.batchFirst ? layerInput.transpose(0, 1) : layerInput;
+      const stacked = stack(layerInput, 0);
+      const y = !batched ? stacked.reshape([T, D * H]) : this.batchFirst ? stacked.transpose(0, 1) : stacked;
       return [y, back(stack(hN, 0)), this.mode === 'LSTM' ? back(stack(cN, 0)) : null] as const;
     });
     return [output, this.finalStates(h, c)];
   }
 
-  /** One layer in one direction over [T, N, I]: the stacked outputs [T, N, H] and the last state (null: still zero). */
-  private runDirection(x: Tensor, w: DirectionWeights, h0: Tensor | null, c0: Tensor | null, masks: StepMask[], reverse: boolean): { output: Tensor; h: Tensor | null; c: Tensor | null } {
-    const [T, N, I] = x.shape;
+  /** One layer in one direction over T steps of [N, I]: the outputs [N, H] per step and the last state (null: still zero). */
+  private runDirection(xs: Tensor[], w: DirectionWeights, h0: Tensor | null, c0: Tensor | null, masks: StepMask[], reverse: boolean): { outputs: Tensor[]; h: Tensor | null; c: Tensor | null } {
+    const T = xs.length;
+    const [N] = xs[0].shape;
     const H = this.hiddenSize;
     const folds = this.mode !== 'GRU';
-    // All T steps' input side in one matmul; RNN/LSTM add b_hh here too (GRU needs it inside r ⊙ (·)).
+    // The input side x·W_ihᵀ + b ahead of the loop (RNN/LSTM add b_hh here too; GRU needs it
+    // inside r ⊙ (·)), C steps per matmul. Without a tape, one matmul for all T. With one, each
+    // step's slice of a C-step result costs a zero-padded copy of it in backward (C·T·N·G·H in
+    // all), while W_ih's gradient is summed T/C times (T/C·G·H·I): C = √(I/N) balances the two.
+    const I = xs[0].shape[1];
+    const C = !isGradEnabled() ? T : Math.min(T, Math.max(1, Math.round(Math.sqrt(I / N))));
     const bias = w.bIh === null ? null : folds && w.bHh !== null ? w.bIh.add(w.bHh) : w.bIh;
-    const gi = linear(x.reshape([T * N, I]), w.wIh, bias).reshape([T, N, GATES[this.mode] * H]);
-    const steps = unbindSteps(gi);
+    const steps: Tensor[] = [];
+    for (let start = 0; start < T; start += C) {
+      const chunk = xs.slice(start, start + C);
+      const gi = linear(chunk.length === 1 ? chunk[0] : concat(chunk, 0), w.wIh, bias);
+      if (chunk.length === 1) steps.push(gi);
+      else for (let k = 0; k < chunk.length; k++) steps.push(narrow(gi, 0, k * N, N));
+    }
     const bHh = folds ? null : w.bHh;
     let h = h0;
     let c = c0;
@@ -260,7 +278,7 @@ abstract class RecurrentBase<HX, HN> extends Module<[Tensor, (HX | null)?, Recur
       c = next.c;
       outputs[t] = next.out;
     }
-    return { output: stack(outputs, 0), h, c };
+    return { outputs, h, c };
   }
 
   macs(inputs: Shape[], _output: Shape): number {
