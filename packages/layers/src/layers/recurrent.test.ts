@@ -1,6 +1,6 @@
 import '@nn/backend-cpu';
 import { requiresGrad, vjp } from '@nn/autograd';
-import { concat, manualSeed, narrow, randn, select, tensor, type Tensor } from '@nn/tensor';
+import { concat, manualSeed, memory, narrow, randn, select, tensor, tidy, type Tensor } from '@nn/tensor';
 import { CrossEntropyLoss } from '../losses/modules.js';
 import { Linear } from './linear.js';
 import { describe, expect, it } from 'vitest';
@@ -149,6 +149,22 @@ describe('RNN, LSTM, GRU: semantics', () => {
     expect(Array.from(a)).not.toEqual(Array.from(b));
     rnn.eval();
     expect(Array.from(rnn.forward(x)[0].dataSync())).toEqual(Array.from(rnn.forward(x)[0].dataSync()));
+  });
+
+  it('frees every temporary: training steps in tidy keep the tensor count flat', () => {
+    manualSeed(9);
+    const lstm = new LSTM(3, 4, { numLayers: 2, bidirectional: true });
+    const x = randn([5, 2, 3]);
+    const step = (): void =>
+      tidy(() => {
+        lstm.zeroGrad();
+        const [out, [h, c]] = lstm.forward(x, null, { lengths: [5, 3] });
+        out.sum().add(h.sum()).add(c.sum()).backward();
+      });
+    step();
+    const before = memory().numTensors;
+    for (let i = 0; i < 3; i++) step();
+    expect(memory().numTensors).toBe(before);
   });
 
   it('paddingMask marks the steps at or past each length, batch-first by default', () => {
