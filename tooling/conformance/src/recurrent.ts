@@ -22,7 +22,8 @@ function build(name: 'rnn' | 'lstm' | 'gru', a: AttrReader): Recurrent {
     dropout: a.number('dropout', 0),
   };
   if (name === 'rnn') return new RNN(inputSize, hiddenSize, { ...options, nonlinearity: a.string('nonlinearity', ['tanh', 'relu'] as const, 'tanh') });
-  return name === 'lstm' ? new LSTM(inputSize, hiddenSize, options) : new GRU(inputSize, hiddenSize, options);
+  if (name === 'lstm') return new LSTM(inputSize, hiddenSize, { ...options, projSize: a.int('proj_size', 0) });
+  return new GRU(inputSize, hiddenSize, options);
 }
 
 /** Replaces every parameter property by the input named as its state-dict key (weightIh → weight_ih); each must be given. */

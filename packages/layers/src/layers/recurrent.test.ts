@@ -1,6 +1,6 @@
 import '@nn/backend-cpu';
 import { requiresGrad, vjp } from '@nn/autograd';
-import { concat, manualSeed, memory, narrow, randn, select, tensor, tidy, type Tensor } from '@nn/tensor';
+import { concat, manualSeed, memory, narrow, randn, select, sigmoid, tanh, tensor, tidy, type Tensor } from '@nn/tensor';
 import { CrossEntropyLoss } from '../losses/modules.js';
 import { Linear } from './linear.js';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +48,21 @@ describe('RNN, LSTM, GRU: parameters', () => {
       ['weight_hh_l0', [15, 5]],
     ]);
     expect(Object.keys(new RNN(3, 5, { numLayers: 2 }).stateDict())).toEqual(['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0', 'weight_ih_l1', 'weight_hh_l1', 'bias_ih_l1', 'bias_hh_l1']);
+  });
+
+  it("a projected LSTM (projSize) has PyTorch's weight_hr and shapes", () => {
+    const lstm = new LSTM(10, 20, { numLayers: 2, bidirectional: true, projSize: 5 });
+    const entries = Object.entries(lstm.stateDict()).map(([k, v]) => [k, v.shape]);
+    const layer = (l: number, input: number, suffix: string): [string, number[]][] => [
+      [`weight_ih_l${l}${suffix}`, [80, input]],
+      [`weight_hh_l${l}${suffix}`, [80, 5]],
+      [`bias_ih_l${l}${suffix}`, [80]],
+      [`bias_hh_l${l}${suffix}`, [80]],
+      [`weight_hr_l${l}${suffix}`, [5, 20]],
+    ];
+    expect(entries).toEqual([...layer(0, 10, ''), ...layer(0, 10, '_reverse'), ...layer(1, 10, ''), ...layer(1, 10, '_reverse')]);
+    expect(() => new LSTM(10, 20, { projSize: 20 })).toThrow(/LSTM: projSize must be an integer in \[0, hiddenSize=20\)/);
+    expect(() => new GRU(10, 20, { projSize: 5 } as object)).toThrow(/GRU: projSize is for LSTM only/);
   });
 
   it('initialises every parameter from U(±1/√hiddenSize)', () => {
@@ -125,6 +140,31 @@ describe('RNN, LSTM, GRU: semantics', () => {
     expectClose(select(h, 1, 1), select(h0, 1, 1), 0, 0, 'h_n of the empty sequence');
     expectClose(select(h, 1, 0), gru.forward(narrow(x, 1, 0, 1), narrow(h0, 1, 0, 1))[1].reshape([1, 3]), 1e-6, 1e-5, 'h_n of the full one');
     expect(Array.from(select(out, 1, 1).dataSync())).toEqual(new Array(9).fill(0));
+  });
+
+  it('projSize: h = W_hr (o ⊙ tanh c) at every step, as a loop of the equations gives', () => {
+    manualSeed(10);
+    const lstm = new LSTM(3, 6, { projSize: 2 });
+    const x = randn([4, 2, 3]);
+    const h0 = randn([1, 2, 2]);
+    const c0 = randn([1, 2, 6]);
+    const [out, [hN, cN]] = lstm.forward(x, [h0, c0]);
+    expect([out.shape, hN.shape, cN.shape]).toEqual([
+      [4, 2, 2],
+      [1, 2, 2],
+      [1, 2, 6],
+    ]);
+    const p = lstm.stateDict();
+    let h = select(h0, 0, 0);
+    let c = select(c0, 0, 0);
+    for (let t = 0; t < 4; t++) {
+      const gates = select(x, 0, t).matmul(p.weight_ih_l0.transpose(0, 1)).add(p.bias_ih_l0).add(h.matmul(p.weight_hh_l0.transpose(0, 1))).add(p.bias_hh_l0);
+      const [i, f, g, o] = [0, 1, 2, 3].map((k) => narrow(gates, 1, 6 * k, 6));
+      c = sigmoid(f).mul(c).add(sigmoid(i).mul(tanh(g)));
+      h = sigmoid(o).mul(tanh(c)).matmul(p.weight_hr_l0.transpose(0, 1));
+      expectClose(select(out, 0, t), h, 1e-6, 1e-5, `output at ${t}`);
+    }
+    expectClose(select(cN, 0, 0), c, 1e-6, 1e-5, 'c_n');
   });
 
   it('an unbatched input equals a batch of one', () => {

@@ -34,6 +34,11 @@ export interface RecurrentOptions {
   bidirectional?: boolean;
 }
 
+export interface LSTMOptions extends RecurrentOptions {
+  /** Projects h to projSize features after each step (h = W_hr (o ⊙ tanh c), `weight_hr_l0` [projSize, H]). Default 0: none. */
+  projSize?: number;
+}
+
 export interface RNNOptions extends RecurrentOptions {
   nonlinearity?: 'tanh' | 'relu';
 }
@@ -95,6 +100,8 @@ export interface DirectionWeights {
   wHh: Tensor;
   bIh: Tensor | null;
   bHh: Tensor | null;
+  /** LSTM's projection (projSize > 0), else null. */
+  wHr: Tensor | null;
 }
 
 /** PyTorch's parameter-name suffix of layer l, direction d: `_l0`, `_l1_reverse`. */
@@ -107,12 +114,14 @@ abstract class RecurrentBase<HX, HN> extends Module<[Tensor, (HX | null)?, Recur
   readonly batchFirst: boolean;
   readonly dropout: number;
   readonly bidirectional: boolean;
+  /** LSTM's projSize (0: none). */
+  readonly projSize: number;
 
   constructor(
     readonly mode: RecurrentMode,
     readonly inputSize: number,
     readonly hiddenSize: number,
-    options: RecurrentOptions,
+    options: LSTMOptions,
   ) {
     super();
     const layer = this.layerName;
@@ -128,21 +137,27 @@ abstract class RecurrentBase<HX, HN> extends Module<[Tensor, (HX | null)?, Recur
     this.dropout = options.dropout ?? 0;
     if (!(this.dropout >= 0 && this.dropout <= 1)) throw new Error(`${layer}: dropout must be in [0, 1], got ${this.dropout}`);
     this.bidirectional = options.bidirectional ?? false;
+    this.projSize = options.projSize ?? 0;
+    if (this.projSize !== 0 && mode !== 'LSTM') throw new Error(`${layer}: projSize is for LSTM only`);
+    if (!Number.isInteger(this.projSize) || this.projSize < 0 || (this.projSize > 0 && this.projSize >= hiddenSize)) {
+      throw new Error(`${layer}: projSize must be an integer in [0, hiddenSize=${hiddenSize}), got ${this.projSize}`);
+    }
 
     const gateSize = GATES[mode] * hiddenSize;
     // Properties named as PyTorch's state-dict keys (names with '_' are kept as they are), in
     // named_parameters() order: per layer and direction w_ih, w_hh, b_ih, b_hh.
     const own = this as unknown as Record<string, Tensor>;
     for (let l = 0; l < this.numLayers; l++) {
-      const layerInput = l === 0 ? inputSize : hiddenSize * this.numDirections;
+      const layerInput = l === 0 ? inputSize : this.outputSize * this.numDirections;
       for (let d = 0; d < this.numDirections; d++) {
         const suffix = suffixOf(l, d);
         own[`weight_ih${suffix}`] = parameter(zeros([gateSize, layerInput]));
-        own[`weight_hh${suffix}`] = parameter(zeros([gateSize, hiddenSize]));
+        own[`weight_hh${suffix}`] = parameter(zeros([gateSize, this.outputSize]));
         if (this.bias) {
           own[`bias_ih${suffix}`] = parameter(zeros([gateSize]));
           own[`bias_hh${suffix}`] = parameter(zeros([gateSize]));
         }
+        if (this.projSize > 0) own[`weight_hr${suffix}`] = parameter(zeros([this.projSize, hiddenSize]));
       }
     }
     this.resetParameters();
@@ -157,7 +172,18 @@ abstract class RecurrentBase<HX, HN> extends Module<[Tensor, (HX | null)?, Recur
       if (t === undefined) throw new Error(`${this.layerName}: parameter '${name + suffix}' is missing`);
       return t;
     };
-    return { wIh: get('weight_ih'), wHh: get('weight_hh'), bIh: this.bias ? get('bias_ih') : null, bHh: this.bias ? get('bias_hh') : null };
+    return {
+      wIh: get('weight_ih'),
+      wHh: get('weight_hh'),
+      bIh: this.bias ? get('bias_ih') : null,
+      bHh: this.bias ? get('bias_hh') : null,
+      wHr: this.projSize > 0 ? get('weight_hr') : null,
+    };
+  }
+
+  /** Features of h (and of each direction's output): projSize for a projected LSTM, else hiddenSize. */
+  get outputSize(): number {
+    return this.projSize > 0 ? this.projSize : this.hiddenSize;
   }
 
   get numDirections(): number {
@@ -181,6 +207,7 @@ abstract class RecurrentBase<HX, HN> extends Module<[Tensor, (HX | null)?, Recur
   forward(input: Tensor, hx?: HX | null, options: RecurrentCallOptions = {}): [Tensor, HN] {
     const layer = this.layerName;
     const H = this.hiddenSize;
+    const P = this.outputSize;
     const D = this.numDirections;
     const L = this.numLayers;
     if (input.rank !== 3 && input.rank !== 2) {
@@ -193,13 +220,16 @@ abstract class RecurrentBase<HX, HN> extends Module<[Tensor, (HX | null)?, Recur
     // To PyTorch's internal [T, N, I] layout.
     const x = !batched ? input.reshape([input.shape[0], 1, this.inputSize]) : this.batchFirst ? input.transpose(0, 1) : input;
     const [T, N] = x.shape;
-    const stateShape = batched ? [L * D, N, H] : [L * D, H];
     const [h0, c0] = this.initialStates(hx).map((s, i) => {
       if (s === null) return null;
+      const size = i === 0 ? P : H;
+      const stateShape = batched ? [L * D, N, size] : [L * D, size];
       if (s.rank !== stateShape.length || s.shape.some((v, k) => v !== stateShape[k])) {
-        throw new Error(`${layer}: ${i === 0 ? 'h0' : 'c0'} must be [${stateShape.join(', ')}] (numLayers·numDirections, batch, hiddenSize), got [${s.shape.join(',')}]`);
+        throw new Error(
+          `${layer}: ${i === 0 ? 'h0' : 'c0'} must be [${stateShape.join(', ')}] (numLayers·numDirections, batch, ${i === 0 && P !== H ? 'projSize' : 'hiddenSize'}), got [${s.shape.join(',')}]`,
+        );
       }
-      return batched ? s : s.reshape([L * D, 1, H]);
+      return batched ? s : s.reshape([L * D, 1, size]);
     });
 
     const lens = options.lengths == null ? null : readLengths(layer, options.lengths, N, T);
@@ -217,7 +247,7 @@ abstract class RecurrentBase<HX, HN> extends Module<[Tensor, (HX | null)?, Recur
           const k = l * D + d;
           const run = this.runDirection(layerInput, this.weightsOf(l, d), h0 && select(h0, 0, k), c0 && select(c0, 0, k), masks, d === 1);
           outputs.push(run.outputs);
-          hN.push(run.h ?? zeros([N, H]));
+          hN.push(run.h ?? zeros([N, P]));
           if (this.mode === 'LSTM') cN.push(run.c ?? zeros([N, H]));
         }
         const drop = this.training && this.dropout > 0 && l < L - 1;
@@ -226,9 +256,9 @@ abstract class RecurrentBase<HX, HN> extends Module<[Tensor, (HX | null)?, Recur
           return drop ? dropout(out, { p: this.dropout, training: true }) : out;
         });
       }
-      const back = (s: Tensor): Tensor => (batched ? s : s.reshape([L * D, H]));
+      const back = (s: Tensor): Tensor => (batched ? s : s.reshape([L * D, s.shape[2]]));
       const stacked = stack(layerInput, 0);
-      const y = !batched ? stacked.reshape([T, D * H]) : this.batchFirst ? stacked.transpose(0, 1) : stacked;
+      const y = !batched ? stacked.reshape([T, D * P]) : this.batchFirst ? stacked.transpose(0, 1) : stacked;
       return [y, back(stack(hN, 0)), this.mode === 'LSTM' ? back(stack(cN, 0)) : null] as const;
     });
     return [output, this.finalStates(h, c)];
@@ -238,7 +268,6 @@ abstract class RecurrentBase<HX, HN> extends Module<[Tensor, (HX | null)?, Recur
   private runDirection(xs: Tensor[], w: DirectionWeights, h0: Tensor | null, c0: Tensor | null, masks: StepMask[], reverse: boolean): { outputs: Tensor[]; h: Tensor | null; c: Tensor | null } {
     const T = xs.length;
     const [N] = xs[0].shape;
-    const H = this.hiddenSize;
     const folds = this.mode !== 'GRU';
     // The input side x·W_ihᵀ + b ahead of the loop (RNN/LSTM add b_hh here too; GRU needs it
     // inside r ⊙ (·)), C steps per matmul. Without a tape, one matmul for all T. With one, each
@@ -262,12 +291,12 @@ abstract class RecurrentBase<HX, HN> extends Module<[Tensor, (HX | null)?, Recur
       const t = reverse ? T - 1 - s : s;
       const mask = masks[t];
       if (mask === 'none') {
-        outputs[t] = zeros([N, H]);
+        outputs[t] = zeros([N, this.outputSize]);
         continue;
       }
       // The step's temporaries go at once; the states and outputs live until the caller's scope ends.
       const next = tidy(() => {
-        const step = cellStep(this.mode, steps[t], h, c, w.wHh, bHh);
+        const step = cellStep(this.mode, steps[t], h, c, w.wHh, bHh, w.wHr);
         if (mask === 'all') return { h: step.h, c: step.c, out: step.h };
         // Inactive sequences keep their state (m ? h' : h) and output 0.
         const keepOld = (old: Tensor | null, next: Tensor): Tensor => where(mask, next, old ?? 0);
@@ -287,8 +316,8 @@ abstract class RecurrentBase<HX, HN> extends Module<[Tensor, (HX | null)?, Recur
     const gateSize = GATES[this.mode] * this.hiddenSize;
     let total = 0;
     for (let l = 0; l < this.numLayers; l++) {
-      const layerInput = l === 0 ? this.inputSize : this.hiddenSize * this.numDirections;
-      total += this.numDirections * steps * gateSize * (layerInput + this.hiddenSize);
+      const layerInput = l === 0 ? this.inputSize : this.outputSize * this.numDirections;
+      total += this.numDirections * steps * (gateSize * (layerInput + this.outputSize) + this.projSize * this.hiddenSize);
     }
     return total;
   }
@@ -301,6 +330,7 @@ abstract class RecurrentBase<HX, HN> extends Module<[Tensor, (HX | null)?, Recur
     if (this.batchFirst) extra.push('batchFirst=true');
     if (this.dropout !== 0) extra.push(`dropout=${this.dropout}`);
     if (this.bidirectional) extra.push('bidirectional=true');
+    if (this.projSize > 0) extra.push(`projSize=${this.projSize}`);
     return extra.join(', ');
   }
 }
@@ -328,7 +358,7 @@ export class RNN extends RecurrentBase<Tensor, Tensor> {
 
 /** Long short-term memory (gates i, f, g, o). Returns [output, [h_n, c_n]]; hx is [h0, c0]. */
 export class LSTM extends RecurrentBase<readonly [Tensor, Tensor], [Tensor, Tensor]> {
-  constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, options: LSTMOptions = {}) {
     super('LSTM', inputSize, hiddenSize, options);
   }
 

@@ -33,8 +33,8 @@ const gate = (t: Tensor, k: number, H: number, count = 1): Tensor => narrow(t, 1
  * The next state from `gi` [N, G·H] and the previous state; `h`/`c` null mean zeros (the
  * first step without h0), which saves the hidden-side matmul.
  */
-export function cellStep(mode: RecurrentMode, gi: Tensor, h: Tensor | null, c: Tensor | null, wHh: Tensor, bHh: Tensor | null): StepState {
-  const H = wHh.shape[1];
+export function cellStep(mode: RecurrentMode, gi: Tensor, h: Tensor | null, c: Tensor | null, wHh: Tensor, bHh: Tensor | null, wHr: Tensor | null = null): StepState {
+  const H = gi.shape[1] / GATES[mode];
   if (mode === 'GRU') {
     // r, z = σ(W_i[rz] x + b_i[rz] + W_h[rz] h + b_h[rz]); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn));
     // h' = (1 − z) ⊙ n + z ⊙ h, written n + z ⊙ (h − n).
@@ -57,7 +57,9 @@ export function cellStep(mode: RecurrentMode, gi: Tensor, h: Tensor | null, c: T
   const o = gate(s, 3, H);
   const ig = i.mul(g);
   const cNext = c === null ? ig : gate(s, 1, H).mul(c).add(ig);
-  return { h: o.mul(tanh(cNext)), c: cNext };
+  const hNext = o.mul(tanh(cNext));
+  // With projSize, h = W_hr (o ⊙ tanh c) (Sak et al., 2014), as PyTorch.
+  return { h: wHr === null ? hNext : matmul(hNext, wHr, { transposeB: true }), c: cNext };
 }
 
 /**
