@@ -222,6 +222,7 @@ describe('RNN, LSTM, GRU: semantics', () => {
     expect(() => lstm.forward(randn([5, 2, 3]), null, { lengths: [5, 6] })).toThrow(/LSTM: each length must be an integer in \[0, 5\]/);
     expect(() => new GRU(3, 4).forward(randn([5, 2, 3]), null, { lengths: [5] })).toThrow(/GRU: lengths has 1 entries for a batch of 2/);
     expect(() => new RNN(3, 4, { nonlinearity: 'sigmoid' as 'tanh' })).toThrow(/RNN: nonlinearity must be 'tanh' or 'relu'/);
+    expect(() => new GRU(3, 4).forward(randn([0, 2, 3]))).toThrow(/GRU: input must have at least one time step and one sequence, got \[0,2,3\]/);
     expect(() => new RNN(3, 0)).toThrow(/RNN: hiddenSize must be a positive integer/);
   });
 });

@@ -220,6 +220,7 @@ abstract class RecurrentBase<HX, HN> extends Module<[Tensor, (HX | null)?, Recur
     // To PyTorch's internal [T, N, I] layout.
     const x = !batched ? input.reshape([input.shape[0], 1, this.inputSize]) : this.batchFirst ? input.transpose(0, 1) : input;
     const [T, N] = x.shape;
+    if (T === 0 || N === 0) throw new Error(`${layer}: input must have at least one time step and one sequence, got [${input.shape.join(',')}]`);
     const [h0, c0] = this.initialStates(hx).map((s, i) => {
       if (s === null) return null;
       const size = i === 0 ? P : H;
