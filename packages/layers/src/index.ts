@@ -25,6 +25,8 @@ export * from './layers/linear.js';
 export * from './layers/normalization.js';
 export * from './layers/pooling.js';
 export * from './layers/positional_encoding.js';
+export * from './layers/recurrent.js';
+export * from './layers/recurrent_cells.js';
 export * from './layers/shape.js';
 export * from './layers/transformer.js';
 export * from './layers/transformer_decoder.js';

@@ -47,7 +47,7 @@ export function speedups(results: CaseResult['results'], clock: Clock): Speedup 
 }
 
 function cell(m: Measurement | undefined, error: string | undefined, clock: Clock): string {
-  if (error !== undefined) return 'error';
+  if (error !== undefined) return /not registered|not supported|not implemented/i.test(error) ? 'not supported' : 'error';
   if (m === undefined) return '-';
   const time = clock === 'wall' ? m.medianMs : m.medianCpuMs;
   const rate = clock === 'wall' ? m.gflops : m.cpuGflops;

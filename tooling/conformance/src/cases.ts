@@ -83,6 +83,7 @@ import { op, type AttrReader, type OpRun } from './attrs.js';
 import { EXTRA_CASES } from './cases_extra.js';
 import { bceWithLogits, crossEntropy, mseLoss } from './losses.js';
 import { TRANSFORMER_CASES } from './transformer_cases.js';
+import { recurrentCases } from './recurrent.js';
 
 export type { Attrs, OpResult, OpRun } from './attrs.js';
 
@@ -299,6 +300,8 @@ export const OP_CASES: Readonly<Record<string, OpRun>> = {
 
   // attention and Transformer modules (transformer_cases.ts)
   ...TRANSFORMER_CASES,
+  // recurrent modules (recurrent.ts)
+  ...recurrentCases,
 };
 
 /** The run function of `op`; throws, naming the op, when cases.ts has no entry for it. */

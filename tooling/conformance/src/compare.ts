@@ -56,6 +56,9 @@ const ACCUMULATING_OPS = new Set([
   'transformer_encoder',
   'transformer_decoder_layer',
   'transformer_decoder',
+  'rnn',
+  'lstm',
+  'gru',
 ]);
 
 /** The tolerance the vectors README gives for a case of `op`. */
