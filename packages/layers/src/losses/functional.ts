@@ -206,9 +206,15 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: Binar
   const r = reductionOf(op, options);
   const y = pairOf(op, input, target);
   if (input.size > 0) {
-    const lo = input.min().item();
-    const hi = input.max().item();
-    if (!(lo >= 0 && hi <= 1)) throw new Error(`${op}: all elements of input should be between 0 and 1, got values in [${lo}, ${hi}]`);
+    const [min, max] = [input.min(), input.max()];
+    // WebGPU has no synchronous readback: there the range goes unchecked (as PyTorch's CUDA
+    // kernel only asserts on the device), and a value outside [0, 1] gives NaN.
+    if (engine().canReadSync(min) && engine().canReadSync(max)) {
+      const [lo, hi] = [min.item(), max.item()];
+      if (!(lo >= 0 && hi <= 1)) throw new Error(`${op}: all elements of input should be between 0 and 1, got values in [${lo}, ${hi}]`);
+    }
+    min.dispose();
+    max.dispose();
   }
   const logX = clip(log(input), -100);
   const logOneMinusX = clip(log(input.neg().add(1)), -100);

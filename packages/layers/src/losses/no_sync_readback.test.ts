@@ -71,4 +71,14 @@ describe('index checks on a backend without synchronous readback', () => {
     const actual = await F.crossEntropy(logits, computed).data();
     expect(actual[0]).toBeCloseTo(expected[0], 6);
   });
+
+  it('binaryCrossEntropy of a computed input gives the same loss as of a host input', async () => {
+    const host = tensor([0.1, 0.7, 0.5, 0.99]);
+    const computed = mul(host, 1);
+    const target = tensor([0, 1, 1, 0]);
+    expect(engine().canReadSync(computed)).toBe(false);
+    const expected = await F.binaryCrossEntropy(host, target).data();
+    const actual = await F.binaryCrossEntropy(computed, target).data();
+    expect(actual[0]).toBeCloseTo(expected[0], 6);
+  });
 });
