@@ -33,12 +33,15 @@ export class CpuBackend implements Backend {
   readonly pool = new BufferPool();
   /** Arrays ever written from outside allocate() (a user's, or a kernel's input stored again): never pooled. */
   private readonly foreign = new WeakSet<TypedArray>();
+  /** Set while allocate() stores its array through output(), which subclasses may watch. */
+  private allocating = false;
 
-  write(values: TypedArray, _shape: Shape, _dtype: DType, dataId: DataId = {}): DataId {
-    this.foreign.add(values);
-    this.store.set(dataId, values);
+  write(values: TypedArray, _shape: Shape, _dtype: DType, dataId?: DataId): DataId {
+    const id = dataId ?? (this.allocating ? new PooledId() : {});
+    if (!this.allocating) this.foreign.add(values);
+    this.store.set(id, values);
     this.bytes += values.byteLength;
-    return dataId;
+    return id;
   }
 
   /** A copy, so that callers may keep or change it without touching the tensor. */
@@ -95,9 +98,11 @@ export class CpuBackend implements Backend {
     const reused = dtype === 'float32' ? this.pool.take(size) : undefined;
     if (reused !== undefined && zeroed) reused.fill(0);
     const values = (reused ?? makeTypedArray(dtype, size)) as ReturnType<typeof makeTypedArray<D>>;
-    const dataId = new PooledId();
-    this.store.set(dataId, values);
-    this.bytes += values.byteLength;
-    return { info: { dataId, shape, dtype }, values };
+    this.allocating = true;
+    try {
+      return { info: this.output(values, shape, dtype), values };
+    } finally {
+      this.allocating = false;
+    }
   }
 }
