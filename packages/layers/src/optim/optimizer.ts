@@ -37,7 +37,7 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
   /**
    * Whether step() may use the backend's fused update kernel (one pass per parameter, the
    * same float32 results as the op composition) where the backend has one; false always
-   * runs the composition. SGD and Adam/AdamW have one on @nn/backend-cpu.
+   * runs the composition. SGD and Adam/AdamW have one on @nn/backend-cpu and backend-gpujs.
    */
   fused = true;
 
