@@ -61,9 +61,14 @@ export class CpuBackend implements Backend {
     if (dataId instanceof PooledId && values instanceof Float32Array && !this.foreign.has(values)) this.pool.release(values);
   }
 
-  /** numBytes counts live buffers only; pooledBytes the freed arrays kept for reuse. */
+  /** Live buffers only: the pool's arrays hold no tensor (see pooledBytes), so a loop that frees what it makes reads the same before and after. */
   memory(): BackendMemory {
-    return { numDataIds: this.store.size, numBytes: this.bytes, pooledBytes: this.pool.bytes };
+    return { numDataIds: this.store.size, numBytes: this.bytes };
+  }
+
+  /** Bytes of freed arrays the pool keeps for reuse (at most POOL_MAX_BYTES). */
+  get pooledBytes(): number {
+    return this.pool.bytes;
   }
 
   /** Drops the pooled arrays (the garbage collector may then free them). */
