@@ -102,9 +102,46 @@ export const KernelName = {
   ResizeNearestGrad: 'ResizeNearestGrad', // inputs: {dy}; attrs: ResizeAttrs & {inputShape}: scatter-add back
   ResizeBilinear: 'ResizeBilinear', // inputs: {x}; attrs: ResizeAttrs
   ResizeBilinearGrad: 'ResizeBilinearGrad', // inputs: {dy}; attrs: ResizeAttrs & {inputShape}: scatter-add back
+  // Optional fused optimizer steps (@nn/layers falls back to ops on a backend without them):
+  SgdUpdate: 'SgdUpdate', // inputs: {param, grad, momentumBuffer?}; attrs: SgdUpdateAttrs; outputs: [param, momentumBuffer?]
+  AdamUpdate: 'AdamUpdate', // inputs: {param, grad, expAvg, expAvgSq, maxExpAvgSq?}; attrs: AdamUpdateAttrs; outputs: [param, expAvg, expAvgSq, maxExpAvgSq?]
 } as const;
 
 export type KernelName = (typeof KernelName)[keyof typeof KernelName];
+
+/**
+ * torch.optim.SGD's update of one float32 parameter, each step rounded to float32 as the op
+ * composition rounds it. `firstStep`: the momentum buffer starts as the gradient (no input).
+ */
+export interface SgdUpdateAttrs {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+  firstStep: boolean;
+}
+
+/**
+ * torch.optim.Adam/AdamW's update of one float32 parameter (see @nn/layers' adam.ts), each
+ * step rounded to float32 as the op composition rounds it; bias corrections precomputed.
+ */
+export interface AdamUpdateAttrs {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  decoupledWeightDecay: boolean;
+  amsgrad: boolean;
+  maximize: boolean;
+  /** lr / (1 − β1^t). */
+  stepSize: number;
+  /** √(1 − β2^t). */
+  biasCorrection2Sqrt: number;
+  /** 1 − lr·weightDecay (AdamW's decay factor). */
+  decayFactor: number;
+}
 
 export interface CastAttrs {
   dtype: DType;

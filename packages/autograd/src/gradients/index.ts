@@ -46,6 +46,8 @@ export const nonDifferentiableKernels: ReadonlySet<string> = new Set<string>([
   KernelName.LRNGrad,
   KernelName.ResizeNearestGrad,
   KernelName.ResizeBilinearGrad,
+  KernelName.SgdUpdate, // optimizer steps run under noGrad
+  KernelName.AdamUpdate,
 ]);
 
 export function gradientFor(kernelName: string): GradientDef | undefined {

@@ -29,7 +29,7 @@ export function binaryKernel(fn: (a: number, b: number) => number, { outDType, l
     });
   return ({ inputs: { a, b }, backend }) => {
     const outShape = broadcastShapes('binary', a.shape, b.shape);
-    const { info, values: out } = backend.allocate(outShape, outDType ?? a.dtype);
+    const { info, values: out } = backend.allocate(outShape, outDType ?? a.dtype, false);
     if (out.length === 0) return info;
     const av = backend.values<TypedArray>(a.dataId);
     const bv = backend.values<TypedArray>(b.dataId);

@@ -15,6 +15,7 @@ import { broadcastToKernels } from './broadcast_to.js';
 import { concatKernels } from './concat.js';
 import { gatherKernels } from './gather.js';
 import { oneHotKernels } from './one_hot.js';
+import { optimizerUpdateKernels } from './optimizer_update.js';
 import { padKernels } from './pad.js';
 import { reduceKernels } from './reduce.js';
 import { reluGradKernels } from './relu_grad.js';
@@ -58,6 +59,8 @@ const all: KernelConfig[] = [
   ...adaptivePool2dKernels,
   ...lrnKernels,
   ...resizeKernels,
+  // training
+  ...optimizerUpdateKernels,
 ];
 
 export const kernels = new Map<string, KernelFunc>();

@@ -5,7 +5,8 @@
  *
  * V8 shares type feedback between all closures made at one site, so `fn` called per
  * element from the shared loop is a megamorphic, never-inlined call. The hot ops therefore
- * also pass `loop`: the same formula written out as its own loop.
+ * also pass `loop`: the same formula written out as its own loop. A loop writes every
+ * element: the output array may come from the pool with old values in it.
  */
 import {
   KernelName,
@@ -37,7 +38,7 @@ export function unaryKernel<A = unknown>(fn: (x: number, attrs: A) => number, { 
       for (let i = 0; i < x.length; i++) out[i] = fn(x[i], attrs);
     });
   return ({ inputs: { x }, attrs, backend }) => {
-    const { info, values } = backend.allocate(x.shape, outDType ?? x.dtype);
+    const { info, values } = backend.allocate(x.shape, outDType ?? x.dtype, false);
     run(backend.values<TypedArray>(x.dataId), values, attrs);
     return info;
   };

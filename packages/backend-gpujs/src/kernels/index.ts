@@ -8,6 +8,7 @@ import { conv2dKernels } from './conv2d.js';
 import { gatherKernels } from './gather.js';
 import { lrnKernels } from './lrn.js';
 import { matmulKernels } from './matmul.js';
+import { optimizerUpdateKernels } from './optimizer_update.js';
 import { padKernels } from './pad.js';
 import { poolKernels } from './pool.js';
 import { reduceKernels } from './reduce.js';
@@ -41,6 +42,8 @@ const all: KernelConfig[] = [
   ...poolKernels,
   ...lrnKernels,
   ...resizeKernels,
+  // training
+  ...optimizerUpdateKernels,
 ];
 
 /**

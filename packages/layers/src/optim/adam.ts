@@ -7,7 +7,7 @@
  *   v̂max ← max(v̂max, v)                  (amsgrad only; used instead of v below)
  *   θ ← θ − lr/(1 − β1^t) · m / (√v / √(1 − β2^t) + eps)
  */
-import { maximum, type Tensor } from '@nn/tensor';
+import { engine, KernelName, maximum, type AdamUpdateAttrs, type Tensor } from '@nn/tensor';
 import { check, Optimizer, type ParamGroup, type ParamGroupSpec, type ParamState } from './optimizer.js';
 
 export interface AdamOptions {
@@ -44,6 +44,10 @@ export class Adam extends Optimizer<AdamOptions> {
     const [beta1, beta2] = group.betas;
     const step = ((state.step as number | undefined) ?? 0) + 1;
     state.step = step;
+    if (this.canFuse(KernelName.AdamUpdate, param, [state.expAvg, state.expAvgSq, state.maxExpAvgSq])) {
+      this.fusedUpdate(param, grad, group, state, step);
+      return;
+    }
     let g = group.maximize ? grad.neg() : grad;
     let p = param;
     if (group.weightDecay !== 0) {
@@ -64,6 +68,33 @@ export class Adam extends Optimizer<AdamOptions> {
     }
     const denom = second.sqrt().div(biasCorrection2Sqrt).add(group.eps);
     this.set(param, p.sub(expAvg.div(denom).mul(stepSize)));
+  }
+
+  /** The same update in one kernel pass (see canFuse). */
+  private fusedUpdate(param: Tensor, grad: Tensor, group: ParamGroup<AdamOptions>, state: ParamState, step: number): void {
+    const [beta1, beta2] = group.betas;
+    const expAvg = this.stateTensor(state, 'expAvg', param);
+    const expAvgSq = this.stateTensor(state, 'expAvgSq', param);
+    const maxExpAvgSq = group.amsgrad ? this.stateTensor(state, 'maxExpAvgSq', param) : undefined;
+    const attrs: AdamUpdateAttrs = {
+      beta1,
+      beta2,
+      eps: group.eps,
+      weightDecay: group.weightDecay,
+      decoupledWeightDecay: this.decoupledWeightDecay,
+      amsgrad: group.amsgrad,
+      maximize: group.maximize,
+      stepSize: group.lr / (1 - beta1 ** step),
+      biasCorrection2Sqrt: Math.sqrt(1 - beta2 ** step),
+      decayFactor: 1 - group.lr * group.weightDecay,
+    };
+    const inputs: Record<string, Tensor> = { param, grad, expAvg, expAvgSq };
+    if (maxExpAvgSq) inputs.maxExpAvgSq = maxExpAvgSq;
+    const [next, nextAvg, nextAvgSq, nextMax] = engine().runKernel(KernelName.AdamUpdate, inputs, attrs);
+    this.set(expAvg, nextAvg);
+    this.set(expAvgSq, nextAvgSq);
+    if (maxExpAvgSq) this.set(maxExpAvgSq, nextMax);
+    this.set(param, next);
   }
 }
 

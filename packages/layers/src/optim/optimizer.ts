@@ -34,6 +34,12 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
   readonly defaults: O;
   readonly paramGroups: ParamGroup<O>[] = [];
   readonly state = new Map<Tensor, ParamState>();
+  /**
+   * Whether step() may use the backend's fused update kernel (one pass per parameter, the
+   * same float32 results as the op composition) where the backend has one; false always
+   * runs the composition. SGD and Adam/AdamW have one on @nn/backend-cpu and backend-gpujs.
+   */
+  fused = true;
 
   constructor(params: Iterable<Tensor> | ParamGroupSpec<O>[], defaults: O) {
     this.defaults = defaults;
@@ -116,6 +122,12 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
         }
       }
     }
+  }
+
+  /** Whether the fused kernel `kernelName` may run for `param` (see `fused`); state tensors must have its size. */
+  protected canFuse(kernelName: string, param: Tensor, state: readonly (Tensor | number | undefined)[]): boolean {
+    if (!this.fused || !engine().backend.kernels.has(kernelName)) return false;
+    return state.every((s) => !(s instanceof Tensor) || s.size === param.size);
   }
 
   /** Writes `value` into `target` in place (a parameter or a state tensor). */

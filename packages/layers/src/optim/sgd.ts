@@ -5,7 +5,7 @@
  *   g ← g + momentum·b (nesterov) or b
  *   θ ← θ − lr·g
  */
-import type { Tensor } from '@nn/tensor';
+import { engine, keep, KernelName, type SgdUpdateAttrs, type Tensor } from '@nn/tensor';
 import { check, Optimizer, type ParamGroup, type ParamGroupSpec, type ParamState } from './optimizer.js';
 
 export interface SGDOptions {
@@ -31,6 +31,10 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   protected update(param: Tensor, grad: Tensor, group: ParamGroup<SGDOptions>, state: ParamState): void {
+    if (this.canFuse(KernelName.SgdUpdate, param, [state.momentumBuffer])) {
+      this.fusedUpdate(param, grad, group, state);
+      return;
+    }
     let g = group.maximize ? grad.neg() : grad;
     if (group.weightDecay !== 0) g = g.add(param.mul(group.weightDecay));
     if (group.momentum !== 0) {
@@ -44,5 +48,28 @@ export class SGD extends Optimizer<SGDOptions> {
       g = group.nesterov ? g.add(buffer.mul(group.momentum)) : buffer;
     }
     this.set(param, param.sub(g.mul(group.lr)));
+  }
+
+  /** The same update in one kernel pass (see canFuse). */
+  private fusedUpdate(param: Tensor, grad: Tensor, group: ParamGroup<SGDOptions>, state: ParamState): void {
+    const buffer = state.momentumBuffer as Tensor | undefined;
+    const firstStep = group.momentum !== 0 && buffer === undefined;
+    const attrs: SgdUpdateAttrs = {
+      lr: group.lr,
+      momentum: group.momentum,
+      dampening: group.dampening,
+      weightDecay: group.weightDecay,
+      nesterov: group.nesterov,
+      maximize: group.maximize,
+      firstStep,
+    };
+    const inputs: Record<string, Tensor> = { param, grad };
+    if (group.momentum !== 0 && buffer !== undefined) inputs.momentumBuffer = buffer;
+    const [next, nextBuffer] = engine().runKernel(KernelName.SgdUpdate, inputs, attrs);
+    if (nextBuffer !== undefined) {
+      if (buffer === undefined) state.momentumBuffer = keep(nextBuffer);
+      else this.set(buffer, nextBuffer);
+    }
+    this.set(param, next);
   }
 }
