@@ -52,6 +52,7 @@ export async function train(options: TrainOptions, out: Writer, err: Writer): Pr
   await checkOutputDir(options.out, '--out');
   const backend = await useBackend(options.backend);
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const trainScenes = await makeScenes(options.itemsDir, 'train', options.task, options.trainScenes ?? d.trainScenes, options.seed);
   const testScenes = await makeScenes(options.itemsDir, 'test', options.task, options.testScenes ?? d.testScenes, options.seed);
   manualSeed(options.seed);
@@ -92,6 +93,9 @@ export async function train(options: TrainOptions, out: Writer, err: Writer): Pr
   }
   optimizer.zeroGrad();
   const trainSeconds = (performance.now() - started) / 1000;
+  // CPU time says how long the run takes on a machine of its own (wall time grows with the load).
+  const cpu = process.cpuUsage(cpuStarted);
+  const trainCpuSeconds = (cpu.user + cpu.system) / 1e6;
   await makeOutputDir(options.out, '--out');
   const checkpoint = await saveModel(options.out, options.task, config, model);
   await writeLossPicture(options.out, `${options.task}: training loss per epoch`, losses);
@@ -101,9 +105,9 @@ export async function train(options: TrainOptions, out: Writer, err: Writer): Pr
     config,
     model,
     testScenes,
-    { backend, epochs, batchSize, lr, seed: options.seed, trainScenes: trainScenes.length, trainSeconds, lossPerEpoch: losses },
+    { backend, epochs, batchSize, lr, seed: options.seed, trainScenes: trainScenes.length, trainSeconds, trainCpuSeconds, lossPerEpoch: losses },
     out,
   );
-  out.write(`saved ${displayPath(checkpoint)} (${trainSeconds.toFixed(0)} s of training)\n`);
+  out.write(`saved ${displayPath(checkpoint)} (${trainSeconds.toFixed(0)} s of training, ${trainCpuSeconds.toFixed(0)} s of CPU time)\n`);
   return metrics;
 }

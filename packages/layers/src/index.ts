@@ -25,6 +25,7 @@ export * from './layers/shape.js';
 
 // losses
 export * from './losses/functional.js';
+export * from './losses/box.js';
 export * from './losses/modules.js';
 
 // optimizers

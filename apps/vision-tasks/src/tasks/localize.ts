@@ -2,36 +2,18 @@
  * Localization: one object per scene. A zoo backbone (ResNet-18 at a fraction of its width)
  * and the zoo's localization head give 10 class scores and 4 box numbers; a sigmoid puts the
  * box, [cx, cy, w, h] as fractions of the image, in 0..1. The loss is cross entropy on the
- * class plus smooth L1 (Fast R-CNN's) on the box, and 1 − IoU of the box (Yu et al. 2016's
- * IoU loss), which scores the overlap the metric measures.
+ * class plus smooth L1 (Fast R-CNN's) on the box and the generalized IoU loss, which scores
+ * the overlap the metric measures and still pulls a box that misses its object.
  */
 import { noGrad } from '@nn/autograd';
-import { cornerBoxIou, crossEntropy, smoothL1Loss } from '@nn/layers';
+import { boxConvert, cornerBoxIou, crossEntropy, generalizedBoxIouLoss, smoothL1Loss } from '@nn/layers';
 import { resnet18, singleObjectLocalizer, type LocalizationHead, type TaskModel, type LocalizationTarget } from '@nn/models-zoo';
-import { clip, maximum, minimum, sigmoid, slice, tensor, tidy, type Tensor } from '@nn/tensor';
+import { sigmoid, tensor, tidy, type Tensor } from '@nn/tensor';
 import type { Scene } from '@nn/data';
 import { imageBatch, objectsOf } from '../data.js';
 import type { Model, Prediction, TaskRunner } from './task.js';
 
 type Localizer = TaskModel<LocalizationTarget>;
-
-/** Columns a..b of a [N, 4] box tensor. */
-const column = (t: Tensor, a: number, b = a + 1): Tensor => slice(t, [0, a], [t.shape[0], b]);
-
-/** Corners [x0, y0, x1, y1] of [N, 4] centre boxes, as four [N, 1] columns. */
-function corners(box: Tensor): Tensor[] {
-  const [cx, cy, w, h] = [0, 1, 2, 3].map((i) => column(box, i));
-  return [cx.sub(w.div(2)), cy.sub(h.div(2)), cx.add(w.div(2)), cy.add(h.div(2))];
-}
-
-/** 1 − IoU of matching rows of two [N, 4] centre-size box tensors, averaged. */
-export function iouLoss(predicted: Tensor, truth: Tensor): Tensor {
-  const [px0, py0, px1, py1] = corners(predicted);
-  const [tx0, ty0, tx1, ty1] = corners(truth);
-  const inter = clip(minimum(px1, tx1).sub(maximum(px0, tx0)), 0).mul(clip(minimum(py1, ty1).sub(maximum(py0, ty0)), 0));
-  const union = px1.sub(px0).mul(py1.sub(py0)).add(tx1.sub(tx0).mul(ty1.sub(ty0))).sub(inter);
-  return inter.div(union.add(1e-6)).neg().add(1).mean();
-}
 
 function targets(batch: readonly Scene[]): { labels: Tensor; boxes: Tensor } {
   const objects = batch.map((scene) => objectsOf(scene)[0]);
@@ -56,7 +38,8 @@ export const localize: TaskRunner = {
   loss(model, images, batch) {
     const { scores, box } = split(model, model.forward(images));
     const truth = targets(batch);
-    return crossEntropy(scores, truth.labels).add(smoothL1Loss(box, truth.boxes, { beta: 0.05 }).mul(10)).add(iouLoss(box, truth.boxes));
+    const giou = generalizedBoxIouLoss(boxConvert(box, 'cxcywh', 'xyxy'), boxConvert(truth.boxes, 'cxcywh', 'xyxy'));
+    return crossEntropy(scores, truth.labels).add(smoothL1Loss(box, truth.boxes, { beta: 0.05 }).mul(10)).add(giou);
   },
 
   evaluate(model, scenes, _config, batchSize) {
