@@ -29,7 +29,7 @@ function split(model: Model, output: Tensor): { scores: Tensor; box: Tensor } {
 }
 
 export const localize: TaskRunner = {
-  defaults: { config: { mode: 'multiclass', width: 0.25 }, lr: 2e-3, epochs: 8, batchSize: 32, trainScenes: 3000, testScenes: 300 },
+  defaults: { config: { mode: 'multiclass', width: 0.25 }, lr: 2e-3, epochs: 4, batchSize: 32, trainScenes: 3000, testScenes: 300 },
 
   build(config) {
     return singleObjectLocalizer(resnet18({ numClasses: 0, inChannels: 3, width: config.width }), 10);
