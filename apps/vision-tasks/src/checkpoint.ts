@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { loadWithMetadata, save } from '@nn/layers/node';
 import { TASKS, type Task } from './data.js';
+import { BACKBONE_NAMES } from './tasks/backbones.js';
 import { RUNNERS, type Model, type ModelConfig } from './tasks/index.js';
 
 export const CHECKPOINT_FILE = 'model.safetensors';
@@ -12,7 +13,7 @@ const FORMAT = 'nn-vision-tasks/1';
 
 export async function saveModel(dir: string, task: Task, config: ModelConfig, model: Model): Promise<string> {
   const path = join(dir, CHECKPOINT_FILE);
-  await save(model.stateDict(), path, { metadata: { format: FORMAT, task, mode: config.mode, width: String(config.width) } });
+  await save(model.stateDict(), path, { metadata: { format: FORMAT, task, mode: config.mode, width: String(config.width), backbone: config.backbone } });
   return path;
 }
 
@@ -28,7 +29,9 @@ export async function loadModel(path: string): Promise<{ task: Task; config: Mod
   if (mode !== 'multiclass' && mode !== 'binary') throw bad('mode', `must be multiclass or binary, got ${JSON.stringify(mode)}`);
   const width = Number(metadata.width);
   if (!(width > 0)) throw bad('width', `must be a positive number, got ${JSON.stringify(metadata.width)}`);
-  const config: ModelConfig = { mode, width };
+  const backbone = metadata.backbone;
+  if (task !== 'segment' && !BACKBONE_NAMES.includes(backbone)) throw bad('backbone', `must be one of ${BACKBONE_NAMES.join(', ')}, got ${JSON.stringify(backbone)}`);
+  const config: ModelConfig = { mode, width, backbone: task === 'segment' ? 'unet' : backbone };
   const model = RUNNERS[task].build(config);
   model.loadStateDict(stateDict);
   return { task, config, model };

@@ -44,14 +44,15 @@ describe('quick runs of each task (small data, few steps, a loose bar)', () => {
     expect(again.text()).toContain(`mean IoU ${metrics.test.meanIou.toFixed(3)}`);
   }, 60_000);
 
-  it('localize: trains and scores boxes and classes', async () => {
+  it('localize (on a ResNet-34 backbone): trains and scores boxes and classes', async () => {
     const dir = await tempDir();
     const c = capture();
-    expect(await main(['train', '--task', 'localize', '--out', dir, '--train-scenes', '64', '--test-scenes', '16', '--epochs', '2', '--width', '0.125'], c.io)).toBe(0);
+    expect(await main(['train', '--task', 'localize', '--out', dir, '--train-scenes', '64', '--test-scenes', '16', '--epochs', '2', '--width', '0.125', '--backbone', 'resnet34'], c.io)).toBe(0);
     const metrics = await readMetrics(dir);
     expect(metrics.lossPerEpoch[1]).toBeLessThan(metrics.lossPerEpoch[0]);
     expect(metrics.test.meanBoxIou).toBeGreaterThan(0.05);
     expect(metrics.test.classAccuracy).toBeGreaterThanOrEqual(0);
+    expect(c.text()).toContain('localize (multiclass, resnet34, width 0.125)');
   }, 60_000);
 
   it('detect: trains the YOLO grid, writes mAP and the precision–recall picture; predict reads a PNG', async () => {

@@ -11,6 +11,7 @@ import { EMBEDDED_ITEMS_DIR, TASKS, type Task } from './data.js';
 import { evaluate } from './evaluate.js';
 import { predict } from './predict.js';
 import type { Writer } from './progress.js';
+import { BACKBONE_NAMES } from './tasks/backbones.js';
 import { train } from './train.js';
 
 export interface IO {
@@ -51,6 +52,7 @@ interface TrainFlags {
   testScenes?: number;
   width?: number;
   mode?: 'multiclass' | 'binary';
+  backbone?: string;
   seed: number;
 }
 
@@ -73,6 +75,7 @@ export function buildProgram(io: IO): Command {
     .option('--test-scenes <n>', 'held-out test scenes to generate', positiveInteger)
     .option('--width <w>', 'U-Net first width (segment) or backbone width multiplier (localize, detect)', positiveNumber)
     .addOption(new Option('--mode <name>', 'segment: ten clothes classes and background, or clothes vs background').choices(['multiclass', 'binary']))
+    .addOption(new Option('--backbone <name>', 'localize, detect: the zoo classifier under the head (default resnet18)').choices(BACKBONE_NAMES))
     .addOption(itemsOption())
     .addOption(seedOption())
     .addOption(backendOption())

@@ -26,6 +26,7 @@ export interface TrainOptions {
   testScenes?: number;
   width?: number;
   mode?: 'multiclass' | 'binary';
+  backbone?: string;
   seed: number;
 }
 
@@ -44,8 +45,9 @@ function shuffled(n: number, seed: number): number[] {
 export async function train(options: TrainOptions, out: Writer, err: Writer): Promise<Record<string, unknown>> {
   const runner = RUNNERS[options.task];
   const d = runner.defaults;
-  const config: ModelConfig = { mode: options.mode ?? d.config.mode, width: options.width ?? d.config.width };
+  const config: ModelConfig = { mode: options.mode ?? d.config.mode, width: options.width ?? d.config.width, backbone: options.backbone ?? d.config.backbone };
   if (options.task !== 'segment' && config.mode === 'binary') throw new Error('--mode binary: only --task segment has a binary mode');
+  if (options.task === 'segment' && options.backbone !== undefined) throw new Error('--backbone: --task segment uses the U-Net (set its width with --width)');
   const epochs = options.epochs ?? d.epochs;
   const batchSize = options.batchSize ?? d.batchSize;
   const lr = options.lr ?? d.lr;
@@ -58,7 +60,7 @@ export async function train(options: TrainOptions, out: Writer, err: Writer): Pr
   manualSeed(options.seed);
   const model = runner.build(config);
   const optimizer = new Adam(model.parameters(), { lr });
-  out.write(`${options.task} (${config.mode}, width ${config.width}) on ${backend}: ${trainScenes.length} training scenes, ${epochs} epochs, batch ${batchSize}, Adam lr ${lr}\n`);
+  out.write(`${options.task} (${config.mode}, ${config.backbone}, width ${config.width}) on ${backend}: ${trainScenes.length} training scenes, ${epochs} epochs, batch ${batchSize}, Adam lr ${lr}\n`);
   const bar = new EpochBar(err);
   const losses: number[] = [];
   for (let epoch = 0; epoch < epochs; epoch++) {

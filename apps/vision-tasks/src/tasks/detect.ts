@@ -7,18 +7,19 @@
  */
 import { noGrad } from '@nn/autograd';
 import { MeanAveragePrecision } from '@nn/layers';
-import { decodeYoloV1, encodeYoloTargets, resnet18, yoloV1, type Detection } from '@nn/models-zoo';
+import { decodeYoloV1, encodeYoloTargets, yoloV1, type Detection } from '@nn/models-zoo';
 import { tidy } from '@nn/tensor';
 import { CLASSES, imageBatch, objectsOf } from '../data.js';
+import { backbone } from './backbones.js';
 import type { Prediction, TaskRunner } from './task.js';
 
 export const GRID = { gridSize: 4, boxesPerCell: 2, numClasses: 10 } as const;
 
 export const detect: TaskRunner = {
-  defaults: { config: { mode: 'multiclass', width: 0.25 }, lr: 2e-3, epochs: 4, batchSize: 32, trainScenes: 3000, testScenes: 300 },
+  defaults: { config: { mode: 'multiclass', width: 0.25, backbone: 'resnet18' }, lr: 2e-3, epochs: 4, batchSize: 32, trainScenes: 3000, testScenes: 300 },
 
   build(config) {
-    return yoloV1(resnet18({ numClasses: 0, inChannels: 3, width: config.width }), { ...GRID, hidden: 512, dropout: 0.2 });
+    return yoloV1(backbone(config.backbone, config.width), { ...GRID, hidden: 512, dropout: 0.2 });
   },
 
   loss(model, images, batch) {

@@ -7,10 +7,11 @@
  */
 import { noGrad } from '@nn/autograd';
 import { boxConvert, cornerBoxIou, crossEntropy, generalizedBoxIouLoss, smoothL1Loss } from '@nn/layers';
-import { resnet18, singleObjectLocalizer, type LocalizationHead, type TaskModel, type LocalizationTarget } from '@nn/models-zoo';
+import { singleObjectLocalizer, type LocalizationHead, type TaskModel, type LocalizationTarget } from '@nn/models-zoo';
 import { sigmoid, tensor, tidy, type Tensor } from '@nn/tensor';
 import type { Scene } from '@nn/data';
 import { imageBatch, objectsOf } from '../data.js';
+import { backbone } from './backbones.js';
 import type { Model, Prediction, TaskRunner } from './task.js';
 
 type Localizer = TaskModel<LocalizationTarget>;
@@ -29,10 +30,10 @@ function split(model: Model, output: Tensor): { scores: Tensor; box: Tensor } {
 }
 
 export const localize: TaskRunner = {
-  defaults: { config: { mode: 'multiclass', width: 0.25 }, lr: 2e-3, epochs: 4, batchSize: 32, trainScenes: 3000, testScenes: 300 },
+  defaults: { config: { mode: 'multiclass', width: 0.25, backbone: 'resnet18' }, lr: 2e-3, epochs: 4, batchSize: 32, trainScenes: 3000, testScenes: 300 },
 
   build(config) {
-    return singleObjectLocalizer(resnet18({ numClasses: 0, inChannels: 3, width: config.width }), 10);
+    return singleObjectLocalizer(backbone(config.backbone, config.width), 10);
   },
 
   loss(model, images, batch) {

@@ -24,7 +24,7 @@ function masks(batch: readonly Scene[], config: ModelConfig): Tensor {
 }
 
 export const segment: TaskRunner = {
-  defaults: { config: { mode: 'multiclass', width: 8 }, lr: 3e-3, epochs: 4, batchSize: 16, trainScenes: 1500, testScenes: 200 },
+  defaults: { config: { mode: 'multiclass', width: 8, backbone: 'unet' }, lr: 3e-3, epochs: 3, batchSize: 16, trainScenes: 1000, testScenes: 200 },
 
   build(config) {
     return unet({ inChannels: 3, numClasses: classesOf(config), baseWidth: config.width, depth: 3, batchNorm: true });

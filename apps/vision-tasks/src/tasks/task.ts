@@ -14,6 +14,8 @@ export interface ModelConfig {
   mode: 'multiclass' | 'binary';
   /** Channel multiplier of the backbone (localize, detect) or the U-Net's first width (segment). */
   width: number;
+  /** The zoo classifier under the head (localize, detect; see backbones.ts). */
+  backbone: string;
 }
 
 /** One image's prediction, as the pictures draw it. */
