@@ -34,6 +34,7 @@ export type { TransformerActivation, TransformerLayerOptions, TransformerStackOp
 
 // losses
 export * from './losses/functional.js';
+export * from './losses/box.js';
 export * from './losses/modules.js';
 export * from './losses/kl_div.js';
 

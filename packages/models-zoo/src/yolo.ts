@@ -15,7 +15,7 @@
  * S·S·(5B + C) numbers.
  */
 import { AdaptiveAvgPool2d, Dropout, LeakyReLU, Module } from '@nn/layers';
-import { argmax, cast, clip, flatten, maximum, minimum, oneHot, reshape, slice, sqrt, square, tensor, type Tensor } from '@nn/tensor';
+import { argmax, cast, clip, concat, flatten, maximum, minimum, oneHot, reshape, sigmoid, slice, softmax, sqrt, square, tensor, type Tensor } from '@nn/tensor';
 import { noGrad } from '@nn/autograd';
 import { Linear } from './building.js';
 import { checkPositiveInt } from './common.js';
@@ -49,6 +49,13 @@ export interface YoloHeadOptions extends YoloGrid {
   hidden?: number;
   /** Default 0.5. */
   dropout?: number;
+  /**
+   * Squash the outputs into the ranges of the targets: a sigmoid on x, y, √w, √h and the
+   * confidence, a softmax over the class probabilities (default true). False gives the paper's
+   * linear outputs, which a wide hidden layer and Adam can throw far off in one step (the loss
+   * then diverges); see the README's training recipe.
+   */
+  boundedOutputs?: boolean;
 }
 
 /** Feature map [N, inChannels, h, w] → predictions [N, S, S, 5B + C]. */
@@ -59,6 +66,7 @@ export class YoloHead extends Module {
   dropout: Dropout;
   fc2: Linear;
   readonly grid: ResolvedYoloGrid;
+  readonly boundedOutputs: boolean;
 
   constructor(
     readonly inChannels: number,
@@ -73,12 +81,17 @@ export class YoloHead extends Module {
     this.act = new LeakyReLU(0.1);
     this.dropout = new Dropout(options.dropout ?? 0.5);
     this.fc2 = new Linear(hidden, s * s * (5 * b + c));
+    this.boundedOutputs = options.boundedOutputs ?? true;
   }
 
   forward(features: Tensor): Tensor {
     const { gridSize: s, boxesPerCell: b, numClasses: c } = this.grid;
     const hidden = this.dropout.forward(this.act.forward(this.fc1.forward(flatten(this.pool.forward(features), 1))));
-    return reshape(this.fc2.forward(hidden), [features.shape[0], s, s, 5 * b + c]);
+    const raw = reshape(this.fc2.forward(hidden), [features.shape[0], s, s, 5 * b + c]);
+    if (!this.boundedOutputs) return raw;
+    // Every target lies in 0..1 (class probabilities sum to 1): outputs in the same ranges keep
+    // the squared errors, and so the gradients, bounded whatever one step did to the logits.
+    return concat([sigmoid(lastAxis(raw, 0, 5 * b)), softmax(lastAxis(raw, 5 * b, 5 * b + c), -1)], -1);
   }
 }
 

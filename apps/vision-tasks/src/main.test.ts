@@ -1,0 +1,84 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from './main.js';
+
+const dirs: string[] = [];
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'vision-tasks-'));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+function capture(): { io: { out: { write(s: string): void }; err: { write(s: string): void } }; text: () => string; errors: () => string } {
+  let out = '';
+  let err = '';
+  return { io: { out: { write: (s) => void (out += s) }, err: { write: (s) => void (err += s) } }, text: () => out, errors: () => err };
+}
+
+interface Metrics {
+  task: string;
+  lossPerEpoch: number[];
+  test: { pixelAccuracy: number; meanIou: number; meanBoxIou: number; classAccuracy: number; map50: number; perClass: unknown[] };
+}
+const readMetrics = async (dir: string): Promise<Metrics> => JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8')) as Metrics;
+
+const isPng = (bytes: Uint8Array): boolean => bytes[0] === 0x89 && bytes[1] === 0x50;
+
+describe('quick runs of each task (small data, few steps, a loose bar)', () => {
+  it('segment (binary): trains, beats chance, writes the checkpoint, metrics.json and pictures; evaluate reads it back', async () => {
+    const dir = await tempDir();
+    const c = capture();
+    const args = ['train', '--task', 'segment', '--out', dir, '--train-scenes', '48', '--test-scenes', '16', '--epochs', '3', '--width', '4', '--batch-size', '8', '--mode', 'binary'];
+    expect(await main(args, c.io)).toBe(0);
+    const metrics = await readMetrics(dir);
+    expect(metrics.task).toBe('segment');
+    expect(metrics.lossPerEpoch[2]).toBeLessThan(metrics.lossPerEpoch[0]);
+    expect(metrics.test.pixelAccuracy).toBeGreaterThan(0.5);
+    for (const f of ['model.safetensors', 'predictions.png', 'loss.png']) expect((await readFile(join(dir, f))).length).toBeGreaterThan(100);
+    expect(isPng(await readFile(join(dir, 'predictions.png')))).toBe(true);
+    const again = capture();
+    expect(await main(['evaluate', dir, '--test-scenes', '16'], again.io)).toBe(0);
+    expect(again.text()).toContain(`mean IoU ${metrics.test.meanIou.toFixed(3)}`);
+  }, 60_000);
+
+  it('localize (on a ResNet-34 backbone): trains and scores boxes and classes', async () => {
+    const dir = await tempDir();
+    const c = capture();
+    expect(await main(['train', '--task', 'localize', '--out', dir, '--train-scenes', '64', '--test-scenes', '16', '--epochs', '2', '--width', '0.125', '--backbone', 'resnet34'], c.io)).toBe(0);
+    const metrics = await readMetrics(dir);
+    expect(metrics.lossPerEpoch[1]).toBeLessThan(metrics.lossPerEpoch[0]);
+    expect(metrics.test.meanBoxIou).toBeGreaterThan(0.05);
+    expect(metrics.test.classAccuracy).toBeGreaterThanOrEqual(0);
+    expect(c.text()).toContain('localize (multiclass, resnet34, width 0.125)');
+  }, 60_000);
+
+  it('detect: trains the YOLO grid, writes mAP and the precision–recall picture; predict reads a PNG', async () => {
+    const dir = await tempDir();
+    const c = capture();
+    expect(await main(['train', '--task', 'detect', '--out', dir, '--train-scenes', '64', '--test-scenes', '16', '--epochs', '2', '--width', '0.125'], c.io)).toBe(0);
+    const metrics = await readMetrics(dir);
+    expect(metrics.lossPerEpoch[1]).toBeLessThan(metrics.lossPerEpoch[0]);
+    expect(metrics.test.map50).toBeGreaterThanOrEqual(0);
+    expect(metrics.test.perClass).toHaveLength(10);
+    expect(isPng(await readFile(join(dir, 'precision_recall.png')))).toBe(true);
+    const p = capture();
+    expect(await main(['predict', dir, join(dir, 'predictions.png'), '--out', join(dir, 'p')], p.io)).toBe(0);
+    expect(p.text()).toMatch(/predictions\.png: /);
+  }, 60_000);
+});
+
+describe('errors are one line', () => {
+  it('names a checkpoint that is missing, and a mode a task does not have', async () => {
+    const dir = await tempDir();
+    const c = capture();
+    expect(await main(['evaluate', join(dir, 'none')], c.io)).toBe(1);
+    expect(c.errors().trim().split('\n')).toHaveLength(1);
+    expect(c.errors()).toMatch(/^vision-tasks: .*none.*model\.safetensors/);
+    const m = capture();
+    expect(await main(['train', '--task', 'detect', '--mode', 'binary', '--out', dir], m.io)).toBe(1);
+    expect(m.errors()).toBe('vision-tasks: --mode binary: only --task segment has a binary mode\n');
+  });
+});

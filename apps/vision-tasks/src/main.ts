@@ -1,0 +1,134 @@
+/**
+ * The command line (commander): train, evaluate, predict, each for --task segment, localize
+ * or detect. `main` returns the exit code instead of exiting, and writes through the given
+ * streams, so tests call it directly. A failure is one line, never a stack trace (set
+ * VISION_TASKS_DEBUG=1 to see one).
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { fileErrorText } from '@nn/layers/node';
+import { BACKENDS, type BackendName } from './backend.js';
+import { EMBEDDED_ITEMS_DIR, TASKS, type Task } from './data.js';
+import { evaluate } from './evaluate.js';
+import { predict } from './predict.js';
+import type { Writer } from './progress.js';
+import { BACKBONE_NAMES } from './tasks/backbones.js';
+import { train } from './train.js';
+
+export interface IO {
+  out: Writer;
+  err: Writer;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !(n >= 1)) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || !(n > 0)) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+function integer(value: string): number {
+  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('expected an integer');
+  return Number(value);
+}
+
+const backendOption = (): Option => new Option('--backend <name>', 'where the tensors live').choices(BACKENDS).default('cpu');
+const itemsOption = (): Option => new Option('--items <dir>', 'MNIST-format IDX files of the items pasted into scenes (default: the embedded Fashion-MNIST items)');
+const seedOption = (): Option => new Option('--seed <n>', 'seed of the scenes, the initialisation and the shuffling').argParser(integer).default(1);
+
+interface TrainFlags {
+  task: Task;
+  out?: string;
+  backend: BackendName;
+  items?: string;
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  trainScenes?: number;
+  testScenes?: number;
+  width?: number;
+  mode?: 'multiclass' | 'binary';
+  backbone?: string;
+  seed: number;
+}
+
+export function buildProgram(io: IO): Command {
+  const program = new Command('vision-tasks')
+    .description('Segment, localize and detect Fashion-MNIST clothes pasted into generated scenes, with @nn.')
+    .configureOutput({ writeOut: (s) => void io.out.write(s), writeErr: (s) => void io.err.write(s) })
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)');
+
+  program
+    .command('train')
+    .description('train a task on seeded scenes; writes model.safetensors, metrics.json and PNG pictures to --out')
+    .addOption(new Option('--task <name>', 'what to learn').choices(TASKS).makeOptionMandatory())
+    .option('--out <dir>', 'folder for the checkpoint, metrics.json and the pictures (default: out/<task>)')
+    .option('--epochs <n>', 'passes over the training scenes (default: per task, see the README)', positiveInteger)
+    .option('--batch-size <n>', 'scenes per step', positiveInteger)
+    .option('--lr <rate>', 'Adam learning rate', positiveNumber)
+    .option('--train-scenes <n>', 'training scenes to generate', positiveInteger)
+    .option('--test-scenes <n>', 'held-out test scenes to generate', positiveInteger)
+    .option('--width <w>', 'U-Net first width (segment) or backbone width multiplier (localize, detect)', positiveNumber)
+    .addOption(new Option('--mode <name>', 'segment: ten clothes classes and background, or clothes vs background').choices(['multiclass', 'binary']))
+    .addOption(new Option('--backbone <name>', 'localize, detect: the zoo classifier under the head (default resnet18)').choices(BACKBONE_NAMES))
+    .addOption(itemsOption())
+    .addOption(seedOption())
+    .addOption(backendOption())
+    .action(async (flags: TrainFlags) => {
+      await train({ ...flags, out: flags.out ?? `out/${flags.task}`, itemsDir: flags.items ?? EMBEDDED_ITEMS_DIR }, io.out, io.err);
+    });
+
+  program
+    .command('evaluate')
+    .description('score a checkpoint on held-out test scenes; writes metrics.json and the pictures')
+    .argument('<model>', "a folder written by 'train' (or its model.safetensors)")
+    .option('--out <dir>', "where metrics.json and the pictures go (default: the model's folder)")
+    .option('--test-scenes <n>', 'held-out test scenes to generate', positiveInteger)
+    .addOption(itemsOption())
+    .addOption(seedOption())
+    .addOption(backendOption())
+    .action(async (model: string, flags: { out?: string; testScenes?: number; items?: string; seed: number; backend: BackendName }) => {
+      const folder = model.endsWith('.safetensors') ? model.replace(/[/\\][^/\\]*$/, '') || '.' : model;
+      await evaluate({ ...flags, model, out: flags.out ?? folder, itemsDir: flags.items ?? EMBEDDED_ITEMS_DIR }, io.out);
+    });
+
+  program
+    .command('predict')
+    .description('run a checkpoint on PNG or JPEG files (resized to 64×64); prints what it found, draws predictions.png')
+    .argument('<model>', "a folder written by 'train' (or its model.safetensors)")
+    .argument('<images...>', 'image files')
+    .option('--out <dir>', 'where predictions.png goes', 'out/predict')
+    .addOption(backendOption())
+    .action(async (model: string, images: string[], flags: { out: string; backend: BackendName }) => {
+      await predict({ ...flags, model, images }, io.out);
+    });
+
+  return program;
+}
+
+/** The first line of an error's message; Node's file errors in words after their path. */
+function describe(error: unknown): string {
+  const { code, path } = (error ?? {}) as { code?: unknown; path?: unknown };
+  if (typeof code === 'string' && typeof path === 'string') return `${path}: ${fileErrorText(error)}`;
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0];
+}
+
+/** Runs the command line `argv` (without node and the script) and returns the exit code. */
+export async function main(argv: readonly string[], io: IO = { out: process.stdout, err: process.stderr }): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    io.err.write(`vision-tasks: ${describe(error)}\n`);
+    if (process.env.VISION_TASKS_DEBUG) io.err.write(`${(error as Error).stack ?? ''}\n`);
+    return 1;
+  }
+}

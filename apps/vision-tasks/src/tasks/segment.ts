@@ -1,0 +1,62 @@
+/**
+ * Segmentation: a small U-Net (the zoo's, 'same' padding, batch norm) gives a score per
+ * class and pixel; the loss is cross entropy plus Dice (Milletari et al., 2016), which
+ * weighs each class by its area so that small clothes count as much as the background.
+ * Multi-class: background and the ten clothes; binary: clothes or background (two scores
+ * and a softmax, the same as one sigmoid score).
+ */
+import { noGrad } from '@nn/autograd';
+import { crossEntropy, diceLoss, IoU, PixelAccuracy } from '@nn/layers';
+import { argmax, tensor, tidy, type Tensor } from '@nn/tensor';
+import { unet } from '@nn/models-zoo';
+import type { Scene } from '@nn/data';
+import { imageBatch } from '../data.js';
+import type { ModelConfig, Model, Prediction, TaskRunner } from './task.js';
+
+const classesOf = (config: ModelConfig): number => (config.mode === 'binary' ? 2 : 11);
+
+/** Target masks: int32 class maps [N, H, W] (binary: clothes 1, background 0). */
+function masks(batch: readonly Scene[], config: ModelConfig): Tensor {
+  const { height, width } = batch[0].image;
+  const values = new Int32Array(batch.length * height * width);
+  batch.forEach((scene, n) => scene.mask.forEach((v, i) => (values[n * height * width + i] = config.mode === 'binary' ? Number(v > 0) : v)));
+  return tensor(values, [batch.length, height, width], 'int32');
+}
+
+export const segment: TaskRunner = {
+  defaults: { config: { mode: 'multiclass', width: 8, backbone: 'unet' }, lr: 3e-3, epochs: 3, batchSize: 16, trainScenes: 1000, testScenes: 200 },
+
+  build(config) {
+    return unet({ inChannels: 3, numClasses: classesOf(config), baseWidth: config.width, depth: 3, batchNorm: true });
+  },
+
+  loss(model, images, batch, config) {
+    const scores = model.forward(images);
+    const target = masks(batch, config);
+    return crossEntropy(scores, target).add(diceLoss(scores, target, { activation: 'softmax' }));
+  },
+
+  evaluate(model: Model, scenes, config, batchSize) {
+    const numClasses = classesOf(config);
+    const iou = new IoU({ numClasses });
+    const accuracy = new PixelAccuracy({ numClasses });
+    const predictions: Prediction[] = [];
+    model.eval();
+    noGrad(() => {
+      for (let at = 0; at < scenes.length; at += batchSize) {
+        const batch = scenes.slice(at, at + batchSize);
+        tidy(() => {
+          const scores = model.forward(imageBatch(batch));
+          const target = masks(batch, config);
+          iou.update(scores, target);
+          accuracy.update(scores, target);
+          const labels = argmax(scores, 1).dataSync();
+          const plane = labels.length / batch.length;
+          batch.forEach((_, n) => predictions.push({ mask: Uint8Array.from(labels.subarray(n * plane, (n + 1) * plane)) }));
+        });
+      }
+    });
+    const perClass = iou.perClass();
+    return { metrics: { meanIou: iou.compute(), pixelAccuracy: accuracy.compute(), iouPerClass: perClass.map((v) => (Number.isNaN(v) ? null : v)) }, predictions };
+  },
+};

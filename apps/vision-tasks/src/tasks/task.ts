@@ -1,0 +1,37 @@
+/**
+ * What the train, evaluate and predict commands need of a task: its model, its loss on a
+ * batch of scenes, its scores on the test scenes, and its predictions for the pictures.
+ */
+import type { Scene } from '@nn/data';
+import type { Module } from '@nn/layers';
+import type { Tensor } from '@nn/tensor';
+
+export type Model = Module<[Tensor], Tensor>;
+
+/** The settings a checkpoint stores to rebuild its model. */
+export interface ModelConfig {
+  /** segment: 'multiclass' (background + 10 clothes) or 'binary' (clothes or not). */
+  mode: 'multiclass' | 'binary';
+  /** Channel multiplier of the backbone (localize, detect) or the U-Net's first width (segment). */
+  width: number;
+  /** The zoo classifier under the head (localize, detect; see backbones.ts). */
+  backbone: string;
+}
+
+/** One image's prediction, as the pictures draw it. */
+export interface Prediction {
+  /** Class per pixel (segment). */
+  mask?: Uint8Array;
+  /** Corner boxes in pixels, with class (0..9) and score (localize, detect). */
+  boxes?: { box: [number, number, number, number]; classId: number; score: number }[];
+}
+
+export interface TaskRunner {
+  /** The model of a config, freshly initialised. */
+  build(config: ModelConfig): Model;
+  /** The default config, and learning rate and epochs of the default run. */
+  defaults: { config: ModelConfig; lr: number; epochs: number; batchSize: number; trainScenes: number; testScenes: number };
+  loss(model: Model, images: Tensor, batch: readonly Scene[], config: ModelConfig): Tensor;
+  /** Scores on scenes (eval mode, no gradients), and one prediction per scene. */
+  evaluate(model: Model, scenes: readonly Scene[], config: ModelConfig, batchSize: number): { metrics: Record<string, unknown>; predictions: Prediction[] };
+}

@@ -1,0 +1,115 @@
+/**
+ * `vision-tasks train --task segment|localize|detect`: seeded scenes, Adam, a progress bar per
+ * epoch, then the held-out test scenes; leaves model.safetensors, metrics.json, loss.png and
+ * predictions.png (and precision_recall.png for detect) in --out.
+ */
+import { Adam } from '@nn/layers';
+import { checkOutputDir, displayPath, makeOutputDir } from '@nn/layers/node';
+import { manualSeed, tidy } from '@nn/tensor';
+import { useBackend, type BackendName } from './backend.js';
+import { saveModel } from './checkpoint.js';
+import { imageBatch, type Task } from './data.js';
+import { writeLossPicture } from './outputs.js';
+import { EpochBar, type Writer } from './progress.js';
+import { makeScenes, testAndReport } from './run.js';
+import { RUNNERS, type ModelConfig } from './tasks/index.js';
+
+export interface TrainOptions {
+  task: Task;
+  out: string;
+  backend: BackendName;
+  itemsDir: string;
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  trainScenes?: number;
+  testScenes?: number;
+  width?: number;
+  mode?: 'multiclass' | 'binary';
+  backbone?: string;
+  seed: number;
+}
+
+/** A seeded shuffle of 0..n-1 (Fisher–Yates on a small LCG: the same order everywhere). */
+function shuffled(n: number, seed: number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  let state = (seed * 2654435761) >>> 0 || 1;
+  for (let i = n - 1; i > 0; i--) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    const j = state % (i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+export async function train(options: TrainOptions, out: Writer, err: Writer): Promise<Record<string, unknown>> {
+  const runner = RUNNERS[options.task];
+  const d = runner.defaults;
+  const config: ModelConfig = { mode: options.mode ?? d.config.mode, width: options.width ?? d.config.width, backbone: options.backbone ?? d.config.backbone };
+  if (options.task !== 'segment' && config.mode === 'binary') throw new Error('--mode binary: only --task segment has a binary mode');
+  if (options.task === 'segment' && options.backbone !== undefined) throw new Error('--backbone: --task segment uses the U-Net (set its width with --width)');
+  const epochs = options.epochs ?? d.epochs;
+  const batchSize = options.batchSize ?? d.batchSize;
+  const lr = options.lr ?? d.lr;
+  await checkOutputDir(options.out, '--out');
+  const backend = await useBackend(options.backend);
+  const started = performance.now();
+  const cpuStarted = process.cpuUsage();
+  const trainScenes = await makeScenes(options.itemsDir, 'train', options.task, options.trainScenes ?? d.trainScenes, options.seed);
+  const testScenes = await makeScenes(options.itemsDir, 'test', options.task, options.testScenes ?? d.testScenes, options.seed);
+  manualSeed(options.seed);
+  const model = runner.build(config);
+  const optimizer = new Adam(model.parameters(), { lr });
+  out.write(`${options.task} (${config.mode}, ${config.backbone}, width ${config.width}) on ${backend}: ${trainScenes.length} training scenes, ${epochs} epochs, batch ${batchSize}, Adam lr ${lr}\n`);
+  const bar = new EpochBar(err);
+  const losses: number[] = [];
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const epochStart = performance.now();
+    const order = shuffled(trainScenes.length, options.seed * 1000 + epoch);
+    bar.start(epoch + 1, epochs, trainScenes.length);
+    model.train();
+    let sum = 0;
+    let done = 0;
+    try {
+      for (let at = 0; at < order.length; at += batchSize) {
+        const batch = order.slice(at, at + batchSize).map((i) => trainScenes[i]);
+        optimizer.zeroGrad();
+        const value = tidy(() => {
+          const loss = runner.loss(model, imageBatch(batch), batch, config);
+          const v = loss.item();
+          if (!Number.isFinite(v)) throw new Error(`train: the loss is ${v} at epoch ${epoch + 1} (too high a learning rate? try --lr ${lr / 3})`);
+          loss.backward();
+          return v;
+        });
+        optimizer.step();
+        sum += value * batch.length;
+        done += batch.length;
+        bar.update(done, sum / done, (performance.now() - epochStart) / 1000);
+      }
+    } finally {
+      bar.stop();
+    }
+    losses.push(sum / done);
+    const seconds = (performance.now() - epochStart) / 1000;
+    out.write(`epoch ${epoch + 1}/${epochs}  loss ${(sum / done).toFixed(4)}  ${Math.round(done / seconds)} scenes/s  ${seconds.toFixed(1)} s\n`);
+  }
+  optimizer.zeroGrad();
+  const trainSeconds = (performance.now() - started) / 1000;
+  // CPU time says how long the run takes on a machine of its own (wall time grows with the load).
+  const cpu = process.cpuUsage(cpuStarted);
+  const trainCpuSeconds = (cpu.user + cpu.system) / 1e6;
+  await makeOutputDir(options.out, '--out');
+  const checkpoint = await saveModel(options.out, options.task, config, model);
+  await writeLossPicture(options.out, `${options.task}: training loss per epoch`, losses);
+  const metrics = await testAndReport(
+    options.out,
+    options.task,
+    config,
+    model,
+    testScenes,
+    { backend, epochs, batchSize, lr, seed: options.seed, trainScenes: trainScenes.length, trainSeconds, trainCpuSeconds, lossPerEpoch: losses },
+    out,
+  );
+  out.write(`saved ${displayPath(checkpoint)} (${trainSeconds.toFixed(0)} s of training, ${trainCpuSeconds.toFixed(0)} s of CPU time)\n`);
+  return metrics;
+}
