@@ -18,6 +18,7 @@ import {
   activationFunction,
   copyInto,
   layerRepr,
+  residual,
   resolveLayerOptions,
   type ResolvedLayerOptions,
   type TransformerLayerOptions,
@@ -76,15 +77,8 @@ export class TransformerEncoderLayer extends Module<[Tensor, TransformerEncoderC
       return this.dropout1.forward(out);
     };
     const ff = (x: Tensor): Tensor => this.dropout2.forward(this.linear2.forward(this.dropout.forward(this.act(this.linear1.forward(x)))));
-    let x = src;
-    if (this.options.normFirst) {
-      x = x.add(sa(this.norm1.forward(x)));
-      x = x.add(ff(this.norm2.forward(x)));
-    } else {
-      x = this.norm1.forward(x.add(sa(x)));
-      x = this.norm2.forward(x.add(ff(x)));
-    }
-    return x;
+    const { normFirst } = this.options;
+    return residual(residual(src, sa, this.norm1, normFirst), ff, this.norm2, normFirst);
   }
 
   /** A deep copy (PyTorch's copy.deepcopy): the same settings and values, its own parameters. */

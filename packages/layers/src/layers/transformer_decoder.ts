@@ -18,6 +18,7 @@ import {
   activationFunction,
   copyInto,
   layerRepr,
+  residual,
   resolveLayerOptions,
   type ResolvedLayerOptions,
   type TransformerLayerOptions,
@@ -98,17 +99,8 @@ export class TransformerDecoderLayer extends Module<[Tensor, Tensor, Transformer
       return this.dropout2.forward(out);
     };
     const ff = (x: Tensor): Tensor => this.dropout3.forward(this.linear2.forward(this.dropout.forward(this.act(this.linear1.forward(x)))));
-    let x = tgt;
-    if (this.options.normFirst) {
-      x = x.add(sa(this.norm1.forward(x)));
-      x = x.add(mha(this.norm2.forward(x)));
-      x = x.add(ff(this.norm3.forward(x)));
-    } else {
-      x = this.norm1.forward(x.add(sa(x)));
-      x = this.norm2.forward(x.add(mha(x)));
-      x = this.norm3.forward(x.add(ff(x)));
-    }
-    return x;
+    const { normFirst } = this.options;
+    return residual(residual(residual(tgt, sa, this.norm1, normFirst), mha, this.norm2, normFirst), ff, this.norm3, normFirst);
   }
 
   /** A deep copy (PyTorch's copy.deepcopy): the same settings and values, its own parameters. */

@@ -73,3 +73,11 @@ export function layerRepr(dModel: number, nhead: number, o: ResolvedLayerOptions
   const act = typeof o.activation === 'function' ? o.activation.name || 'custom' : o.activation;
   return `dModel=${dModel}, nhead=${nhead}, dimFeedforward=${o.dimFeedforward}, dropout=${o.dropout}, activation=${act}, batchFirst=${o.batchFirst}, normFirst=${o.normFirst}`;
 }
+
+/**
+ * One residual sub-layer: pre-norm x + f(norm(x)) ("On Layer Normalization in the Transformer
+ * Architecture"), or the paper's post-norm norm(x + f(x)).
+ */
+export function residual(x: Tensor, sublayer: (x: Tensor) => Tensor, norm: LayerNorm, normFirst: boolean): Tensor {
+  return normFirst ? x.add(sublayer(norm.forward(x))) : norm.forward(x.add(sublayer(x)));
+}
