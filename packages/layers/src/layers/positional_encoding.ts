@@ -48,28 +48,30 @@ export function sinusoidTable(maxLen: number, dModel: number): Float32Array {
   return table;
 }
 
-export class SinusoidalPositionalEncoding extends Module {
+/** What both encodings share: the checks, the layout, the addition and the dropout. */
+abstract class PositionalEncoding extends Module {
   dropout: Dropout;
-  pe: Tensor;
   readonly maxLen: number;
   readonly batchFirst: boolean;
 
   constructor(
+    private readonly layer: string,
     readonly dModel: number,
-    options: PositionalEncodingOptions = {},
+    options: PositionalEncodingOptions,
   ) {
     super();
     this.maxLen = options.maxLen ?? 5000;
     this.batchFirst = options.batchFirst ?? false;
-    checkSizes('SinusoidalPositionalEncoding', dModel, this.maxLen);
+    checkSizes(layer, dModel, this.maxLen);
     this.dropout = new Dropout(options.dropout ?? 0.1);
-    this.pe = this.registerBuffer('pe', tensor(sinusoidTable(this.maxLen, dModel), [this.maxLen, 1, dModel]));
   }
 
+  /** The encodings of positions 0..length-1, [length, dModel]. */
+  protected abstract positions(length: number): Tensor;
+
   forward(x: Tensor): Tensor {
-    const L = sequenceLength('SinusoidalPositionalEncoding', x, this.dModel, this.maxLen, this.batchFirst);
-    const rows = this.pe.slice([0], [L]);
-    return this.dropout.forward(x.add(this.batchFirst ? rows.reshape([1, L, this.dModel]) : rows));
+    const L = sequenceLength(this.layer, x, this.dModel, this.maxLen, this.batchFirst);
+    return this.dropout.forward(x.add(this.positions(L).reshape(this.batchFirst ? [1, L, this.dModel] : [L, 1, this.dModel])));
   }
 
   override extraRepr(): string {
@@ -77,31 +79,28 @@ export class SinusoidalPositionalEncoding extends Module {
   }
 }
 
-export class LearnedPositionalEncoding extends Module {
-  dropout: Dropout;
-  embedding: Embedding;
-  readonly maxLen: number;
-  readonly batchFirst: boolean;
+export class SinusoidalPositionalEncoding extends PositionalEncoding {
+  pe: Tensor;
 
-  constructor(
-    readonly dModel: number,
-    options: PositionalEncodingOptions = {},
-  ) {
-    super();
-    this.maxLen = options.maxLen ?? 5000;
-    this.batchFirst = options.batchFirst ?? false;
-    checkSizes('LearnedPositionalEncoding', dModel, this.maxLen);
-    this.dropout = new Dropout(options.dropout ?? 0.1);
+  constructor(dModel: number, options: PositionalEncodingOptions = {}) {
+    super('SinusoidalPositionalEncoding', dModel, options);
+    this.pe = this.registerBuffer('pe', tensor(sinusoidTable(this.maxLen, dModel), [this.maxLen, 1, dModel]));
+  }
+
+  protected positions(length: number): Tensor {
+    return this.pe.slice([0], [length]).reshape([length, this.dModel]);
+  }
+}
+
+export class LearnedPositionalEncoding extends PositionalEncoding {
+  embedding: Embedding;
+
+  constructor(dModel: number, options: PositionalEncodingOptions = {}) {
+    super('LearnedPositionalEncoding', dModel, options);
     this.embedding = new Embedding(this.maxLen, dModel);
   }
 
-  forward(x: Tensor): Tensor {
-    const L = sequenceLength('LearnedPositionalEncoding', x, this.dModel, this.maxLen, this.batchFirst);
-    const rows = this.embedding.forward(arange(0, L, 1, { dtype: 'int32' })); // [L, dModel]
-    return this.dropout.forward(x.add(rows.reshape(this.batchFirst ? [1, L, this.dModel] : [L, 1, this.dModel])));
-  }
-
-  override extraRepr(): string {
-    return `dModel=${this.dModel}, maxLen=${this.maxLen}, batchFirst=${this.batchFirst}`;
+  protected positions(length: number): Tensor {
+    return this.embedding.forward(arange(0, length, 1, { dtype: 'int32' }));
   }
 }
