@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fchmodSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { readError } from './read_error_node.js';
 import { fromBytesWithMetadata, SafetensorsError, toBytes, type ReadOptions, type StateDict, type WriteOptions } from './safetensors.js';
 
 export interface Checkpoint {
@@ -179,7 +180,7 @@ export async function loadWithMetadata(path: string, options: LoadOptions = {}):
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw readError(path, error);
+    throw safetensorsReadError(path, error);
   }
   return fromBytesWithMetadata(bytes, { ...options, source: path });
 }
@@ -189,15 +190,11 @@ export function loadSync(path: string, options: LoadOptions = {}): StateDict {
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    throw readError(path, error);
+    throw safetensorsReadError(path, error);
   }
   return fromBytesWithMetadata(bytes, { ...options, source: path }).stateDict;
 }
 
-/** Node's EISDIR names no path: say which checkpoint, and what was expected. */
-function readError(path: string, error: unknown): Error {
-  const code = (error as { code?: string }).code;
-  if (code === 'EISDIR') return new SafetensorsError(`${path}: is a folder, expected a safetensors file`);
-  if (code === 'ENOENT') return new SafetensorsError(`${path}: no such file`);
-  return error as Error;
+function safetensorsReadError(path: string, error: unknown): Error {
+  return readError(path, error, 'a safetensors file', (message) => new SafetensorsError(message));
 }

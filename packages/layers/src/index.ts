@@ -1,6 +1,6 @@
 /**
  * @nn/layers: Module and Parameter, layers, losses, optimizers, learning-rate schedulers,
- * weight initialisation, model summaries and safetensors checkpoints (bytes here; files in
+ * weight initialisation, model summaries, safetensors checkpoints and PyTorch .pt files (bytes here; files in
  * '@nn/layers/node').
  */
 // Installs backward() and friends on Tensor: training with these layers needs them.
@@ -68,3 +68,11 @@ export {
   type StateDict,
   type WriteOptions,
 } from './safetensors.js';
+export {
+  DEFAULT_MAX_PYTORCH_BYTES,
+  loadPytorch,
+  loadPytorchWithMetadata,
+  PytorchError,
+  type PytorchCheckpoint,
+  type PytorchReadOptions,
+} from './pytorch.js'; // .pt/.pth files written by torch.save (files in '@nn/layers/node')

@@ -2,3 +2,4 @@
 export * from './checkpoint_node.js';
 export * from './checkpoint_callback.js'; // ModelCheckpoint, fit's best-model callback
 export * from './paths_node.js'; // checkOutputDir, makeOutputDir, checkOutputFile, checkInputFile, displayPath
+export * from './pytorch_node.js'; // loadPytorchFile: .pt/.pth files written by torch.save
