@@ -169,7 +169,13 @@ export function loadPytorchWithMetadata(bytes: Uint8Array, options: PytorchReadO
     if (total > maxBytes) fail(`the tensors need more than ${maxBytes} bytes (the maxBytes option raises the limit)`);
     views.push([key, value]);
   }
-  const decoded = views.map(([key, view]) => [key, view, gather(key, view, entries.get(`${prefix}data/${view.storage.key}`)!, littleEndian, fail)] as const);
+  // Each storage is decoded once, however many views it has.
+  const decodedStorages = new Map<string, StorageValues>();
+  const valuesOf = (storage: StorageRef): StorageValues => {
+    if (!decodedStorages.has(storage.key)) decodedStorages.set(storage.key, decodeStorage(storage, entries.get(`${prefix}data/${storage.key}`)!, littleEndian));
+    return decodedStorages.get(storage.key)!;
+  };
+  const decoded = views.map(([key, view]) => [key, view, gather(key, view, valuesOf(view.storage), fail)] as const);
   const stateDict: StateDict = emptyDict();
   for (const [key, view, values] of decoded) stateDict[key] = engine().makeTensor(values, view.size, view.storage.type.to);
   const metadata = dict.attributes.get('_metadata');
@@ -371,30 +377,51 @@ function checkView(name: string, view: TensorView, entries: Map<string, Uint8Arr
   return Number(numel);
 }
 
-/** The view's elements in row-major order, converted to our dtype. */
-function gather(name: string, view: TensorView, data: Uint8Array, littleEndian: boolean, fail: Fail): TypedArray {
-  const { storage, offset, size, stride } = view;
-  const type = storage.type;
-  const numel = size.reduce((a, b) => a * b, 1);
-  // Fast path: a contiguous float32/int32 view on a little-endian machine is one copy.
-  if (numel > 0 && contiguous(size, stride) && littleEndian && platformLittleEndian && (type.name === 'float32' || type.name === 'int32')) {
-    const copy = data.slice(4 * offset, 4 * (offset + numel)).buffer;
+/** A storage's values: in our dtype, except int64 as float64 (exact to 2^53) until its range is checked per view. */
+type StorageValues = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+function decodeStorage(storage: StorageRef, data: Uint8Array, littleEndian: boolean): StorageValues {
+  const { type, numel } = storage;
+  // Fast path: float32/int32 in the machine's byte order are one copy (which also aligns them).
+  if (littleEndian === platformLittleEndian && (type.name === 'float32' || type.name === 'int32')) {
+    const copy = data.slice().buffer;
     return type.name === 'float32' ? new Float32Array(copy) : new Int32Array(copy);
   }
-  const out = type.to === 'float32' ? new Float32Array(numel) : type.to === 'int32' ? new Int32Array(numel) : new Uint8Array(numel);
-  const dataView = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const checkRange = type.name === 'int64';
+  const out = type.name === 'int64' ? new Float64Array(numel) : type.to === 'float32' ? new Float32Array(numel) : type.to === 'int32' ? new Int32Array(numel) : new Uint8Array(numel);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  for (let i = 0; i < numel; i++) out[i] = type.read(view, i, littleEndian);
+  return out;
+}
+
+/** The view's elements in row-major order, in our dtype. */
+function gather(name: string, view: TensorView, source: StorageValues, fail: Fail): TypedArray {
+  const { storage, offset, size, stride } = view;
+  const numel = size.reduce((a, b) => a * b, 1);
+  const to = storage.type.to;
+  const out = to === 'float32' ? new Float32Array(numel) : to === 'int32' ? new Int32Array(numel) : new Uint8Array(numel);
+  if (numel === 0) return out;
+  if (source instanceof Float64Array && to === 'int32') {
+    // int64: only the values the view holds must fit.
+    for (let i = 0; i < numel; i++) {
+      const value = source[offset + flatToStorage(i, size, stride)];
+      if (value < -0x80000000 || value > 0x7fffffff) fail(`tensor ${show(name)}: int64 value ${value} at flat index ${i} does not fit in int32 (our integer dtype holds -2^31..2^31-1)`);
+      out[i] = value;
+    }
+    return out;
+  }
+  if (contiguous(size, stride)) {
+    out.set(source.subarray(offset, offset + numel));
+    return out;
+  }
+  // An odometer over the outer dims, the last dim in a tight loop.
   const rank = size.length;
+  const inner = size[rank - 1];
+  const innerStride = stride[rank - 1];
   const index = new Array<number>(rank).fill(0);
   let position = offset;
-  for (let i = 0; i < numel; i++) {
-    const value = type.read(dataView, position, littleEndian);
-    if (checkRange && (value < -0x80000000 || value > 0x7fffffff)) {
-      fail(`tensor ${show(name)}: int64 value ${value} at flat index ${i} does not fit in int32 (our integer dtype holds -2^31..2^31-1)`);
-    }
-    out[i] = value;
-    // Odometer over the dims, last fastest.
-    for (let d = rank - 1; d >= 0; d--) {
+  for (let i = 0; i < numel; ) {
+    for (let j = 0, p = position; j < inner; j++, p += innerStride) out[i++] = source[p];
+    for (let d = rank - 2; d >= 0; d--) {
       position += stride[d];
       if (++index[d] < size[d]) break;
       position -= stride[d] * size[d];
@@ -402,6 +429,16 @@ function gather(name: string, view: TensorView, data: Uint8Array, littleEndian: 
     }
   }
   return out;
+}
+
+/** The storage position of the view's row-major element `i`, relative to its offset. */
+function flatToStorage(i: number, size: number[], stride: number[]): number {
+  let position = 0;
+  for (let d = size.length - 1; d >= 0; d--) {
+    position += (i % size[d]) * stride[d];
+    i = Math.floor(i / size[d]);
+  }
+  return position;
 }
 
 const platformLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
