@@ -3,7 +3,7 @@
  * bounded, and anything beyond plain data goes to the caller's hooks.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_UNPICKLE_LIMITS, PyDict, PyTuple, unpickle, type PyValue, type UnpickleHooks, type UnpickleLimits } from './pickle.js';
+import { DEFAULT_UNPICKLE_LIMITS, PyDict, unpickle, type PyTuple, type PyValue, type UnpickleHooks, type UnpickleLimits } from './pickle.js';
 import { op, pickle } from './test-utils/pickle_bytes.js';
 
 const fail = (problem: string): never => {

@@ -19,7 +19,7 @@
  *
  * Only Uint8Array here, so it runs in browsers; files are read in ./pytorch_node.ts.
  */
-import { engine, type DType, type Tensor, type TypedArray } from '@nn/tensor';
+import { engine, type DType, type TypedArray } from '@nn/tensor';
 import { unzipSync } from 'fflate';
 import { describe, PyDict, PyGlobal, PyTuple, unpickle, type Fail, type PyValue, type UnpickleHooks } from './pickle.js';
 import { DEFAULT_MAX_TENSORS, emptyDict, halfToFloat, type StateDict } from './safetensors.js';
@@ -154,6 +154,8 @@ export function loadPytorchWithMetadata(bytes: Uint8Array, options: PytorchReadO
   const storages = new Map<string, StorageRef>();
   const root = unpickle(entries.get(`${prefix}data.pkl`)!, pickleHooks(storages), fail);
   const dict = stateDictOf(root, options.key, fail);
+  const metadataValue = dict.attributes.get('_metadata');
+  const metadata = metadataValue === undefined ? null : plainMetadata(metadataValue, fail);
   if (dict.entries.size > maxTensors) fail(`the state dict holds ${dict.entries.size} tensors, over the limit of ${maxTensors} (the maxTensors option raises it)`);
 
   // Check every view before allocating for any, so that a bad file allocates nothing.
@@ -178,8 +180,7 @@ export function loadPytorchWithMetadata(bytes: Uint8Array, options: PytorchReadO
   const decoded = views.map(([key, view]) => [key, view, gather(key, view, valuesOf(view.storage), fail)] as const);
   const stateDict: StateDict = emptyDict();
   for (const [key, view, values] of decoded) stateDict[key] = engine().makeTensor(values, view.size, view.storage.type.to);
-  const metadata = dict.attributes.get('_metadata');
-  return { stateDict, metadata: metadata === undefined ? null : (plain(metadata, 0) as Record<string, unknown>) };
+  return { stateDict, metadata };
 }
 
 // ---- the zip archive ----------------------------------------------------------------------
@@ -341,17 +342,30 @@ function stateDictOf(root: PyValue, key: string | undefined, fail: Fail): PyDict
   return entry;
 }
 
-/** Metadata as plain objects; the depth bound keeps a hostile nesting from the stack. */
-function plain(value: PyValue, depth: number): unknown {
-  if (depth > 32) return null;
-  if (value instanceof PyDict) {
-    const out = emptyDict<unknown>();
-    for (const [k, v] of value.entries) out[String(k)] = plain(v, depth + 1);
-    return out;
-  }
-  if (value instanceof PyTuple) return value.items.map((v) => plain(v, depth + 1));
-  if (Array.isArray(value)) return value.map((v) => plain(v, depth + 1));
-  return value instanceof PyGlobal ? value.qualifiedName : value;
+/** Most values in `_metadata` (a few per module), and most nesting levels. */
+const MAX_METADATA_VALUES = 1_000_000;
+const MAX_METADATA_DEPTH = 32;
+
+/**
+ * Metadata as plain objects. A pickle can nest a list in itself (APPEND of a memoized list)
+ * or share one value many times over, so both the depth and the values visited are bounded.
+ */
+function plainMetadata(value: PyValue, fail: Fail): Record<string, unknown> {
+  let visited = 0;
+  const plain = (v: PyValue, depth: number): unknown => {
+    if (++visited > MAX_METADATA_VALUES) fail(`_metadata holds more than ${MAX_METADATA_VALUES} values`);
+    if (depth > MAX_METADATA_DEPTH) fail(`_metadata is nested deeper than ${MAX_METADATA_DEPTH} levels`);
+    if (v instanceof PyDict) {
+      const out = emptyDict<unknown>();
+      for (const [key, item] of v.entries) out[String(key)] = plain(item, depth + 1);
+      return out;
+    }
+    if (v instanceof PyTuple) return v.items.map((item) => plain(item, depth + 1));
+    if (Array.isArray(v)) return (v as PyValue[]).map((item) => plain(item, depth + 1));
+    return v instanceof PyGlobal ? v.qualifiedName : v;
+  };
+  if (!(value instanceof PyDict)) fail(`_metadata is ${describe(value)}, not a dict`);
+  return plain(value, 0) as Record<string, unknown>;
 }
 
 // ---- tensors ------------------------------------------------------------------------------

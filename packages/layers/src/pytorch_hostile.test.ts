@@ -99,6 +99,16 @@ describe('hand-made hostile archives', () => {
     expect(refusal(archive(twice, { 'data/0': floats(8) }))).toMatch(/at byte \d+: storage "0" is declared as FloatStorage of 4 elements and as FloatStorage of 8$/);
   });
 
+  it('bounds _metadata that holds itself', () => {
+    // d = {}; d['x'] = d; OrderedDict() with _metadata = d
+    const pkl = pickle(
+      op.proto(), op.global('collections', 'OrderedDict'), op.emptyTuple, op.reduce,
+      op.emptyDict, op.str('_metadata'), op.emptyDict, 0x71, 0, op.str('x'), 0x68, 0, op.setitem, op.setitem, 0x62,
+      op.stop,
+    );
+    expect(refusal(archive(pkl))).toBe('pytorch: _metadata is nested deeper than 32 levels');
+  });
+
   it('refuses what is not a torch.save archive, naming what it is', () => {
     expect(refusal(new Uint8Array([0x80, 2, 0x8a, 0x0a]))).toMatch(/^pytorch: not a zip archive but a bare pickle: the legacy torch\.save format/);
     expect(refusal(new TextEncoder().encode('hello'))).toBe('pytorch: not a PyTorch checkpoint: a zip archive starts with "PK\\x03\\x04", found [104,101,108,108]');
