@@ -30,7 +30,9 @@ describe('a torch.save ResNet-18 state dict', () => {
 
     const io = await loadPytorchFile(join(PT, 'resnet18_io.pt'));
     model.eval();
-    const logits = tidy(() => model.forward(io.input).dataSync());
+    const output = tidy(() => model.forward(io.input));
+    const logits = output.dataSync();
+    output.dispose();
     expect(Array.from(io.output.dataSync())).toEqual(expected.output.map(Math.fround));
     // Float32 sums over thousands of terms in another order: close, not equal.
     const scale = Math.max(...expected.output.map(Math.abs));
