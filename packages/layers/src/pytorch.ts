@@ -171,13 +171,22 @@ export function loadPytorchWithMetadata(bytes: Uint8Array, options: PytorchReadO
     if (total > maxBytes) fail(`the tensors need more than ${maxBytes} bytes (the maxBytes option raises the limit)`);
     views.push([key, value]);
   }
-  // Each storage is decoded once, however many views it has.
+  // Each storage is decoded once, however many views it has, and let go after its last view.
+  const viewsLeft = new Map<string, number>();
+  for (const [, view] of views) viewsLeft.set(view.storage.key, (viewsLeft.get(view.storage.key) ?? 0) + 1);
   const decodedStorages = new Map<string, StorageValues>();
-  const valuesOf = (storage: StorageRef): StorageValues => {
-    if (!decodedStorages.has(storage.key)) decodedStorages.set(storage.key, decodeStorage(storage, entries.get(`${prefix}data/${storage.key}`)!, littleEndian));
-    return decodedStorages.get(storage.key)!;
-  };
-  const decoded = views.map(([key, view]) => [key, view, gather(key, view, valuesOf(view.storage), fail)] as const);
+  const decoded = views.map(([key, view]) => {
+    const storageKey = view.storage.key;
+    const record = `${prefix}data/${storageKey}`;
+    if (!decodedStorages.has(storageKey)) decodedStorages.set(storageKey, decodeStorage(view.storage, entries.get(record)!, littleEndian));
+    const values = gather(key, view, decodedStorages.get(storageKey)!, fail);
+    viewsLeft.set(storageKey, viewsLeft.get(storageKey)! - 1);
+    if (viewsLeft.get(storageKey) === 0) {
+      decodedStorages.delete(storageKey);
+      entries.delete(record);
+    }
+    return [key, view, values] as const;
+  });
   const stateDict: StateDict = emptyDict();
   for (const [key, view, values] of decoded) stateDict[key] = engine().makeTensor(values, view.size, view.storage.type.to);
   return { stateDict, metadata };
@@ -396,10 +405,10 @@ type StorageValues = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 function decodeStorage(storage: StorageRef, data: Uint8Array, littleEndian: boolean): StorageValues {
   const { type, numel } = storage;
-  // Fast path: float32/int32 in the machine's byte order are one copy (which also aligns them).
+  // Fast path: float32/int32 in the machine's byte order are read in place (copied only to align them).
   if (littleEndian === platformLittleEndian && (type.name === 'float32' || type.name === 'int32')) {
-    const copy = data.slice().buffer;
-    return type.name === 'float32' ? new Float32Array(copy) : new Int32Array(copy);
+    const aligned = data.byteOffset % 4 === 0 ? data : data.slice();
+    return type.name === 'float32' ? new Float32Array(aligned.buffer, aligned.byteOffset, numel) : new Int32Array(aligned.buffer, aligned.byteOffset, numel);
   }
   const out = type.name === 'int64' ? new Float64Array(numel) : type.to === 'float32' ? new Float32Array(numel) : type.to === 'int32' ? new Int32Array(numel) : new Uint8Array(numel);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
