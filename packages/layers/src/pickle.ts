@@ -333,6 +333,7 @@ export function describe(value: PyValue): string {
   if (Array.isArray(value)) return `a list of ${value.length}`;
   if (value instanceof Uint8Array) return `bytes of length ${value.length}`;
   if (value === null) return 'None';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'object') return `a ${value.constructor.name}`;
   return show(value, 60);
 }

@@ -18,6 +18,7 @@ const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8'
   dtypes: Record<string, { shape: number[]; values: (number | string | boolean)[] }>;
   views: Record<string, { shape: number[]; values: (number | string)[] }>;
   big_endian: Record<string, number[]>;
+  parameters: Record<string, number[]>;
   lenet: { keys: string[]; metadata: Record<string, unknown>; input_shape: number[]; input: number[]; output: number[]; state: Record<string, number[]> };
 };
 
@@ -91,6 +92,13 @@ describe('loadPytorch', () => {
     expect(Object.keys(p4)).toEqual(Object.keys(p2));
     for (const key of Object.keys(p2)) expect([key, p4[key].dataSync()]).toEqual([key, p2[key].dataSync()]);
     dispose([...Object.values(p2), ...Object.values(p4)]);
+  });
+
+  it('reads nn.Parameters as their tensors', () => {
+    const dict = loadPytorch(fixture('parameters.pt'));
+    expect(Object.keys(dict)).toEqual(['w', 'frozen']);
+    for (const [key, values] of Object.entries(expected.parameters)) expectValues(dict[key], values);
+    dispose(Object.values(dict));
   });
 
   it('reads a big-endian file by its byteorder record', () => {

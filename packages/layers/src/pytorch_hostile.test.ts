@@ -10,7 +10,7 @@ import { memory } from '@nn/tensor';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { loadPytorch, PytorchError, type PytorchReadOptions } from './pytorch.js';
-import { archive, op, pickle, tensorItem, tensorPickle } from './test-utils/pickle_bytes.js';
+import { archive, op, pickle, tensorItem, tensorPickle, tensorValue } from './test-utils/pickle_bytes.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'test', 'fixtures', 'pt');
 
@@ -97,6 +97,16 @@ describe('hand-made hostile archives', () => {
     );
     const twice = pickle(op.proto(), op.emptyDict, tensorItem('a', { numel: 4, size: [4], stride: [1] }), tensorItem('b', { numel: 8, size: [8], stride: [1] }), op.stop);
     expect(refusal(archive(twice, { 'data/0': floats(8) }))).toMatch(/at byte \d+: storage "0" is declared as FloatStorage of 4 elements and as FloatStorage of 8$/);
+  });
+
+  it('reads _rebuild_parameter_with_state as its tensor, and checks its arguments', () => {
+    const withState = (...extra: number[][]): Uint8Array =>
+      pickle(op.proto(), op.emptyDict, op.str('w'), op.global('torch._utils', '_rebuild_parameter_with_state'), op.mark, tensorValue({ numel: 2, size: [2], stride: [1] }), ...extra, op.tuple, op.reduce, op.setitem, op.stop);
+    const good = withState([0x88], op.global('collections', 'OrderedDict'), op.emptyTuple, op.reduce, op.emptyDict);
+    expect(Array.from(loadPytorch(archive(good, { 'data/0': floats(2) })).w.dataSync())).toEqual([1, 1]);
+    expect(refusal(archive(withState([0x88]), { 'data/0': floats(2) }))).toMatch(
+      /at byte \d+: torch\._utils\._rebuild_parameter_with_state expects a tensor and 3 more arguments, got \(a TensorView, True\)$/,
+    );
   });
 
   it('bounds _metadata that holds itself', () => {

@@ -40,19 +40,22 @@ interface ViewSpec {
   stride: number[];
 }
 
-/** `key: _rebuild_tensor_v2(storage, offset, size, stride, False, OrderedDict())` as a SETITEM, over storage ('storage', torch.<type>, storageKey, 'cpu', numel). */
-export function tensorItem(key: string, view: ViewSpec): number[] {
+/** `_rebuild_tensor_v2(storage, offset, size, stride, False, OrderedDict())` over storage ('storage', torch.<type>, storageKey, 'cpu', numel). */
+export function tensorValue(view: ViewSpec): number[] {
   const ints = (xs: number[]): number[] => [...op.mark, ...xs.flatMap(op.int), ...op.tuple];
   return [
-    ...op.str(key),
     ...op.global('torch._utils', '_rebuild_tensor_v2'),
     ...op.mark,
     ...op.mark, ...op.str('storage'), ...op.global('torch', view.type ?? 'FloatStorage'), ...op.str(view.storageKey ?? '0'), ...op.str('cpu'), ...op.int(view.numel), ...op.tuple, ...op.binpersid,
     ...op.int(view.offset ?? 0), ...ints(view.size), ...ints(view.stride), ...op.false,
     ...op.global('collections', 'OrderedDict'), ...op.emptyTuple, ...op.reduce,
     ...op.tuple, ...op.reduce,
-    ...op.setitem,
   ];
+}
+
+/** `key: tensorValue(view)` as a SETITEM. */
+export function tensorItem(key: string, view: ViewSpec): number[] {
+  return [...op.str(key), ...tensorValue(view), ...op.setitem];
 }
 
 /** A pickled dict of one tensor. */
