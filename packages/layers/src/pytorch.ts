@@ -28,6 +28,12 @@ import { show } from './show.js';
 /** Default most bytes the zip's entries may hold, and the tensors once loaded: 2 GiB. */
 export const DEFAULT_MAX_PYTORCH_BYTES = 2 ** 31;
 
+/**
+ * Most bytes of data.pkl, safetensors' header limit: a state dict pickles to about 150 bytes
+ * per tensor, so 100,000 tensors take 15 MB.
+ */
+export const MAX_PICKLE_BYTES = 100_000_000;
+
 export class PytorchError extends Error {
   constructor(message: string) {
     super(message);
@@ -151,8 +157,9 @@ export function loadPytorchWithMetadata(bytes: Uint8Array, options: PytorchReadO
   const entries = readZip(bytes, { maxBytes, maxEntries: Math.min(maxTensors, 2 ** 32) + 16 }, fail);
   const prefix = archivePrefix(entries, fail);
   const littleEndian = byteOrder(entries, prefix, fail);
-  const storages = new Map<string, StorageRef>();
-  const root = unpickle(entries.get(`${prefix}data.pkl`)!, pickleHooks(storages), fail);
+  const pickled = entries.get(`${prefix}data.pkl`)!;
+  if (pickled.length > MAX_PICKLE_BYTES) fail(`data.pkl of ${pickled.length} bytes is over the ${MAX_PICKLE_BYTES}-byte limit`);
+  const root = unpickle(pickled, pickleHooks(new Map<string, StorageRef>()), fail);
   const dict = stateDictOf(root, options.key, fail);
   const metadataValue = dict.attributes.get('_metadata');
   const metadata = metadataValue === undefined ? null : plainMetadata(metadataValue, fail);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '@nn/backend-cpu';
@@ -27,6 +27,13 @@ describe('loadPytorchFile', () => {
     expect(() => loadPytorchFileSync(dir)).toThrow(`pytorch: ${dir}: is a folder, expected a PyTorch checkpoint (.pt, .pth)`);
     const hostile = join(FIXTURES, 'hostile_os_system.pt');
     await expect(loadPytorchFile(hostile)).rejects.toThrow(`pytorch: ${hostile}: data.pkl at byte 18: global posix.system is refused`);
+    // A file larger than maxBytes allows is refused before it is read (a sparse file: no disk used).
+    const large = join(dir, 'large.pt');
+    writeFileSync(large, '');
+    truncateSync(large, 2 ** 26 + 1001);
+    expect(() => loadPytorchFileSync(large, { maxBytes: 1000 })).toThrow(
+      `pytorch: ${large}: the file has ${2 ** 26 + 1001} bytes, more than its entries may hold (maxBytes 1000; the maxBytes option raises the limit)`,
+    );
   });
 });
 
