@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import '@nn/backend-cpu';
 import { memory } from '@nn/tensor';
-import { zipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { loadPytorch, PytorchError, type PytorchReadOptions } from './pytorch.js';
 import { archive, op, pickle, tensorItem, tensorPickle, tensorValue } from './test-utils/pickle_bytes.js';
@@ -127,6 +127,21 @@ describe('hand-made hostile archives', () => {
     expect(refusal(archive(pickle(op.proto(), op.emptyDict, op.stop), { byteorder: new TextEncoder().encode('middle') }))).toBe(
       'pytorch: byteorder record is "middle", expected "little" or "big"',
     );
+  });
+
+  it('reads deflated entries, and refuses one that claims more than DEFLATE can expand to', () => {
+    const stored = readFileSync(join(FIXTURES, 'dtypes.pt'));
+    const deflated = zipSync(unzipSync(stored), { level: 9 });
+    expect(deflated.length).toBeLessThan(stored.length);
+    const [a, b] = [loadPytorch(stored), loadPytorch(deflated)];
+    for (const key of Object.keys(a)) expect([key, b[key].dataSync()]).toEqual([key, a[key].dataSync()]);
+    // The central directory's uncompressed size (offset 24 of its entry) raised 4000-fold.
+    const bomb = zipSync({ 'archive/data.pkl': pickle(op.proto(), op.emptyDict, op.stop), 'archive/data/0': new Uint8Array(1 << 16) }, { level: 9 });
+    const view = new DataView(bomb.buffer);
+    let central = bomb.length - 4;
+    while (view.getUint32(central, true) !== 0x02014b50) central--; // the last entry's, data/0's
+    view.setUint32(central + 24, 4000 * view.getUint32(central + 20, true), true);
+    expect(refusal(bomb)).toMatch(/^pytorch: zip entry "archive\/data\/0" claims to inflate \d+ bytes to \d+, beyond what DEFLATE can$/);
   });
 
   it('bounds the bytes the archive and the tensors may take, and the number of entries', () => {
