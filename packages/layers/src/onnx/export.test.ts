@@ -109,7 +109,7 @@ describe('exportOnnx', () => {
 
   it('keeps outputs in order under the names given, and fixes every size with batchAxis false', async () => {
     manualSeed(5);
-    class TwoHeads extends Module {
+    class TwoHeads extends Module<[Tensor], [Tensor, { twice: Tensor }]> {
       body = new Linear(4, 4);
       forward(x: Tensor): [Tensor, { twice: Tensor }] {
         const h = this.body.forward(x);

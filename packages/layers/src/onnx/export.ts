@@ -106,7 +106,7 @@ function batchAxes(option: ExportOnnxOptions['batchAxis'], inputs: Tensor[]): (n
  * A first forward may fill caches that later ones read, so on a mismatch both run again.
  */
 function traceTwice(module: AnyModule, inputs: Tensor[], axes: (number | null)[]): [Trace, Trace] {
-  const doubled = engine().tidy(() => inputs.map((t, i) => (axes[i] === null ? t : concat([t, t], axes[i]!))));
+  const doubled = engine().tidy(() => inputs.map((t, i) => (axes[i] === null ? t : concat([t, t], axes[i]))));
   const stateNames = new Map<Tensor, string>();
   for (const [name, t] of [...module.namedParameters(), ...module.namedBuffers()]) stateNames.set(t, name);
   const wasTraining = new Map(module.modules().map((m) => [m, m.training]));

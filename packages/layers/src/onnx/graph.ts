@@ -297,7 +297,6 @@ export class GraphBuilder {
   private context(runIndex: number): KernelContext {
     const ra = this.a.runs[runIndex];
     const rb = this.b.runs[runIndex];
-    const builder = this;
     const inputId = (key: string): number => {
       const entry = ra.inputs.find(([k]) => k === key);
       if (!entry) throw new Error(`exportOnnx: kernel '${ra.kernelName}'${where(ra)} has no input '${key}'`);
@@ -314,32 +313,32 @@ export class GraphBuilder {
     return {
       kernelName: ra.kernelName,
       opset: this.options.opset,
-      attr<T>(key: string): T {
+      attr: <T>(key: string): T => {
         const value = ra.attrs[key];
         if (JSON.stringify(value) !== JSON.stringify(rb.attrs[key])) {
           fail(`attribute ${key} is ${JSON.stringify(value)} at one batch size and ${JSON.stringify(rb.attrs[key])} at another; ONNX needs it fixed`);
         }
         return value as T;
       },
-      input: (key) => builder.valueName(inputId(key)),
+      input: (key) => this.valueName(inputId(key)),
       inputKeys: () => ra.inputs.map(([k]) => k),
-      shape: (key) => builder.a.values[inputId(key)].shape,
-      staticDims(key, axes) {
-        const sa = builder.a.values[inputId(key)].shape;
-        const sb = builder.b.values[inputId(key)].shape;
+      shape: (key) => this.a.values[inputId(key)].shape,
+      staticDims: (key, axes) => {
+        const sa = this.a.values[inputId(key)].shape;
+        const sb = this.b.values[inputId(key)].shape;
         for (const axis of axes) if (sa[axis] !== sb[axis]) fail(`axis ${axis} of input ${key} follows the batch size, which this mapping needs fixed`);
         return sa;
       },
-      dtype: (key) => builder.a.values[inputId(key)].dtype,
-      outputDtype: (index = 0) => builder.a.values[ra.outputs[index]].dtype,
-      output: (index = 0) => builder.valueName(ra.outputs[index]),
-      outputUsed: (index) => builder.used.has(ra.outputs[index]),
-      node: (opType, inputs, attributes = {}, outputs) => builder.pushNode(opType, inputs, attributes, outputs, scope(ra)),
-      both: (pick) => [pick(view(builder.a, ra)), pick(view(builder.b, rb))],
-      int64s: (pick, use) => builder.int64Vector(pick(view(builder.a, ra)), pick(view(builder.b, rb)), `${ra.kernelName}${where(ra)}`, use),
-      constant(values, dtype, dims = [values.length]) {
-        const name = `constant_${builder.constantCount++}`;
-        builder.addInitializer(name, values, dtype, dims);
+      dtype: (key) => this.a.values[inputId(key)].dtype,
+      outputDtype: (index = 0) => this.a.values[ra.outputs[index]].dtype,
+      output: (index = 0) => this.valueName(ra.outputs[index]),
+      outputUsed: (index) => this.used.has(ra.outputs[index]),
+      node: (opType, inputs, attributes = {}, outputs) => this.pushNode(opType, inputs, attributes, outputs, scope(ra)),
+      both: (pick) => [pick(view(this.a, ra)), pick(view(this.b, rb))],
+      int64s: (pick, use) => this.int64Vector(pick(view(this.a, ra)), pick(view(this.b, rb)), `${ra.kernelName}${where(ra)}`, use),
+      constant: (values, dtype, dims = [values.length]) => {
+        const name = `constant_${this.constantCount++}`;
+        this.addInitializer(name, values, dtype, dims);
         return name;
       },
       fail,

@@ -57,7 +57,7 @@ export function instrumentForwards(module: AnyModule, stack: [string, string][])
   const restore: (() => void)[] = [];
   for (const [path, m] of module.namedModules()) {
     const own = Object.getOwnPropertyDescriptor(m, 'forward');
-    const original = m.forward as (...args: unknown[]) => unknown;
+    const original = Reflect.get(m, 'forward') as (...args: unknown[]) => unknown;
     const wrapped = (...args: unknown[]): unknown => {
       stack.push([path, m.constructor.name]);
       try {
