@@ -101,6 +101,9 @@ describe('exportOnnx', () => {
       new Upsample({ scaleFactor: 2, mode: 'nearest' }),
       new Upsample({ size: [7, 9], mode: 'bilinear' }),
       new Upsample({ scaleFactor: 1.5, mode: 'bilinear', alignCorners: true }),
+      // 1/1.7 is not in/out: the factor itself goes to ONNX, as PyTorch uses it
+      new Upsample({ scaleFactor: 1.7, mode: 'bilinear' }),
+      new Upsample({ scaleFactor: [0.7, 1.3], mode: 'nearest' }),
       new AdaptiveMaxPool2d([4, 3]),
       new AdaptiveAvgPool2d([3, 2]),
     );
@@ -138,6 +141,13 @@ describe('exportOnnx', () => {
     }
     const model = new Sequential(new ReLU(), new Unpooling());
     expect(() => exportOnnx(model, randn([2, 1, 4, 4]))).toThrow(/^exportOnnx: kernel 'MaxPool2D' in module '1' \(Unpooling\): its indices output has no ONNX counterpart$/);
+    class Backward extends Module {
+      forward(x: Tensor): Tensor {
+        return engine().runKernel('ReluGrad', { dy: x, y: x })[0];
+      }
+    }
+    const withGrad = new Sequential(new Sequential(new ReLU(), new Backward()));
+    expect(() => exportOnnx(withGrad, randn([2, 3]))).toThrow(/^exportOnnx: kernel 'ReluGrad' in module '0\.1' \(Backward\) has no ONNX mapping$/);
   });
 
   it('rejects unknown options, a wrong number of names and opsets outside 17 to 21', () => {

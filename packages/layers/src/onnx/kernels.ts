@@ -83,6 +83,25 @@ const adaptivePool = (kind: 'Average' | 'Max'): KernelMapping => (c) => {
   along(along(c.input('x'), 2, h, oh), 3, w, ow, c.output());
 };
 
+const bits = new Float32Array(1);
+const bitsAsInt = new Int32Array(bits.buffer);
+
+/**
+ * The float32 factor whose ONNX output size floor(size·factor) is `out`, nearest to
+ * 1/scale: the op kept only scale = fround(1/factor), and its reciprocal may land one
+ * float32 step off the user's factor (1/fround(1/1.7) is 1.6999999, and 10 × that is 16).
+ */
+function scaleFactor(size: number, out: number, scale: number): number | null {
+  bits[0] = 1 / scale;
+  for (let step = 0; step < 8; step++) {
+    const f = bits[0];
+    const got = Math.floor(size * f);
+    if (got === out) return f;
+    bitsAsInt[0] += got < out ? 1 : -1;
+  }
+  return null;
+}
+
 /** ONNX Resize: `sizes` follow PyTorch's in/out scale; a user's scale factor goes in as `scales`. */
 const resize = (mode: 'nearest' | 'linear'): KernelMapping => (c) => {
   const [, , h, w] = c.staticDims('x', [2, 3]);
@@ -98,9 +117,9 @@ const resize = (mode: 'nearest' | 'linear'): KernelMapping => (c) => {
     const sizes = c.int64s((r) => [...r.inputShape('x').slice(0, 2), oh, ow]);
     return c.node('Resize', [c.input('x'), '', '', sizes], attributes, [c.output()]);
   }
-  const factors = scales.map((s) => Math.fround(1 / s));
-  if (Math.floor(h * factors[0]) !== oh || Math.floor(w * factors[1]) !== ow) c.fail(`its scales [${scales.join(',')}] do not give the output size [${oh},${ow}] in ONNX's float arithmetic`);
-  c.node('Resize', [c.input('x'), '', c.constant([1, 1, ...factors], 'float32')], attributes, [c.output()]);
+  const factors = [scaleFactor(h, oh, scales[0]), scaleFactor(w, ow, scales[1])];
+  if (factors.includes(null)) c.fail(`no float32 scale factor near 1/[${scales.join(',')}] gives its output size [${oh},${ow}] in ONNX`);
+  c.node('Resize', [c.input('x'), '', c.constant([1, 1, ...(factors as number[])], 'float32')], attributes, [c.output()]);
 };
 
 export const KERNEL_MAPPINGS: Readonly<Record<string, KernelMapping>> = {

@@ -127,6 +127,8 @@ function graphProto(g: OnnxGraph): ProtoWriter {
   return w;
 }
 
+const MAX_PROTO_BYTES = 2 ** 31 - 1;
+
 /** The bytes of an .onnx file. */
 export function encodeModel(m: OnnxModel): Uint8Array {
   const w = new ProtoWriter()
@@ -136,5 +138,7 @@ export function encodeModel(m: OnnxModel): Uint8Array {
   if (m.docString) w.string(6, m.docString);
   w.message(7, graphProto(m.graph));
   w.message(8, new ProtoWriter().string(1, '').int(2, m.opsetVersion));
+  // Protobuf messages stop at 2 GiB; larger models need ONNX's external-data files.
+  if (w.byteLength > MAX_PROTO_BYTES) throw new Error(`exportOnnx: the model takes ${w.byteLength} bytes, over protobuf's 2 GiB limit; weights in external data files are not supported`);
   return w.finish();
 }
