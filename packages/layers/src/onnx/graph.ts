@@ -6,7 +6,7 @@
  * small shape computation from the input's batch dimension, so the graph runs at any batch.
  */
 import type { DType, TypedArray } from '@nn/tensor';
-import { int, type OnnxAttribute, type OnnxElementType, type OnnxGraph, type OnnxNode, type OnnxTensor, type OnnxValueInfo, tensorAttr } from './proto.js';
+import { int, tensorAttr, tensorBytes, type OnnxAttribute, type OnnxElementType, type OnnxGraph, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './proto.js';
 import type { Trace, TracedRun, TracedValue } from './trace.js';
 
 export interface BatchInfo {
@@ -55,6 +55,8 @@ export interface KernelContext {
   int64s(pick: (run: RunView) => readonly number[], use?: 'reshape'): string;
   /** A number of each trace (example batch, then twice it), for mappings that compare them. */
   both<T>(pick: (run: RunView) => T): [T, T];
+  /** A scalar constant of input `key`'s dtype. */
+  scalarLike(key: string, value: number): string;
   /** A constant initializer. */
   constant(values: readonly number[], dtype: OnnxElementType, dims?: readonly number[]): string;
   fail(why: string): never;
@@ -64,27 +66,6 @@ export interface KernelContext {
 export type KernelMapping = (c: KernelContext) => unknown;
 
 const ONNX_TYPE: Record<DType, OnnxElementType> = { float32: 'float32', int32: 'int32', bool: 'bool' };
-
-export function tensorBytes(values: TypedArray | readonly number[], dtype: OnnxElementType): Uint8Array {
-  const n = values.length;
-  if (dtype === 'int64') {
-    const out = new BigInt64Array(n);
-    for (let i = 0; i < n; i++) out[i] = BigInt(values[i]);
-    return littleEndian(new Uint8Array(out.buffer), 8);
-  }
-  if (dtype === 'bool') return Uint8Array.from(values as ArrayLike<number>, (v) => (v ? 1 : 0));
-  const out = dtype === 'float32' ? Float32Array.from(values as ArrayLike<number>) : Int32Array.from(values as ArrayLike<number>);
-  return littleEndian(new Uint8Array(out.buffer), 4);
-}
-
-const bigEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 0;
-
-/** ONNX raw_data is little-endian; swaps each element's bytes on a big-endian host. */
-function littleEndian(bytes: Uint8Array, width: number): Uint8Array {
-  if (!bigEndianHost) return bytes;
-  for (let i = 0; i < bytes.length; i += width) bytes.subarray(i, i + width).reverse();
-  return bytes;
-}
 
 const sameNumbers = (a: ArrayLike<number>, b: ArrayLike<number>): boolean =>
   a.length === b.length && Array.prototype.every.call(a, (v: number, i: number) => Object.is(v, b[i]) || v === b[i]);
@@ -339,6 +320,11 @@ export class GraphBuilder {
       constant: (values, dtype, dims = [values.length]) => {
         const name = `constant_${this.constantCount++}`;
         this.addInitializer(name, values, dtype, dims);
+        return name;
+      },
+      scalarLike: (key, value) => {
+        const name = `constant_${this.constantCount++}`;
+        this.addInitializer(name, [value], ONNX_TYPE[this.a.values[inputId(key)].dtype], []);
         return name;
       },
       fail,

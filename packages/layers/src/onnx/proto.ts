@@ -2,6 +2,7 @@
  * ONNX's messages (onnx/onnx.proto, proto2) as plain objects, and their encoding. Field
  * numbers are those of onnx.proto; repeated scalars are written unpacked, as proto2 does.
  */
+import type { TypedArray } from '@nn/tensor';
 import { ProtoWriter } from './protobuf.js';
 
 /** TensorProto.DataType values for the element types @nn exports. */
@@ -63,6 +64,28 @@ export const ints = (value: readonly number[]): OnnxAttribute => ({ type: 'ints'
 export const float = (value: number): OnnxAttribute => ({ type: 'float', value });
 export const string = (value: string): OnnxAttribute => ({ type: 'string', value });
 export const tensorAttr = (value: OnnxTensor): OnnxAttribute => ({ type: 'tensor', value });
+
+/** Raw little-endian bytes of `values` as ONNX stores `dtype` (int64 as 8 bytes, bool as 1). */
+export function tensorBytes(values: TypedArray | readonly number[], dtype: OnnxElementType): Uint8Array {
+  const n = values.length;
+  if (dtype === 'int64') {
+    const out = new BigInt64Array(n);
+    for (let i = 0; i < n; i++) out[i] = BigInt(values[i]);
+    return littleEndian(new Uint8Array(out.buffer), 8);
+  }
+  if (dtype === 'bool') return Uint8Array.from(values as ArrayLike<number>, (v) => (v ? 1 : 0));
+  const out = dtype === 'float32' ? Float32Array.from(values as ArrayLike<number>) : Int32Array.from(values as ArrayLike<number>);
+  return littleEndian(new Uint8Array(out.buffer), 4);
+}
+
+const bigEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 0;
+
+/** ONNX raw_data is little-endian; swaps each element's bytes on a big-endian host. */
+function littleEndian(bytes: Uint8Array, width: number): Uint8Array {
+  if (!bigEndianHost) return bytes;
+  for (let i = 0; i < bytes.length; i += width) bytes.subarray(i, i + width).reverse();
+  return bytes;
+}
 
 // AttributeProto.AttributeType
 const ATTRIBUTE_TYPE = { float: 1, int: 2, string: 3, tensor: 4, floats: 6, ints: 7 } as const;
