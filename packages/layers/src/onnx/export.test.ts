@@ -6,6 +6,7 @@ import {
   AdaptiveAvgPool2d,
   AdaptiveMaxPool2d,
   AvgPool2d,
+  BatchNorm1d,
   BatchNorm2d,
   Conv2d,
   ELU,
@@ -86,9 +87,11 @@ describe('exportOnnx', () => {
       new GELU(),
       new Tanh(),
       new LayerNorm(6),
+      new BatchNorm1d(6, { affine: false }),
       new Sigmoid(),
       new LogSoftmax(1),
     );
+    for (const [name, b] of model.namedBuffers()) if (name.endsWith('running_var')) engine().assign(b, randn(b.shape).abs().add(0.5));
     await expectExportMatches(model, (n) => randn([n, 6]).mul(3), [1, 3]);
   });
 

@@ -13,7 +13,7 @@ import type { AnyModule } from '../module.js';
 import { GraphBuilder, type BatchInfo } from './graph.js';
 import { KERNEL_MAPPINGS } from './kernels.js';
 import { encodeModel } from './proto.js';
-import { instrumentForwards, traceForward, type Trace } from './trace.js';
+import { instrumentForwards, traceForward, type ModuleCalls, type Trace } from './trace.js';
 
 export interface ExportOnnxOptions {
   /** Graph input names, one per example input. Default 'input' (or 'input_0', 'input_1', ...). */
@@ -110,16 +110,16 @@ function traceTwice(module: AnyModule, inputs: Tensor[], axes: (number | null)[]
   const stateNames = new Map<Tensor, string>();
   for (const [name, t] of [...module.namedParameters(), ...module.namedBuffers()]) stateNames.set(t, name);
   const wasTraining = new Map(module.modules().map((m) => [m, m.training]));
-  const stack: [string, string][] = [];
-  const restore = instrumentForwards(module, stack);
+  const calls: ModuleCalls = { frames: [], enter: null, exit: null };
+  const restore = instrumentForwards(module, calls);
   module.eval();
   const forward = (xs: Tensor[]): unknown => (module.forward as (...args: Tensor[]) => unknown)(...xs);
   try {
-    let a = traceForward(forward, inputs, stateNames, stack);
-    let b = traceForward(forward, doubled, stateNames, stack);
+    let a = traceForward(forward, inputs, stateNames, calls);
+    let b = traceForward(forward, doubled, stateNames, calls);
     if (a.runs.length !== b.runs.length || a.runs.some((r, i) => r.kernelName !== b.runs[i].kernelName)) {
-      a = traceForward(forward, inputs, stateNames, stack);
-      b = traceForward(forward, doubled, stateNames, stack);
+      a = traceForward(forward, inputs, stateNames, calls);
+      b = traceForward(forward, doubled, stateNames, calls);
     }
     return [a, b];
   } finally {

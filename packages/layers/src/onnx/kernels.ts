@@ -7,6 +7,7 @@
 import type { DType } from '@nn/tensor';
 import type { KernelContext, KernelMapping, RunView } from './graph.js';
 import { IMAGE_KERNEL_MAPPINGS } from './kernels_image.js';
+import { BATCH_NORM } from './modules.js';
 import { float, int, ints, string, type OnnxElementType } from './proto.js';
 
 const ELEMENT: Record<DType, OnnxElementType> = { float32: 'float32', int32: 'int32', bool: 'bool' };
@@ -164,4 +165,13 @@ export const KERNEL_MAPPINGS: Readonly<Record<string, KernelMapping>> = {
     c.node('ScatterElements', [zeros, c.input('indices'), c.input('dy')], { axis: int(c.attr<number>('axis')), reduction: string('add') }, [c.output()]);
   },
   ...IMAGE_KERNEL_MAPPINGS,
+
+  // modules exported whole (modules.ts)
+  [BATCH_NORM]: (c) => {
+    const channels = c.shape('runningMean')[0];
+    const has = (key: string): boolean => c.inputKeys().includes(key);
+    const scale = has('weight') ? c.input('weight') : c.constant(new Array<number>(channels).fill(1), 'float32');
+    const bias = has('bias') ? c.input('bias') : c.constant(new Array<number>(channels).fill(0), 'float32');
+    c.node('BatchNormalization', [c.input('x'), scale, bias, c.input('runningMean'), c.input('runningVar')], { epsilon: float(c.attr<number>('eps')) }, [c.output()]);
+  },
 };

@@ -46,5 +46,8 @@ describe('the exported ModelProto', () => {
     const opTypes = fieldsOf(graph, 1).map((n) => stringsOf(readFields(n), 4)[0]);
     expect(opTypes).toContain('Reshape');
     expect(opTypes).not.toContain('Shape');
+    // Batch norm in eval mode is one BatchNormalization node, not its arithmetic.
+    expect(opTypes.filter((t) => t === 'BatchNormalization')).toHaveLength(1);
+    expect(opTypes).not.toContain('Sqrt');
   });
 });

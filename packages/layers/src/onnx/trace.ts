@@ -8,6 +8,7 @@
 import { noGrad } from '@nn/autograd';
 import { engine, Tensor, type DataId, type DType, type TypedArray } from '@nn/tensor';
 import type { AnyModule } from '../module.js';
+import { moduleRun } from './modules.js';
 
 export type ValueSource =
   | { kind: 'input'; index: number }
@@ -49,21 +50,32 @@ export function flattenOutputs(value: unknown, where = 'output'): Tensor[] {
   throw new Error(`exportOnnx: forward returned ${value === null ? 'null' : typeof value} at ${where}; only tensors, arrays and plain objects of tensors can be graph outputs`);
 }
 
+/** The modules whose forward is running, innermost last, and the tracer's hooks on their calls. */
+export interface ModuleCalls {
+  frames: [path: string, type: string][];
+  /** Called as a module's forward starts; what it returns is handed to `exit`. */
+  enter: (() => number) | null;
+  exit: ((module: AnyModule, args: unknown[], result: unknown, entered: number) => void) | null;
+}
+
 /**
- * Makes every module's forward say, while it runs, which module is running, so that a
- * kernel run knows its module path. Returns the function that undoes it.
+ * Makes every module's forward tell `calls` when it runs, so that a kernel run knows its
+ * module path and a module can be exported as one node. Returns the function that undoes it.
  */
-export function instrumentForwards(module: AnyModule, stack: [string, string][]): () => void {
+export function instrumentForwards(module: AnyModule, calls: ModuleCalls): () => void {
   const restore: (() => void)[] = [];
   for (const [path, m] of module.namedModules()) {
     const own = Object.getOwnPropertyDescriptor(m, 'forward');
     const original = Reflect.get(m, 'forward') as (...args: unknown[]) => unknown;
     const wrapped = (...args: unknown[]): unknown => {
-      stack.push([path, m.constructor.name]);
+      calls.frames.push([path, m.constructor.name]);
+      const entered = calls.enter?.() ?? 0;
       try {
-        return original.apply(m, args);
+        const result = original.apply(m, args);
+        calls.exit?.(m, args, result, entered);
+        return result;
       } finally {
-        stack.pop();
+        calls.frames.pop();
       }
     };
     Object.defineProperty(m, 'forward', { value: wrapped, configurable: true, writable: true });
@@ -82,7 +94,7 @@ export function traceForward(
   forward: (inputs: Tensor[]) => unknown,
   inputs: Tensor[],
   stateNames: ReadonlyMap<Tensor, string>,
-  stack: readonly [string, string][],
+  calls: ModuleCalls,
 ): Trace {
   const values: TracedValue[] = [];
   const runs: TracedRun[] = [];
@@ -117,12 +129,24 @@ export function traceForward(
   inputs.forEach((t, index) => add(t, { kind: 'input', index }));
   let outputs: number[] = [];
   const stop = engine().onKernelRun((run) => {
-    const [modulePath, moduleType] = stack.at(-1) ?? ['', ''];
+    const [modulePath, moduleType] = calls.frames.at(-1) ?? ['', ''];
     const runIndex = runs.length;
     const inputIds = Object.entries(run.inputs).map(([key, t]): [string, number] => [key, resolve(t)]);
     const outputIds = run.outputs.map((t, output) => add(t, { kind: 'kernel', run: runIndex, output }));
     runs.push({ kernelName: run.kernelName, attrs: run.attrs, inputs: inputIds, outputs: outputIds, modulePath, moduleType });
   });
+  calls.enter = () => runs.length;
+  // A module exported as one node takes over the run that made its result; the runs before it
+  // inside the module then feed nothing and are left out of the graph.
+  calls.exit = (module, args, result, entered) => {
+    const fused = moduleRun(module, args);
+    const y = result instanceof Tensor ? ids.get(result) : undefined;
+    if (!fused || y === undefined) return;
+    const source = values[y].source;
+    if (source.kind !== 'kernel' || source.run < entered || source.output !== 0 || runs[source.run].outputs.length !== 1) return;
+    const run = runs[source.run];
+    runs[source.run] = { ...run, kernelName: fused.kernelName, attrs: fused.attrs, inputs: fused.inputs.map(([key, t]) => [key, resolve(t)]) };
+  };
   try {
     noGrad(() =>
       engine().tidy(() => {
@@ -131,6 +155,8 @@ export function traceForward(
     );
   } finally {
     stop();
+    calls.enter = null;
+    calls.exit = null;
   }
   return { values, runs, outputs };
 }
