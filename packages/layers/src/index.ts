@@ -49,6 +49,7 @@ export * from './optim/clip_grad.js';
 export * from './metrics/index.js'; // metrics (accuracy, top-k error, RMSE, IoU, box IoU, mAP, ...)
 export * from './fit.js'; // the training loop: fit, evaluate, predict
 export * from './callbacks.js'; // EarlyStopping, ProgressLogger (ModelCheckpoint is in '@nn/layers/node')
+export { exportOnnx, type ExportOnnxOptions } from './onnx/export.js'; // ONNX files (saveOnnx is in '@nn/layers/node')
 
 // checkpoints
 export {
