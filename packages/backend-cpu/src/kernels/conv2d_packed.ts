@@ -1,0 +1,155 @@
+/**
+ * Conv2D forward as a GEMM whose B operand is never materialised: the input is copied once
+ * into WebAssembly memory, zero-padded, and the module's `pack_im2col` writes each depth
+ * slice of B straight into the 8-wide panels the micro-kernel reads (gemm.wat), so the
+ * im2col matrix and the JavaScript packing pass of the plain GEMM path are gone. The weight
+ * is the A operand ([Cout/groups, Cin/groups·kH·kW], copied in and packed by the module's
+ * `pack_a4` once per group: in JavaScript that packing was a third of ResNet's 512-channel
+ * layers, whose 7×7 maps reuse each weight only 49 times), the C buffer
+ * stays in module memory across depth slices (`block_acc` adds the later ones there), and
+ * each finished block is copied into the NCHW output row by row.
+ *
+ * The GEMM's N runs over the output pixels of several images at once, so small images
+ * (LeNet's 10×10 maps) still make long panels.
+ */
+import { roundUp } from './gemm_pack.js';
+import { wasmKernels } from './gemm_wasm.js';
+import { paddedExtent, type ConvGeometry } from './im2col.js';
+
+/** Micro-kernel tile (gemm.wat). */
+const MR = 4;
+const NR = 8;
+/**
+ * Block sizes as the plain GEMM's (gemm_wasm.ts): KC deep slices, MC rows of A per `block`
+ * call; NC output pixels per column block, fewer when many output channels would make the
+ * C buffer outgrow L2.
+ */
+const KC = 512;
+const MC = 64;
+const NC = 512;
+const C_BUDGET = 1 << 16;
+/** Floats of padded input per chunk of images (8 MiB): at least one image, however large. */
+const INPUT_BUDGET = 1 << 21;
+/** pack_im2col's panel record: mode, three words of padding, eight pixel addresses. */
+const RECORD_WORDS = 12;
+/** pack_im2col's mode 2 reads up to 16 floats past a panel's first pixel. */
+const SLACK = 16;
+
+export function forwardPacked(x: Float32Array, w: Float32Array, y: Float32Array, g: ConvGeometry): void {
+  const { groupOut, patchSize, outArea, outW, strideW, inChannels } = g;
+  const [paddedH, paddedW] = paddedExtent(g);
+  const paddedArea = paddedH * paddedW;
+  const imageFloats = inChannels * paddedArea;
+  const chunkImages = Math.max(1, Math.min(g.batch, Math.floor(INPUT_BUDGET / imageFloats)));
+  const rowsPadded = roundUp(groupOut, MR);
+  const maxPixels = chunkImages * outArea;
+  const nc = Math.min(roundUp(maxPixels, NR), Math.max(NR * 8, Math.floor(C_BUDGET / rowsPadded / NR) * NR), NC);
+  const kcMax = Math.min(KC, patchSize);
+
+  // Module memory, in 4-byte words: the weight of one group as it lies and packed, the padded
+  // input chunk, taps, panel records, B slice, C block.
+  const wStart = 0;
+  const aStart = wStart + rowsPadded * patchSize;
+  const xStart = aStart + rowsPadded * patchSize;
+  const tapStart = xStart + chunkImages * imageFloats + SLACK;
+  const recordStart = tapStart + patchSize;
+  const bStart = roundUp(recordStart + (nc / NR) * RECORD_WORDS, 4);
+  const cStart = bStart + kcMax * nc;
+  const { module, heap } = wasmKernels(cStart + rowsPadded * nc);
+  const words = new Int32Array(heap.buffer);
+  const stepH = g.strideH * paddedW;
+
+  for (let n0 = 0; n0 < g.batch; n0 += chunkImages) {
+    const images = Math.min(chunkImages, g.batch - n0);
+    const pixels = images * outArea;
+    padImages(x, n0, images, g, heap, xStart, paddedH, paddedW);
+    for (let grp = 0; grp < g.groups; grp++) {
+      // The weight rows, zero rows up to a whole panel, then each depth slice packed by the module.
+      const wGroup = grp * groupOut * patchSize;
+      heap.set(w.subarray(wGroup, wGroup + groupOut * patchSize), wStart);
+      heap.fill(0, wStart + groupOut * patchSize, wStart + rowsPadded * patchSize);
+      for (let pc = 0; pc < patchSize; pc += KC) {
+        const kc = Math.min(KC, patchSize - pc);
+        module.pack_a4(rowsPadded / MR, kc, (aStart + rowsPadded * pc) * 4, (wStart + pc) * 4, patchSize * 4);
+      }
+      writeTaps(g, grp, paddedH, paddedW, words, tapStart);
+      for (let jc = 0; jc < pixels; jc += nc) {
+        const width = Math.min(nc, pixels - jc);
+        const panels = Math.ceil(width / NR);
+        writeRecords(jc, panels, pixels, outArea, outW, strideW, stepH, imageFloats, xStart, words, recordStart);
+        const ldc = panels * NR;
+        for (let pc = 0; pc < patchSize; pc += KC) {
+          const kc = Math.min(KC, patchSize - pc);
+          module.pack_im2col(panels, kc, bStart * 4, recordStart * 4, (tapStart + pc) * 4);
+          const block = pc === 0 ? module.block : module.block_acc;
+          for (let ic = 0; ic < groupOut; ic += MC) {
+            const mc = Math.min(MC, groupOut - ic);
+            block(Math.ceil(mc / MR), panels, kc, (aStart + rowsPadded * pc + ic * kc) * 4, bStart * 4, (cStart + ic * ldc) * 4, ldc * 4);
+          }
+        }
+        copyOut(heap, cStart, ldc, jc, width, n0, grp, g, y);
+      }
+    }
+  }
+}
+
+/** Images [n0, n0 + images) of x into the chunk at heap[start], each channel a zero-padded paddedH × paddedW plane. */
+function padImages(x: Float32Array, n0: number, images: number, g: ConvGeometry, heap: Float32Array, start: number, paddedH: number, paddedW: number): void {
+  const { inH, inW, padTop, padLeft, inChannels, inArea } = g;
+  const planes = images * inChannels;
+  heap.fill(0, start, start + planes * paddedH * paddedW + SLACK);
+  // Rows and columns past the last tap that any output reads are left out (a stride that does not divide evenly).
+  const rows = Math.min(inH, paddedH - padTop);
+  const cols = Math.min(inW, paddedW - padLeft);
+  for (let plane = 0; plane < planes; plane++) {
+    const src = (n0 * inChannels + plane) * inArea;
+    const dst = start + plane * paddedH * paddedW + padTop * paddedW + padLeft;
+    for (let r = 0; r < rows; r++) heap.set(x.subarray(src + r * inW, src + r * inW + cols), dst + r * paddedW);
+  }
+}
+
+/** Byte offset, from a pixel's top-left tap, of every depth row (c, ki, kj) of group grp. */
+function writeTaps(g: ConvGeometry, grp: number, paddedH: number, paddedW: number, words: Int32Array, start: number): void {
+  let o = start;
+  for (let c = 0; c < g.groupIn; c++) {
+    const plane = (grp * g.groupIn + c) * paddedH * paddedW;
+    for (let ki = 0; ki < g.kH; ki++) {
+      for (let kj = 0; kj < g.kW; kj++) words[o++] = (plane + ki * g.dilationH * paddedW + kj * g.dilationW) * 4;
+    }
+  }
+}
+
+/**
+ * One pack_im2col record per panel of 8 output pixels from chunk pixel jc on: the byte
+ * address of each pixel's top-left tap in the padded chunk (pixels past the end repeat the
+ * last one; their columns of C are never read), and the mode that says how they lie.
+ */
+function writeRecords(jc: number, panels: number, pixels: number, outArea: number, outW: number, strideW: number, stepH: number, imageFloats: number, xStart: number, words: Int32Array, start: number): void {
+  const sideBySide = strideW === 1 ? 1 : strideW === 2 ? 2 : 0;
+  for (let panel = 0, o = start; panel < panels; panel++, o += RECORD_WORDS) {
+    const q0 = jc + panel * NR;
+    for (let j = 0; j < NR; j++) {
+      const q = Math.min(q0 + j, pixels - 1);
+      const image = Math.floor(q / outArea);
+      const p = q - image * outArea;
+      const oh = Math.floor(p / outW);
+      const ow = p - oh * outW;
+      words[o + 4 + j] = (xStart + image * imageFloats + oh * stepH + ow * strideW) * 4;
+      if (j === 0) words[o] = q0 + NR <= pixels && ow + NR <= outW ? sideBySide : 0;
+    }
+  }
+}
+
+/** Columns [0, width) of the C block (chunk pixels jc..) into y's planes of group grp, one run per image row of C. */
+function copyOut(heap: Float32Array, cStart: number, ldc: number, jc: number, width: number, n0: number, grp: number, g: ConvGeometry, y: Float32Array): void {
+  const { outArea, outChannels, groupOut } = g;
+  for (let q = jc; q < jc + width; ) {
+    const image = Math.floor(q / outArea);
+    const p = q - image * outArea;
+    const run = Math.min(outArea - p, jc + width - q);
+    const src = cStart + (q - jc);
+    const dst = ((n0 + image) * outChannels + grp * groupOut) * outArea + p;
+    for (let o = 0; o < groupOut; o++) y.set(heap.subarray(src + o * ldc, src + o * ldc + run), dst + o * outArea);
+    q += run;
+  }
+}
