@@ -42,6 +42,10 @@ export interface GemmModule {
   pack_im2col: (panels: number, kc: number, dst: number, records: number, taps: number) => void;
   /** (panels, kc, dstBytes, srcBytes, ldaBytes): 4-row A panels of a row-major matrix already in memory. */
   pack_a4: (panels: number, kc: number, dst: number, src: number, lda: number) => void;
+  /** Winograd F(2×2, 3×3) transforms (conv2d_winograd.ts; arguments as gemm.wat documents them). */
+  winograd_weights: (rows: number, channels: number, src: number, dst: number, xi: number) => void;
+  winograd_input: (groups: number, g0: number, perRow: number, channels: number, src: number, rowBytes: number, planeBytes: number, dst: number, xi: number) => void;
+  winograd_output: (rows: number, groups: number, g0: number, perRow: number, src: number, ldc: number, xi: number, dst: number, rowBytes: number, planeBytes: number) => void;
 }
 
 /** undefined: not tried yet; null: unavailable (no WebAssembly, no SIMD, or forbidden by CSP). */
