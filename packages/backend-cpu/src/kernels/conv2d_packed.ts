@@ -36,7 +36,7 @@ const RECORD_WORDS = 12;
 const SLACK = 16;
 
 export function forwardPacked(x: Float32Array, w: Float32Array, y: Float32Array, g: ConvGeometry): void {
-  const { groupOut, patchSize, outArea, outW, strideW, inChannels } = g;
+  const { groupOut, patchSize, outArea, inChannels } = g;
   const [paddedH, paddedW] = paddedExtent(g);
   const paddedArea = paddedH * paddedW;
   const imageFloats = inChannels * paddedArea;
@@ -76,7 +76,7 @@ export function forwardPacked(x: Float32Array, w: Float32Array, y: Float32Array,
       for (let jc = 0; jc < pixels; jc += nc) {
         const width = Math.min(nc, pixels - jc);
         const panels = Math.ceil(width / NR);
-        writeRecords(jc, panels, pixels, outArea, outW, strideW, stepH, imageFloats, xStart, words, recordStart);
+        writeRecords(jc, panels, pixels, g, stepH, imageFloats, xStart, words, recordStart);
         const ldc = panels * NR;
         for (let pc = 0; pc < patchSize; pc += KC) {
           const kc = Math.min(KC, patchSize - pc);
@@ -101,11 +101,22 @@ function padImages(x: Float32Array, n0: number, images: number, g: ConvGeometry,
   // Rows and columns past the last tap that any output reads are left out (a stride that does not divide evenly).
   const rows = Math.min(inH, paddedH - padTop);
   const cols = Math.min(inW, paddedW - padLeft);
+  if (padTop === 0 && padLeft === 0 && rows === inH && cols === inW && paddedH === inH && paddedW === inW) {
+    // Unpadded and read to the last row and column (LeNet's convs): the chunk is the input as it lies.
+    copyRun(x, n0 * inChannels * inArea, heap, start, planes * inArea);
+    return;
+  }
   for (let plane = 0; plane < planes; plane++) {
     const src = (n0 * inChannels + plane) * inArea;
     const dst = start + plane * paddedH * paddedW + padTop * paddedW + padLeft;
-    for (let r = 0; r < rows; r++) heap.set(x.subarray(src + r * inW, src + r * inW + cols), dst + r * paddedW);
+    for (let r = 0; r < rows; r++) copyRun(x, src + r * inW, heap, dst + r * paddedW, cols);
   }
+}
+
+/** dst[dstOffset ..] = src[srcOffset .. + length]: a plain loop for short runs, where a subarray per call costs more than the copy. */
+function copyRun(src: Float32Array, srcOffset: number, dst: Float32Array, dstOffset: number, length: number): void {
+  if (length >= 64) dst.set(src.subarray(srcOffset, srcOffset + length), dstOffset);
+  else for (let i = 0; i < length; i++) dst[dstOffset + i] = src[srcOffset + i];
 }
 
 /** Byte offset, from a pixel's top-left tap, of every depth row (c, ki, kj) of group grp. */
@@ -124,18 +135,30 @@ function writeTaps(g: ConvGeometry, grp: number, paddedH: number, paddedW: numbe
  * address of each pixel's top-left tap in the padded chunk (pixels past the end repeat the
  * last one; their columns of C are never read), and the mode that says how they lie.
  */
-function writeRecords(jc: number, panels: number, pixels: number, outArea: number, outW: number, strideW: number, stepH: number, imageFloats: number, xStart: number, words: Int32Array, start: number): void {
+function writeRecords(jc: number, panels: number, pixels: number, g: ConvGeometry, stepH: number, imageFloats: number, xStart: number, words: Int32Array, start: number): void {
+  const { outArea, outW, outH, strideW } = g;
   const sideBySide = strideW === 1 ? 1 : strideW === 2 ? 2 : 0;
-  for (let panel = 0, o = start; panel < panels; panel++, o += RECORD_WORDS) {
-    const q0 = jc + panel * NR;
+  // Walk the pixels with counters (no division per pixel: LeNet-sized maps have thousands of panels).
+  let image = Math.floor(jc / outArea);
+  let oh = Math.floor((jc - image * outArea) / outW);
+  let ow = jc - image * outArea - oh * outW;
+  let address = (xStart + image * imageFloats + oh * stepH + ow * strideW) * 4;
+  for (let panel = 0, o = start, q = jc; panel < panels; panel++, o += RECORD_WORDS) {
+    words[o] = q + NR <= pixels && ow + NR <= outW ? sideBySide : 0;
     for (let j = 0; j < NR; j++) {
-      const q = Math.min(q0 + j, pixels - 1);
-      const image = Math.floor(q / outArea);
-      const p = q - image * outArea;
-      const oh = Math.floor(p / outW);
-      const ow = p - oh * outW;
-      words[o + 4 + j] = (xStart + image * imageFloats + oh * stepH + ow * strideW) * 4;
-      if (j === 0) words[o] = q0 + NR <= pixels && ow + NR <= outW ? sideBySide : 0;
+      words[o + 4 + j] = address;
+      // Pixels past the end repeat the last one.
+      if (++q >= pixels) continue;
+      if (++ow < outW) {
+        address += strideW * 4;
+        continue;
+      }
+      ow = 0;
+      if (++oh === outH) {
+        oh = 0;
+        image++;
+      }
+      address = (xStart + image * imageFloats + oh * stepH) * 4;
     }
   }
 }
@@ -149,7 +172,7 @@ function copyOut(heap: Float32Array, cStart: number, ldc: number, jc: number, wi
     const run = Math.min(outArea - p, jc + width - q);
     const src = cStart + (q - jc);
     const dst = ((n0 + image) * outChannels + grp * groupOut) * outArea + p;
-    for (let o = 0; o < groupOut; o++) y.set(heap.subarray(src + o * ldc, src + o * ldc + run), dst + o * outArea);
+    for (let o = 0; o < groupOut; o++) copyRun(heap, src + o * ldc, y, dst + o * outArea, run);
     q += run;
   }
 }
