@@ -29,11 +29,11 @@ const MC = 64;
 const NC = 512;
 const C_BUDGET = 1 << 16;
 /** Floats of padded input per chunk of images (8 MiB): at least one image, however large. */
-const INPUT_BUDGET = 1 << 21;
+export const INPUT_BUDGET = 1 << 21;
 /** pack_im2col's panel record: mode, three words of padding, eight pixel addresses. */
-const RECORD_WORDS = 12;
+export const RECORD_WORDS = 12;
 /** pack_im2col's mode 2 reads up to 16 floats past a panel's first pixel. */
-const SLACK = 16;
+export const SLACK = 16;
 
 export function forwardPacked(x: Float32Array, w: Float32Array, y: Float32Array, g: ConvGeometry): void {
   const { groupOut, patchSize, outArea, inChannels } = g;
@@ -93,8 +93,8 @@ export function forwardPacked(x: Float32Array, w: Float32Array, y: Float32Array,
   }
 }
 
-/** Images [n0, n0 + images) of x into the chunk at heap[start], each channel a zero-padded paddedH × paddedW plane. */
-function padImages(x: Float32Array, n0: number, images: number, g: ConvGeometry, heap: Float32Array, start: number, paddedH: number, paddedW: number): void {
+/** Images [n0, n0 + images) of x into the chunk at heap[start] (and SLACK zeros after it), each channel a zero-padded paddedH × paddedW plane. */
+export function padImages(x: Float32Array, n0: number, images: number, g: ConvGeometry, heap: Float32Array, start: number, paddedH: number, paddedW: number): void {
   const { inH, inW, padTop, padLeft, inChannels, inArea } = g;
   const planes = images * inChannels;
   heap.fill(0, start, start + planes * paddedH * paddedW + SLACK);
@@ -114,7 +114,7 @@ function padImages(x: Float32Array, n0: number, images: number, g: ConvGeometry,
 }
 
 /** dst[dstOffset ..] = src[srcOffset .. + length]: a plain loop for short runs, where a subarray per call costs more than the copy. */
-function copyRun(src: Float32Array, srcOffset: number, dst: Float32Array, dstOffset: number, length: number): void {
+export function copyRun(src: Float32Array, srcOffset: number, dst: Float32Array, dstOffset: number, length: number): void {
   if (length >= 64) dst.set(src.subarray(srcOffset, srcOffset + length), dstOffset);
   else for (let i = 0; i < length; i++) dst[dstOffset + i] = src[srcOffset + i];
 }
