@@ -29,7 +29,7 @@ export function conv2dForward(x: Float32Array, w: Float32Array, y: Float32Array,
  * The WebAssembly path (conv2d_packed.ts) wherever the SIMD kernel runs, except for convs
  * with one input channel and fewer than 4 filters per group (depthwise), which would leave
  * most of the kernel's 4-row tile empty. Measured by CPU time against the paths it replaces
- * (Node 20, Xeon, single thread): LeNet's 1→6 5×5 on 64 images 3.6 → 1.4 ms (direct loop
+ * (Node 20, AMD EPYC VM shared with other jobs, single thread): LeNet's 1→6 5×5 on 64 images 3.6 → 1.4 ms (direct loop
  * before), 64→64 3×3 on 56² 15.8 → 6.7 ms, 3→64 7×7 stride 2 on 8×224² 124 → 72 ms (im2col).
  */
 function prefersPacked(g: ConvGeometry): boolean {

@@ -24,7 +24,7 @@ const SLACK = 16;
 
 /**
  * Where Winograd wins over the packed im2col GEMM (conv2d_packed.ts), measured by CPU time
- * (Node 20, Xeon, one thread, ResNet-18's layers on one image): 64→64 on 56² 7.4 → 4.6 ms,
+ * (Node 20, AMD EPYC, one thread, ResNet-18's layers on one image): 64→64 on 56² 7.4 → 4.6 ms,
  * 128→128 on 28² 8.8 → 5.0 ms; 256→256 on 14² (49 tiles) 7.0 → 6.8 ms, a wash; 512→512
  * on 7² (16 tiles) 9.6 → 17 ms, where the weight transform is not repaid. Hence at least
  * 64 tiles. Few input channels would not repay the input transform; at most 512 keep V_ξ
