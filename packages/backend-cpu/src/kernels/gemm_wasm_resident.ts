@@ -17,8 +17,8 @@ const NR = 8;
 const MC = 64;
 const KC = 512;
 const NC = 1024;
-/** Above this many floats of A, B and C together the copies would take more memory than they save time. */
-const RESIDENT_LIMIT = 1 << 24;
+/** At most this many floats (16 MiB) of A, B and C in module memory, which never shrinks; larger products run gemm_wasm.ts. */
+const RESIDENT_LIMIT = 1 << 22;
 
 export function prefersResident(g: GemmArgs): boolean {
   return !g.transA && !g.transB && roundUp(g.m, MR) * g.k + g.k * g.n + roundUp(g.m, MR) * Math.min(NC, roundUp(g.n, NR)) <= RESIDENT_LIMIT;
