@@ -9,8 +9,8 @@
  * with the shared GEMM take the rest.
  */
 import { KernelName, type Conv2DAttrs } from '@nn/tensor';
-import { gemm, gemmKernel, type GemmArgs } from './gemm.js';
-import { forwardPacked } from './conv2d_packed.js';
+import { gemm, type GemmArgs } from './gemm.js';
+import { forwardPacked, prefersPacked } from './conv2d_packed.js';
 import { forwardWinograd, prefersWinograd } from './conv2d_winograd.js';
 import { forwardDirect, prefersDirect } from './conv2d_direct.js';
 import { columnTile, convGeometry, convOutputHW, im2col, imagesPerTile, isPointwise, scatterPlanes, scratch, type ConvGeometry } from './im2col.js';
@@ -19,21 +19,10 @@ import type { CpuKernel, KernelConfig } from './types.js';
 export function conv2dForward(x: Float32Array, w: Float32Array, y: Float32Array, g: ConvGeometry): void {
   if (y.length === 0 || g.patchSize === 0) return;
   if (isPointwise(g)) forwardPointwise(x, w, y, g);
-  else if (gemmKernel() === 'wasm' && prefersWinograd(g)) forwardWinograd(x, w, y, g);
+  else if (prefersWinograd(g)) forwardWinograd(x, w, y, g);
   else if (prefersPacked(g)) forwardPacked(x, w, y, g);
   else if (prefersDirect(g)) forwardDirect(x, w, y, g);
   else forwardIm2col(x, w, y, g);
-}
-
-/**
- * The WebAssembly path (conv2d_packed.ts) wherever the SIMD kernel runs, except for convs
- * with one input channel and fewer than 4 filters per group (depthwise), which would leave
- * most of the kernel's 4-row tile empty. Measured by CPU time against the paths it replaces
- * (Node 20, AMD EPYC VM shared with other jobs, single thread): LeNet's 1→6 5×5 on 64 images 3.6 → 1.4 ms (direct loop
- * before), 64→64 3×3 on 56² 15.8 → 6.7 ms, 3→64 7×7 stride 2 on 8×224² 124 → 72 ms (im2col).
- */
-function prefersPacked(g: ConvGeometry): boolean {
-  return gemmKernel() === 'wasm' && (g.groupIn > 1 || g.groupOut >= 4);
 }
 
 function forwardPointwise(x: Float32Array, w: Float32Array, y: Float32Array, g: ConvGeometry): void {

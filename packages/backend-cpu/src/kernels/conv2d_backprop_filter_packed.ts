@@ -12,9 +12,9 @@
  * LeNet-5 (batch 64): the direct float64 loop for 1→6 5×5 (about 4 → 1.5 ms) and im2col +
  * GEMM for 6→16 5×5.
  */
-import { roundUp } from './gemm_pack.js';
-import { wasmKernels } from './gemm_wasm.js';
-import { copyRun, INPUT_BUDGET, padImages, RECORD_WORDS, SLACK } from './conv2d_packed.js';
+import { copyRun, roundUp } from './gemm_pack.js';
+import { RECORD_WORDS, wasmKernels } from './gemm_wasm.js';
+import { INPUT_BUDGET, padImages, SLACK } from './conv2d_packed.js';
 import { paddedExtent, type ConvGeometry } from './im2col.js';
 
 const MR = 4;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forwardPacked } from './conv2d_packed.js';
+import { forwardPacked, prefersPacked } from './conv2d_packed.js';
 import { wasmGemmAvailable } from './gemm_wasm.js';
 import { geometryOf, maxRelativeError, randomCase, randomValues, referenceConv, seededRandom, type ConvCase } from './test-utils/conv_reference.js';
 
@@ -40,6 +40,12 @@ describe.runIf(wasmGemmAvailable())('Conv2D on B panels packed in WebAssembly (c
     ['single output pixel', { xShape: [1, 2, 3, 3], wShape: [3, 2, 3, 3], attrs: attrs(1, 0) }],
   ])('%s', (_name, c) => {
     expect(packedError(c, 9)).toBeLessThan(1e-5);
+  });
+
+  it('is chosen except for depthwise convs and images too large for module memory (which never shrinks)', () => {
+    expect(prefersPacked(geometryOf({ xShape: [64, 1, 28, 28], wShape: [6, 1, 5, 5], attrs: attrs(1, 0) }))).toBe(true);
+    expect(prefersPacked(geometryOf({ xShape: [1, 8, 9, 9], wShape: [8, 1, 3, 3], attrs: attrs(1, 1, 8) }))).toBe(false);
+    expect(prefersPacked(geometryOf({ xShape: [1, 64, 1024, 1024], wShape: [8, 64, 3, 3], attrs: attrs(1, 1) }))).toBe(false);
   });
 
   it('handles a batch split into chunks of images (each image over the input budget)', () => {

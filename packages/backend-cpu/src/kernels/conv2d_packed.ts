@@ -12,8 +12,9 @@
  * The GEMM's N runs over the output pixels of several images at once, so small images
  * (LeNet's 10×10 maps) still make long panels.
  */
-import { roundUp } from './gemm_pack.js';
-import { wasmKernels } from './gemm_wasm.js';
+import { copyRun, roundUp } from './gemm_pack.js';
+import { gemmKernel } from './gemm.js';
+import { RECORD_WORDS, wasmKernels } from './gemm_wasm.js';
 import { paddedExtent, type ConvGeometry } from './im2col.js';
 
 /** Micro-kernel tile (gemm.wat). */
@@ -30,10 +31,25 @@ const NC = 512;
 const C_BUDGET = 1 << 16;
 /** Floats of padded input per chunk of images (8 MiB): at least one image, however large. */
 export const INPUT_BUDGET = 1 << 21;
-/** pack_im2col's panel record: mode, three words of padding, eight pixel addresses. */
-export const RECORD_WORDS = 12;
+/** Floats (64 MiB) that one image and the weight of a conv may take in module memory; larger convs keep the im2col tiles. */
+export const MODULE_BUDGET = 1 << 24;
 /** pack_im2col's mode 2 reads up to 16 floats past a panel's first pixel. */
 export const SLACK = 16;
+
+/**
+ * The WebAssembly path (conv2d_packed.ts) wherever the SIMD kernel runs, except for convs
+ * with one input channel and fewer than 4 filters per group (depthwise), which would leave
+ * most of the kernel's 4-row tile empty, and for an image or weight too large for
+ * MODULE_BUDGET (module memory never shrinks). Measured by CPU time against the paths it
+ * replaces (Node 20, AMD EPYC VM shared with other jobs, single thread): LeNet's 1→6 5×5 on
+ * 64 images 3.6 → 1.4 ms (direct loop before), 64→64 3×3 on 56² 15.8 → 6.7 ms, 3→64 7×7
+ * stride 2 on 8×224² 124 → 72 ms (im2col).
+ */
+export function prefersPacked(g: ConvGeometry): boolean {
+  const [paddedH, paddedW] = paddedExtent(g);
+  const floats = g.inChannels * paddedH * paddedW + 2 * roundUp(g.groupOut, MR) * g.patchSize;
+  return gemmKernel() === 'wasm' && (g.groupIn > 1 || g.groupOut >= 4) && floats <= MODULE_BUDGET;
+}
 
 export function forwardPacked(x: Float32Array, w: Float32Array, y: Float32Array, g: ConvGeometry): void {
   const { groupOut, patchSize, outArea, inChannels } = g;
@@ -113,11 +129,6 @@ export function padImages(x: Float32Array, n0: number, images: number, g: ConvGe
   }
 }
 
-/** dst[dstOffset ..] = src[srcOffset .. + length]: a plain loop for short runs, where a subarray per call costs more than the copy. */
-export function copyRun(src: Float32Array, srcOffset: number, dst: Float32Array, dstOffset: number, length: number): void {
-  if (length >= 64) dst.set(src.subarray(srcOffset, srcOffset + length), dstOffset);
-  else for (let i = 0; i < length; i++) dst[dstOffset + i] = src[srcOffset + i];
-}
 
 /** Byte offset, from a pixel's top-left tap, of every depth row (c, ki, kj) of group grp. */
 function writeTaps(g: ConvGeometry, grp: number, paddedH: number, paddedW: number, words: Int32Array, start: number): void {

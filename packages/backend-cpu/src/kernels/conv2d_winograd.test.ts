@@ -44,10 +44,11 @@ describe.runIf(wasmGemmAvailable())('Conv2D by Winograd F(2×2, 3×3) (conv2d_wi
     expect(winogradErrorRatio(conv3x3([1, 48, 34, 34], 24, [1, 1, 1, 1]), 8)).toBeLessThan(0.1);
   });
 
-  it('is chosen only for 3×3 stride-1 undilated ungrouped convs with enough tiles and channels', () => {
+  it('is chosen only for 3×3 stride-1 undilated ungrouped convs with enough tiles and channels that fit module memory', () => {
     expect(prefersWinograd(geometryOf(conv3x3([1, 64, 56, 56], 64, [1, 1, 1, 1])))).toBe(true);
     expect(prefersWinograd(geometryOf(conv3x3([1, 512, 7, 7], 512, [1, 1, 1, 1])))).toBe(false);
     expect(prefersWinograd(geometryOf(conv3x3([1, 3, 56, 56], 64, [1, 1, 1, 1])))).toBe(false);
+    expect(prefersWinograd(geometryOf(conv3x3([1, 64, 1024, 1024], 64, [1, 1, 1, 1])))).toBe(false);
     const strided = conv3x3([1, 64, 56, 56], 64, [1, 1, 1, 1]);
     strided.attrs.stride = [2, 2];
     expect(prefersWinograd(geometryOf(strided))).toBe(false);

@@ -11,6 +11,8 @@
  * tests check it against a float64 reference, within the conformance tolerances).
  */
 import { roundUp } from './gemm_pack.js';
+import { MODULE_BUDGET } from './conv2d_packed.js';
+import { gemmKernel } from './gemm.js';
 import { wasmKernels } from './gemm_wasm.js';
 import type { ConvGeometry } from './im2col.js';
 
@@ -33,8 +35,16 @@ const SLACK = 16;
 export function prefersWinograd(g: ConvGeometry): boolean {
   return (
     g.kH === 3 && g.kW === 3 && g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1 &&
-    g.groups === 1 && g.inChannels >= 8 && g.inChannels <= 512 && g.outChannels >= 8 && Math.ceil(g.outH / 2) * Math.ceil(g.outW / 2) >= 64
+    g.groups === 1 && g.inChannels >= 8 && g.inChannels <= 512 && g.outChannels >= 8 && Math.ceil(g.outH / 2) * Math.ceil(g.outW / 2) >= 64 &&
+    gemmKernel() === 'wasm' && moduleFloats(g) <= MODULE_BUDGET
   );
+}
+
+/** One image in and out, the weight and U: what must fit in module memory at once. */
+function moduleFloats(g: ConvGeometry): number {
+  const tilesH = Math.ceil(g.outH / 2);
+  const tilesW = roundUp(Math.ceil(g.outW / 2), 4);
+  return g.inChannels * (2 * tilesH + 2) * (2 * tilesW + 4) + g.outChannels * 4 * tilesH * tilesW + 25 * roundUp(g.outChannels, MR) * g.inChannels;
 }
 
 export function forwardWinograd(x: Float32Array, w: Float32Array, y: Float32Array, g: ConvGeometry): void {

@@ -48,6 +48,9 @@ export interface GemmModule {
   winograd_output: (rows: number, groups: number, g0: number, perRow: number, src: number, ldc: number, xi: number, dst: number, rowBytes: number, planeBytes: number) => void;
 }
 
+/** pack_im2col's panel record, in 4-byte words: mode, three words of padding, eight addresses. */
+export const RECORD_WORDS = 12;
+
 /** undefined: not tried yet; null: unavailable (no WebAssembly, no SIMD, or forbidden by CSP). */
 let simd: GemmModule | null | undefined;
 /** Float32 view of the module memory; replaced whenever the memory grows (growing detaches it). */

@@ -8,9 +8,8 @@
  * matmul 256² 1.3-1.9 → 1.1 ms, 512² 8.0 → 7.3 ms; 1024² unchanged (the kernel dominates).
  */
 import type { GemmArgs } from './gemm.js';
-import { roundUp } from './gemm_pack.js';
-import { wasmKernels } from './gemm_wasm.js';
-import { copyRun, RECORD_WORDS } from './conv2d_packed.js';
+import { copyRun, roundUp } from './gemm_pack.js';
+import { RECORD_WORDS, wasmKernels } from './gemm_wasm.js';
 
 const MR = 4;
 const NR = 8;
