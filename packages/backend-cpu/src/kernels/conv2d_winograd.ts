@@ -10,7 +10,7 @@
  * direct sum's: about 1e-6 relative to the output's scale on ResNet-sized layers (the
  * tests check it against a float64 reference, within the conformance tolerances).
  */
-import { roundUp } from './gemm_pack.js';
+import { copyRun, roundUp } from './gemm_pack.js';
 import { MODULE_BUDGET } from './conv2d_packed.js';
 import { gemmKernel } from './gemm.js';
 import { wasmKernels } from './gemm_wasm.js';
@@ -96,7 +96,7 @@ export function forwardWinograd(x: Float32Array, w: Float32Array, y: Float32Arra
     for (let o = 0; o < outChannels; o++) {
       const src = outStart + o * outPlane;
       const dst = (n * outChannels + o) * g.outArea;
-      for (let oh = 0; oh < outH; oh++) y.set(heap.subarray(src + oh * 2 * tilesW, src + oh * 2 * tilesW + outW), dst + oh * outW);
+      for (let oh = 0; oh < outH; oh++) copyRun(heap, src + oh * 2 * tilesW, y, dst + oh * outW, outW);
     }
   }
 }
@@ -110,6 +110,6 @@ function padImage(x: Float32Array, n: number, g: ConvGeometry, heap: Float32Arra
   for (let c = 0; c < inChannels; c++) {
     const src = (n * inChannels + c) * inArea;
     const dst = start + c * paddedH * paddedW + padTop * paddedW + padLeft;
-    for (let r = 0; r < rows; r++) heap.set(x.subarray(src + r * inW, src + r * inW + cols), dst + r * paddedW);
+    for (let r = 0; r < rows; r++) copyRun(x, src + r * inW, heap, dst + r * paddedW, cols);
   }
 }
