@@ -6,8 +6,8 @@
  *   dx[c, ih, iw] = Σ_o,ki,kj dy[o, ih + padTop - ki, iw + padLeft - kj] · w[o, c, ki, kj]
  *
  * is the correlation of dy, padded by k - 1 - pad, with the weight flipped in space and its
- * input and output channels swapped (per group). Measured on LeNet-5's 6→16 5×5 layer
- * (batch 64, CPU time): 1.6 → 0.7 ms.
+ * input and output channels swapped (per group). It replaces, on LeNet-5's 6→16 5×5 layer,
+ * a col2im scatter that was a tenth of the training step.
  */
 import { conv2dForward } from './conv2d.js';
 import { gemmKernel } from './gemm.js';

@@ -4,10 +4,10 @@
  * slice of B straight into the 8-wide panels the micro-kernel reads (gemm.wat), so the
  * im2col matrix and the JavaScript packing pass of the plain GEMM path are gone. The weight
  * is the A operand ([Cout/groups, Cin/groups·kH·kW], copied in and packed by the module's
- * `pack_a4` once per group: in JavaScript that packing was a third of ResNet's 512-channel
- * layers, whose 7×7 maps reuse each weight only 49 times), the C buffer
- * stays in module memory across depth slices (`block_acc` adds the later ones there), and
- * each finished block is copied into the NCHW output row by row.
+ * `pack_a4` once per group: packed in JavaScript it was a third of ResNet's 512-channel
+ * layers, whose 7×7 maps reuse each weight only 49 times). The C buffer stays in module
+ * memory across depth slices (`block_acc` adds the later ones there), and each finished
+ * block is copied into the NCHW output row by row.
  *
  * The GEMM's N runs over the output pixels of several images at once, so small images
  * (LeNet's 10×10 maps) still make long panels.
