@@ -1,12 +1,17 @@
 /**
  * Conv2D: y[n, o] = Σ_c,ki,kj w[o, c, ki, kj] · x[n, c, oh*s - pad + ki*d, ow*s - pad + kj*d]
- * per group. Three ways, picked per shape: a 1×1 unstrided conv is one GEMM on the input as
- * it lies; a conv with a single input channel per group (depthwise, or LeNet's first layer)
- * mostly runs a direct loop (conv2d_direct.ts), where the GEMM would have a tiny K;
- * everything else goes through im2col tiles and the shared GEMM.
+ * per group. Picked per shape: a 1×1 unstrided conv is one GEMM on the input as it lies;
+ * where the WebAssembly SIMD kernel runs, 3×3 stride-1 layers with enough tiles go through
+ * Winograd F(2×2, 3×3) (conv2d_winograd.ts) and the rest through a GEMM whose B panels are
+ * packed straight from the padded input (conv2d_packed.ts), except depthwise convs, which
+ * run a direct loop (conv2d_direct.ts), as the GEMM's M and K would be tiny. Without SIMD
+ * (the JavaScript GEMM) the direct loop takes one input channel per group and im2col tiles
+ * with the shared GEMM take the rest.
  */
 import { KernelName, type Conv2DAttrs } from '@nn/tensor';
 import { gemm, type GemmArgs } from './gemm.js';
+import { forwardPacked, prefersPacked } from './conv2d_packed.js';
+import { forwardWinograd, prefersWinograd } from './conv2d_winograd.js';
 import { forwardDirect, prefersDirect } from './conv2d_direct.js';
 import { columnTile, convGeometry, convOutputHW, im2col, imagesPerTile, isPointwise, scatterPlanes, scratch, type ConvGeometry } from './im2col.js';
 import type { CpuKernel, KernelConfig } from './types.js';
@@ -14,6 +19,8 @@ import type { CpuKernel, KernelConfig } from './types.js';
 export function conv2dForward(x: Float32Array, w: Float32Array, y: Float32Array, g: ConvGeometry): void {
   if (y.length === 0 || g.patchSize === 0) return;
   if (isPointwise(g)) forwardPointwise(x, w, y, g);
+  else if (prefersWinograd(g)) forwardWinograd(x, w, y, g);
+  else if (prefersPacked(g)) forwardPacked(x, w, y, g);
   else if (prefersDirect(g)) forwardDirect(x, w, y, g);
   else forwardIm2col(x, w, y, g);
 }

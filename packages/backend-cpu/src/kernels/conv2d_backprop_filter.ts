@@ -6,6 +6,8 @@
  */
 import { KernelName, type Conv2DBackpropFilterAttrs } from '@nn/tensor';
 import { prefersDirect } from './conv2d_direct.js';
+import { backpropFilterPacked } from './conv2d_backprop_filter_packed.js';
+import { prefersPacked } from './conv2d_packed.js';
 import { gemm, type GemmArgs } from './gemm.js';
 import { columnTile, convGeometry, gatherPlanes, im2col, imagesPerTile, isPointwise, padPlane, paddedExtent, scratch, scratch64, type ConvGeometry } from './im2col.js';
 import type { CpuKernel, KernelConfig } from './types.js';
@@ -14,6 +16,7 @@ import type { CpuKernel, KernelConfig } from './types.js';
 export function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, g: ConvGeometry): void {
   if (dy.length === 0 || dw.length === 0) return;
   if (isPointwise(g)) backpropFilterPointwise(x, dy, dw, g);
+  else if (prefersPacked(g)) backpropFilterPacked(x, dy, dw, g);
   else if (prefersDirect(g)) backpropFilterDirect(x, dy, dw, g);
   else backpropFilterIm2col(x, dy, dw, g);
 }

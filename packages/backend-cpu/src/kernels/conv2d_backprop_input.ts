@@ -2,9 +2,11 @@
  * Conv2DBackpropInput: dx = the adjoint of Conv2D applied to dy. Per group and tile of output
  * pixels, the patch gradients are one GEMM, dcol = Wᵀ · dy, and col2im adds them back into
  * dx. convTranspose2d runs this kernel too (x as dy, its output as dx). A 1×1 unstrided conv
- * needs no col2im: dx = Wᵀ · dy directly; a depthwise conv scatters with a direct loop.
+ * needs no col2im: dx = Wᵀ · dy directly; a depthwise conv scatters with a direct loop; a
+ * stride-1 conv's is a forward conv of dy where the SIMD kernel runs (conv2d_backprop_input_conv.ts).
  */
 import { KernelName, type Conv2DBackpropInputAttrs } from '@nn/tensor';
+import { backpropInputAsConv, prefersForwardConv } from './conv2d_backprop_input_conv.js';
 import { gemm, type GemmArgs } from './gemm.js';
 import { col2im, columnTile, convGeometry, gatherPlanes, imagesPerTile, isPointwise, paddedExtent, scratch, scratch64, unpadPlane, type ConvGeometry } from './im2col.js';
 import type { CpuKernel, KernelConfig } from './types.js';
@@ -13,6 +15,7 @@ import type { CpuKernel, KernelConfig } from './types.js';
 export function conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, g: ConvGeometry): void {
   if (dy.length === 0 || dx.length === 0 || g.patchSize === 0 || g.groupOut === 0) return;
   if (isPointwise(g)) backpropInputPointwise(dy, w, dx, g);
+  else if (prefersForwardConv(g)) backpropInputAsConv(dy, w, dx, g);
   // Scattering pays off for few output channels only (measured: 1→6 5×5 0.9 vs 0.6 GFLOP/s, 1→32 3×3 0.7 vs 1.0).
   else if (g.groupIn === 1 && g.groupOut <= 8) backpropInputDirect(dy, w, dx, g);
   else backpropInputIm2col(dy, w, dx, g);

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { gemm, gemmKernel, setGemmKernel, type GemmArgs, type GemmKernel } from './gemm.js';
 import { wasmGemmAvailable } from './gemm_wasm.js';
+import { prefersResident } from './gemm_wasm_resident.js';
 
 /** A seeded generator, so a failing shape repeats. */
 function lcg(seed: number): () => number {
@@ -130,5 +131,21 @@ describe.each(kernels)('gemm on the %s micro-kernel', (kernel) => {
     small.c.set(first);
     gemm(small);
     expect(small.c).toEqual(once);
+  });
+});
+
+describe.runIf(wasmGemmAvailable())('untransposed products on operands resident in WebAssembly memory (gemm_wasm_resident.ts)', () => {
+  it.each([
+    [65, 17, 9],
+    [130, 1030, 20],
+    [7, 33, 1030],
+    [64, 64, 513],
+  ])('m=%i n=%i k=%i: every block edge (MC 64, NC 1024, KC 512), accumulating or not', (m, n, k) => {
+    const rand = lcg(m * n + k);
+    for (const accumulate of [false, true]) {
+      const g = makeCase(rand, m, n, k, false, false, accumulate);
+      expect(prefersResident(g)).toBe(true);
+      expectMatchesReference(g);
+    }
   });
 });

@@ -10,13 +10,15 @@
  * Four implementations behind one entry point: tiny and thin products go unpacked
  * (gemm_small.ts), outputs at most 8 wide over a short depth row by row in registers
  * (gemm_narrow.ts); the rest run the cache-blocked, packed algorithm of BLIS/GotoBLAS on a
- * WebAssembly SIMD micro-kernel (gemm_wasm.ts) where the runtime has it, else on a
+ * WebAssembly SIMD micro-kernel (gemm_wasm.ts; untransposed operands copied into module
+ * memory and packed there, gemm_wasm_resident.ts) where the runtime has it, else on a
  * register-tiled JavaScript one (gemm_js.ts), about 5× slower.
  */
 import { gemmPackedJs } from './gemm_js.js';
 import { gemmNarrow, prefersNarrow } from './gemm_narrow.js';
 import { gemmSmall, prefersSmall } from './gemm_small.js';
 import { gemmPackedWasm, wasmGemmAvailable } from './gemm_wasm.js';
+import { gemmResidentWasm, prefersResident } from './gemm_wasm_resident.js';
 
 export interface GemmArgs {
   m: number;
@@ -61,6 +63,7 @@ export function gemm(g: GemmArgs): void {
   } else if (gemmKernel() === 'wasm') {
     if (prefersSmall(m, n, k, 1)) gemmSmall(g);
     else if (prefersNarrow(n, k)) gemmNarrow(g);
+    else if (prefersResident(g)) gemmResidentWasm(g);
     else gemmPackedWasm(g);
   } else {
     if (prefersSmall(m, n, k, 2)) gemmSmall(g);

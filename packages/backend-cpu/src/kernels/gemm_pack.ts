@@ -72,3 +72,9 @@ export function packA(a: Float32Array, aOffset: number, lda: number, transA: boo
 export function roundUp(x: number, multiple: number): number {
   return Math.ceil(x / multiple) * multiple;
 }
+
+/** dst[dstOffset ..] = src[srcOffset .. + length]: a plain loop for short runs, where a subarray per call costs more than the copy. */
+export function copyRun(src: Float32Array, srcOffset: number, dst: Float32Array, dstOffset: number, length: number): void {
+  if (length >= 64) dst.set(src.subarray(srcOffset, srcOffset + length), dstOffset);
+  else for (let i = 0; i < length; i++) dst[dstOffset + i] = src[srcOffset + i];
+}

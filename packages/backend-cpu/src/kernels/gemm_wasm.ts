@@ -32,11 +32,24 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
-interface GemmModule {
+export interface GemmModule {
   memory: WasmMemory;
   /** (rowTiles, colTiles, kc, aBytes, bBytes, cBytes, ldcBytes): packed A·B into C, all offsets in bytes. */
   block: (rowTiles: number, colTiles: number, kc: number, a: number, b: number, c: number, ldc: number) => void;
+  /** `block` adding into C (the convolutions' later depth slices). */
+  block_acc: (rowTiles: number, colTiles: number, kc: number, a: number, b: number, c: number, ldc: number) => void;
+  /** (panels, kc, dstBytes, recordsBytes, tapsBytes): B panels of a conv from a padded input (conv2d_packed.ts). */
+  pack_im2col: (panels: number, kc: number, dst: number, records: number, taps: number) => void;
+  /** (panels, kc, dstBytes, srcBytes, ldaBytes): 4-row A panels of a row-major matrix already in memory. */
+  pack_a4: (panels: number, kc: number, dst: number, src: number, lda: number) => void;
+  /** Winograd F(2×2, 3×3) transforms (conv2d_winograd.ts; arguments as gemm.wat documents them). */
+  winograd_weights: (rows: number, channels: number, src: number, dst: number, xi: number) => void;
+  winograd_input: (groups: number, g0: number, perRow: number, channels: number, src: number, rowBytes: number, planeBytes: number, dst: number, xi: number) => void;
+  winograd_output: (rows: number, groups: number, g0: number, perRow: number, src: number, ldc: number, xi: number, dst: number, rowBytes: number, planeBytes: number) => void;
 }
+
+/** pack_im2col's panel record, in 4-byte words: mode, three words of padding, eight addresses. */
+export const RECORD_WORDS = 12;
 
 /** undefined: not tried yet; null: unavailable (no WebAssembly, no SIMD, or forbidden by CSP). */
 let simd: GemmModule | null | undefined;
@@ -61,13 +74,23 @@ function instantiate(): GemmModule | null {
     if (!wasm.validate(bytes)) return null;
     // Synchronous compilation is fine: browsers allow it on the main thread below 4 KB.
     const { exports } = new wasm.Instance(new wasm.Module(bytes), {});
-    const loaded = { memory: exports.memory as WasmMemory, block: exports.block as GemmModule['block'] };
+    const loaded = exports as unknown as GemmModule;
     heap = new Float32Array(loaded.memory.buffer);
     return loaded;
   } catch {
     // e.g. a Content-Security-Policy without 'wasm-unsafe-eval'.
     return null;
   }
+}
+
+/**
+ * The module and a float32 view of at least `floats` of its memory, for kernels that lay out
+ * their own operands there (conv2d_packed.ts); requires wasmGemmAvailable(). The view is
+ * detached by the next call that grows the memory.
+ */
+export function wasmKernels(floats: number): { module: GemmModule; heap: Float32Array } {
+  const wasm = simd!;
+  return { module: wasm, heap: ensureFloats(wasm, floats) };
 }
 
 function ensureFloats(wasm: GemmModule, floats: number): Float32Array {

@@ -1,0 +1,189 @@
+/**
+ * Conv2D forward as a GEMM whose B operand is never materialised: the input is copied once
+ * into WebAssembly memory, zero-padded, and the module's `pack_im2col` writes each depth
+ * slice of B straight into the 8-wide panels the micro-kernel reads (gemm.wat), so the
+ * im2col matrix and the JavaScript packing pass of the plain GEMM path are gone. The weight
+ * is the A operand ([Cout/groups, Cin/groups·kH·kW], copied in and packed by the module's
+ * `pack_a4` once per group: packed in JavaScript it was a third of ResNet's 512-channel
+ * layers, whose 7×7 maps reuse each weight only 49 times). The C buffer stays in module
+ * memory across depth slices (`block_acc` adds the later ones there), and each finished
+ * block is copied into the NCHW output row by row.
+ *
+ * The GEMM's N runs over the output pixels of several images at once, so small images
+ * (LeNet's 10×10 maps) still make long panels.
+ */
+import { copyRun, roundUp } from './gemm_pack.js';
+import { gemmKernel } from './gemm.js';
+import { RECORD_WORDS, wasmKernels } from './gemm_wasm.js';
+import { paddedExtent, type ConvGeometry } from './im2col.js';
+
+/** Micro-kernel tile (gemm.wat). */
+const MR = 4;
+const NR = 8;
+/**
+ * Block sizes as the plain GEMM's (gemm_wasm.ts): KC deep slices, MC rows of A per `block`
+ * call; NC output pixels per column block, fewer when many output channels would make the
+ * C buffer outgrow L2.
+ */
+const KC = 512;
+const MC = 64;
+const NC = 512;
+const C_BUDGET = 1 << 16;
+/** Floats of padded input per chunk of images (8 MiB): at least one image, however large. */
+export const INPUT_BUDGET = 1 << 21;
+/** Floats (64 MiB) that one image and the weight of a conv may take in module memory; larger convs keep the im2col tiles. */
+export const MODULE_BUDGET = 1 << 24;
+/** pack_im2col's mode 2 reads up to 16 floats past a panel's first pixel. */
+export const SLACK = 16;
+
+/**
+ * The WebAssembly path (conv2d_packed.ts) wherever the SIMD kernel runs, except for convs
+ * with one input channel and fewer than 4 filters per group (depthwise), which would leave
+ * most of the kernel's 4-row tile empty, and for an image or weight too large for
+ * MODULE_BUDGET (module memory never shrinks). Measured by CPU time against the paths it
+ * replaces (Node 20, AMD EPYC VM shared with other jobs, single thread): LeNet's 1→6 5×5 on
+ * 64 images 3.6 → 1.4 ms (direct loop before), 64→64 3×3 on 56² 15.8 → 6.7 ms, 3→64 7×7
+ * stride 2 on 8×224² 124 → 72 ms (im2col).
+ */
+export function prefersPacked(g: ConvGeometry): boolean {
+  const [paddedH, paddedW] = paddedExtent(g);
+  const floats = g.inChannels * paddedH * paddedW + 2 * roundUp(g.groupOut, MR) * g.patchSize;
+  return gemmKernel() === 'wasm' && (g.groupIn > 1 || g.groupOut >= 4) && floats <= MODULE_BUDGET;
+}
+
+export function forwardPacked(x: Float32Array, w: Float32Array, y: Float32Array, g: ConvGeometry): void {
+  const { groupOut, patchSize, outArea, inChannels } = g;
+  const [paddedH, paddedW] = paddedExtent(g);
+  const paddedArea = paddedH * paddedW;
+  const imageFloats = inChannels * paddedArea;
+  const chunkImages = Math.max(1, Math.min(g.batch, Math.floor(INPUT_BUDGET / imageFloats)));
+  const rowsPadded = roundUp(groupOut, MR);
+  const maxPixels = chunkImages * outArea;
+  const nc = Math.min(roundUp(maxPixels, NR), Math.max(NR * 8, Math.floor(C_BUDGET / rowsPadded / NR) * NR), NC);
+  const kcMax = Math.min(KC, patchSize);
+
+  // Module memory, in 4-byte words: the weight of one group as it lies and packed, the padded
+  // input chunk, taps, panel records, B slice, C block.
+  const wStart = 0;
+  const aStart = wStart + rowsPadded * patchSize;
+  const xStart = aStart + rowsPadded * patchSize;
+  const tapStart = xStart + chunkImages * imageFloats + SLACK;
+  const recordStart = tapStart + patchSize;
+  const bStart = roundUp(recordStart + (nc / NR) * RECORD_WORDS, 4);
+  const cStart = bStart + kcMax * nc;
+  const { module, heap } = wasmKernels(cStart + rowsPadded * nc);
+  const words = new Int32Array(heap.buffer);
+  const stepH = g.strideH * paddedW;
+
+  for (let n0 = 0; n0 < g.batch; n0 += chunkImages) {
+    const images = Math.min(chunkImages, g.batch - n0);
+    const pixels = images * outArea;
+    padImages(x, n0, images, g, heap, xStart, paddedH, paddedW);
+    for (let grp = 0; grp < g.groups; grp++) {
+      // The weight rows, zero rows up to a whole panel, then each depth slice packed by the module.
+      const wGroup = grp * groupOut * patchSize;
+      heap.set(w.subarray(wGroup, wGroup + groupOut * patchSize), wStart);
+      heap.fill(0, wStart + groupOut * patchSize, wStart + rowsPadded * patchSize);
+      for (let pc = 0; pc < patchSize; pc += KC) {
+        const kc = Math.min(KC, patchSize - pc);
+        module.pack_a4(rowsPadded / MR, kc, (aStart + rowsPadded * pc) * 4, (wStart + pc) * 4, patchSize * 4);
+      }
+      writeTaps(g, grp, paddedH, paddedW, words, tapStart);
+      for (let jc = 0; jc < pixels; jc += nc) {
+        const width = Math.min(nc, pixels - jc);
+        const panels = Math.ceil(width / NR);
+        writeRecords(jc, panels, pixels, g, stepH, imageFloats, xStart, words, recordStart);
+        const ldc = panels * NR;
+        for (let pc = 0; pc < patchSize; pc += KC) {
+          const kc = Math.min(KC, patchSize - pc);
+          module.pack_im2col(panels, kc, bStart * 4, recordStart * 4, (tapStart + pc) * 4);
+          const block = pc === 0 ? module.block : module.block_acc;
+          for (let ic = 0; ic < groupOut; ic += MC) {
+            const mc = Math.min(MC, groupOut - ic);
+            block(Math.ceil(mc / MR), panels, kc, (aStart + rowsPadded * pc + ic * kc) * 4, bStart * 4, (cStart + ic * ldc) * 4, ldc * 4);
+          }
+        }
+        copyOut(heap, cStart, ldc, jc, width, n0, grp, g, y);
+      }
+    }
+  }
+}
+
+/** Images [n0, n0 + images) of x into the chunk at heap[start] (and SLACK zeros after it), each channel a zero-padded paddedH × paddedW plane. */
+export function padImages(x: Float32Array, n0: number, images: number, g: ConvGeometry, heap: Float32Array, start: number, paddedH: number, paddedW: number): void {
+  const { inH, inW, padTop, padLeft, inChannels, inArea } = g;
+  const planes = images * inChannels;
+  heap.fill(0, start, start + planes * paddedH * paddedW + SLACK);
+  // Rows and columns past the last tap that any output reads are left out (a stride that does not divide evenly).
+  const rows = Math.min(inH, paddedH - padTop);
+  const cols = Math.min(inW, paddedW - padLeft);
+  if (padTop === 0 && padLeft === 0 && rows === inH && cols === inW && paddedH === inH && paddedW === inW) {
+    // Unpadded and read to the last row and column (LeNet's convs): the chunk is the input as it lies.
+    copyRun(x, n0 * inChannels * inArea, heap, start, planes * inArea);
+    return;
+  }
+  for (let plane = 0; plane < planes; plane++) {
+    const src = (n0 * inChannels + plane) * inArea;
+    const dst = start + plane * paddedH * paddedW + padTop * paddedW + padLeft;
+    for (let r = 0; r < rows; r++) copyRun(x, src + r * inW, heap, dst + r * paddedW, cols);
+  }
+}
+
+
+/** Byte offset, from a pixel's top-left tap, of every depth row (c, ki, kj) of group grp. */
+function writeTaps(g: ConvGeometry, grp: number, paddedH: number, paddedW: number, words: Int32Array, start: number): void {
+  let o = start;
+  for (let c = 0; c < g.groupIn; c++) {
+    const plane = (grp * g.groupIn + c) * paddedH * paddedW;
+    for (let ki = 0; ki < g.kH; ki++) {
+      for (let kj = 0; kj < g.kW; kj++) words[o++] = (plane + ki * g.dilationH * paddedW + kj * g.dilationW) * 4;
+    }
+  }
+}
+
+/**
+ * One pack_im2col record per panel of 8 output pixels from chunk pixel jc on: the byte
+ * address of each pixel's top-left tap in the padded chunk (pixels past the end repeat the
+ * last one; their columns of C are never read), and the mode that says how they lie.
+ */
+function writeRecords(jc: number, panels: number, pixels: number, g: ConvGeometry, stepH: number, imageFloats: number, xStart: number, words: Int32Array, start: number): void {
+  const { outArea, outW, outH, strideW } = g;
+  const sideBySide = strideW === 1 ? 1 : strideW === 2 ? 2 : 0;
+  // Walk the pixels with counters (no division per pixel: LeNet-sized maps have thousands of panels).
+  let image = Math.floor(jc / outArea);
+  let oh = Math.floor((jc - image * outArea) / outW);
+  let ow = jc - image * outArea - oh * outW;
+  let address = (xStart + image * imageFloats + oh * stepH + ow * strideW) * 4;
+  for (let panel = 0, o = start, q = jc; panel < panels; panel++, o += RECORD_WORDS) {
+    words[o] = q + NR <= pixels && ow + NR <= outW ? sideBySide : 0;
+    for (let j = 0; j < NR; j++) {
+      words[o + 4 + j] = address;
+      // Pixels past the end repeat the last one.
+      if (++q >= pixels) continue;
+      if (++ow < outW) {
+        address += strideW * 4;
+        continue;
+      }
+      ow = 0;
+      if (++oh === outH) {
+        oh = 0;
+        image++;
+      }
+      address = (xStart + image * imageFloats + oh * stepH) * 4;
+    }
+  }
+}
+
+/** Columns [0, width) of the C block (chunk pixels jc..) into y's planes of group grp, one run per image row of C. */
+function copyOut(heap: Float32Array, cStart: number, ldc: number, jc: number, width: number, n0: number, grp: number, g: ConvGeometry, y: Float32Array): void {
+  const { outArea, outChannels, groupOut } = g;
+  for (let q = jc; q < jc + width; ) {
+    const image = Math.floor(q / outArea);
+    const p = q - image * outArea;
+    const run = Math.min(outArea - p, jc + width - q);
+    const src = cStart + (q - jc);
+    const dst = ((n0 + image) * outChannels + grp * groupOut) * outArea + p;
+    for (let o = 0; o < groupOut; o++) copyRun(heap, src + o * ldc, y, dst + o * outArea, run);
+    q += run;
+  }
+}

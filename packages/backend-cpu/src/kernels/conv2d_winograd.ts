@@ -1,0 +1,115 @@
+/**
+ * Conv2D forward for 3×3, stride 1, undilated, ungrouped convs by Winograd's minimal
+ * filtering F(2×2, 3×3) (Lavin & Gray 2015): each 2×2 output tile comes from a 4×4 input
+ * tile with 16 multiplies per (input, output channel) pair instead of 36, as 16 GEMMs
+ * U_ξ [Cout × Cin] · V_ξ [Cin × tiles] on the SIMD micro-kernel. The weight (U = G g Gᵀ),
+ * input (V = Bᵀ d B) and output (Y = Aᵀ M A) transforms are WebAssembly too (gemm.wat),
+ * so JavaScript only copies the image in and the result out.
+ *
+ * The transforms add and subtract tile values, so the float32 error grows a little over the
+ * direct sum's: about 1e-6 relative to the output's scale on ResNet-sized layers (the
+ * tests check it against a float64 reference, within the conformance tolerances).
+ */
+import { copyRun, roundUp } from './gemm_pack.js';
+import { MODULE_BUDGET } from './conv2d_packed.js';
+import { gemmKernel } from './gemm.js';
+import { wasmKernels } from './gemm_wasm.js';
+import type { ConvGeometry } from './im2col.js';
+
+const MR = 4;
+const NR = 8;
+const MC = 64;
+/** Floats of V and C buffers per block of tiles (1 MiB, about L2): 128 tiles at 64 channels; 4 MiB measured 5-10% slower. */
+const TILE_BUDGET = 1 << 18;
+/** winograd_input reads three floats of slack past a row's last tile group. */
+const SLACK = 16;
+
+/**
+ * Where Winograd wins over the packed im2col GEMM (conv2d_packed.ts), measured by CPU time
+ * (Node 20, AMD EPYC, one thread, ResNet-18's layers on one image): 64→64 on 56² 7.4 → 4.6 ms,
+ * 128→128 on 28² 8.8 → 5.0 ms; 256→256 on 14² (49 tiles) 7.0 → 6.8 ms, a wash; 512→512
+ * on 7² (16 tiles) 9.6 → 17 ms, where the weight transform is not repaid. Hence at least
+ * 64 tiles. Few input channels would not repay the input transform; at most 512 keep V_ξ
+ * one depth slice of the GEMM.
+ */
+export function prefersWinograd(g: ConvGeometry): boolean {
+  return (
+    g.kH === 3 && g.kW === 3 && g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1 &&
+    g.groups === 1 && g.inChannels >= 8 && g.inChannels <= 512 && g.outChannels >= 8 && Math.ceil(g.outH / 2) * Math.ceil(g.outW / 2) >= 64 &&
+    gemmKernel() === 'wasm' && moduleFloats(g) <= MODULE_BUDGET
+  );
+}
+
+/** One image in and out, the weight and U: what must fit in module memory at once. */
+function moduleFloats(g: ConvGeometry): number {
+  const tilesH = Math.ceil(g.outH / 2);
+  const tilesW = roundUp(Math.ceil(g.outW / 2), 4);
+  return g.inChannels * (2 * tilesH + 2) * (2 * tilesW + 4) + g.outChannels * 4 * tilesH * tilesW + 25 * roundUp(g.outChannels, MR) * g.inChannels;
+}
+
+export function forwardWinograd(x: Float32Array, w: Float32Array, y: Float32Array, g: ConvGeometry): void {
+  const { inChannels, outChannels, outH, outW } = g;
+  const tilesH = Math.ceil(outH / 2);
+  // Tile rows are whole groups of four tiles, the unit of the transforms' SIMD lanes.
+  const tilesW = roundUp(Math.ceil(outW / 2), 4);
+  const perRow = tilesW / 4;
+  const tiles = tilesH * tilesW;
+  const paddedH = 2 * tilesH + 2;
+  const paddedW = 2 * tilesW + 4;
+  const planeArea = paddedH * paddedW;
+  const rowsPadded = roundUp(outChannels, MR);
+  const blockTiles = Math.min(roundUp(tiles, NR), Math.max(NR, Math.floor(TILE_BUDGET / (16 * (inChannels + rowsPadded)) / NR) * NR));
+  const outPlane = 2 * tilesH * 2 * tilesW;
+
+  // Module memory, in 4-byte words: weight, U, padded image, V block, C block, output planes.
+  const wStart = 0;
+  const uStart = wStart + outChannels * inChannels * 9;
+  const xStart = uStart + 16 * rowsPadded * inChannels;
+  const vStart = roundUp(xStart + inChannels * planeArea + SLACK, 4);
+  const cStart = vStart + 16 * inChannels * blockTiles;
+  const outStart = cStart + 16 * rowsPadded * blockTiles;
+  const { module, heap } = wasmKernels(outStart + outChannels * outPlane);
+
+  heap.set(w.subarray(0, outChannels * inChannels * 9), wStart);
+  if (rowsPadded > outChannels) heap.fill(0, uStart, xStart);
+  const uXi = rowsPadded * inChannels;
+  module.winograd_weights(outChannels, inChannels, wStart * 4, uStart * 4, uXi * 4);
+  const vXi = inChannels * blockTiles;
+  const cXi = rowsPadded * blockTiles;
+
+  for (let n = 0; n < g.batch; n++) {
+    padImage(x, n, g, heap, xStart, paddedH, paddedW);
+    for (let t0 = 0; t0 < tiles; t0 += blockTiles) {
+      const count = Math.min(blockTiles, tiles - t0);
+      const panels = Math.ceil(count / NR);
+      const ldc = panels * NR;
+      module.winograd_input(count / 4, t0 / 4, perRow, inChannels, xStart * 4, paddedW * 4, planeArea * 4, vStart * 4, vXi * 4);
+      for (let xi = 0; xi < 16; xi++) {
+        for (let ic = 0; ic < outChannels; ic += MC) {
+          const mc = Math.min(MC, outChannels - ic);
+          module.block(Math.ceil(mc / MR), panels, inChannels, (uStart + xi * uXi + ic * inChannels) * 4, (vStart + xi * vXi) * 4, (cStart + xi * cXi + ic * ldc) * 4, ldc * 4);
+        }
+      }
+      module.winograd_output(outChannels, count / 4, t0 / 4, perRow, cStart * 4, ldc * 4, cXi * 4, outStart * 4, 2 * tilesW * 4, outPlane * 4);
+    }
+    // The output planes hold whole tiles: copy the outH × outW corner of each.
+    for (let o = 0; o < outChannels; o++) {
+      const src = outStart + o * outPlane;
+      const dst = (n * outChannels + o) * g.outArea;
+      for (let oh = 0; oh < outH; oh++) copyRun(heap, src + oh * 2 * tilesW, y, dst + oh * outW, outW);
+    }
+  }
+}
+
+/** Image n of x into heap[start], each channel a zero-padded paddedH × paddedW plane. */
+function padImage(x: Float32Array, n: number, g: ConvGeometry, heap: Float32Array, start: number, paddedH: number, paddedW: number): void {
+  const { inH, inW, padTop, padLeft, inChannels, inArea } = g;
+  heap.fill(0, start, start + inChannels * paddedH * paddedW + SLACK);
+  const rows = Math.min(inH, paddedH - padTop);
+  const cols = Math.min(inW, paddedW - padLeft);
+  for (let c = 0; c < inChannels; c++) {
+    const src = (n * inChannels + c) * inArea;
+    const dst = start + c * paddedH * paddedW + padTop * paddedW + padLeft;
+    for (let r = 0; r < rows; r++) copyRun(x, src + r * inW, heap, dst + r * paddedW, cols);
+  }
+}
