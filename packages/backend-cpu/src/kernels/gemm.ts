@@ -17,6 +17,7 @@ import { gemmPackedJs } from './gemm_js.js';
 import { gemmNarrow, prefersNarrow } from './gemm_narrow.js';
 import { gemmSmall, prefersSmall } from './gemm_small.js';
 import { gemmPackedWasm, wasmGemmAvailable } from './gemm_wasm.js';
+import { gemmNarrowWasm, prefersNarrowWasm } from './small_wasm.js';
 
 export interface GemmArgs {
   m: number;
@@ -59,6 +60,7 @@ export function gemm(g: GemmArgs): void {
   if (k === 0) {
     if (!g.accumulate) zeroC(g);
   } else if (gemmKernel() === 'wasm') {
+    if (prefersNarrowWasm(g) && gemmNarrowWasm(g)) return;
     if (prefersSmall(m, n, k, 1)) gemmSmall(g);
     else if (prefersNarrow(n, k)) gemmNarrow(g);
     else gemmPackedWasm(g);
