@@ -1,4 +1,10 @@
-// Interleaved A/B of ours vs tfjs-cpu on the playground cases: min and median CPU ms per run.
+/**
+ * The Playground's cases (cases/playground.ts), ours and tfjs-cpu alternating run by run in one
+ * process, many runs each: on a machine shared with other jobs the per-run CPU times scatter
+ * by 2–3×, and the bench's one median of 25 runs per implementation scatters with them; the
+ * minimum and lower quartile of interleaved runs are what stays put.
+ * `pnpm --filter @nn/bench exec tsx src/playground_ab.ts [0 = step | 1 = epoch] [runs]`
+ */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers'; // registers tfjs-core's gradients, as in the bench run
