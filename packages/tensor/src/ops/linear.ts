@@ -35,10 +35,11 @@ export function linear(x: TensorLike, weight: TensorLike, bias?: TensorLike | nu
   // x·Wᵀ + b as one AddMm kernel over the rows of x, so a backend can fold the bias into the
   // product; integer operands and a scalar bias take the plain path.
   if (b !== null && b.rank === 1 && input.dtype === 'float32' && w.dtype === 'float32' && b.dtype === 'float32') {
+    const attrs = { transposeA: false, transposeB: true };
+    if (input.rank === 2) return addMmKernel(input, w, b, attrs);
     const rows = input.shape.slice(0, -1);
     const count = rows.reduce((total, d) => total * d, 1);
-    const out = addMmKernel(reshape(input, [count, inFeatures]), w, b, { transposeA: false, transposeB: true });
-    return reshape(out, [...rows, outFeatures]);
+    return reshape(addMmKernel(reshape(input, [count, inFeatures]), w, b, attrs), [...rows, outFeatures]);
   }
   const product = matmul(input, w, { transposeB: true });
   return b === null ? product : add(product, b);
