@@ -66,6 +66,8 @@ export const KernelName = {
 
   // Linear algebra. inputs: {a, b}; attrs: {transposeA, transposeB}; batch dims broadcast
   BatchMatMul: 'BatchMatMul',
+  /** out = op(a) · op(b) + bias for 2-D a and b; inputs: {a, b, bias}, bias [n] (added to every row) or [m, n]; attrs: MatMulAttrs */
+  AddMm: 'AddMm',
 
   // Shape and indexing. inputs: {x} unless noted
   Reshape: 'Reshape', // attrs: {shape}

@@ -31,7 +31,18 @@ describe('matmul gradients (gradcheck)', () => {
   it('linear with and without bias', () => {
     expect(gradcheck((x: Tensor, w: Tensor, b: Tensor) => nn.linear(x, w, b), [random([2, 3, 5]), random([4, 5]), random([4])]).ok).toBe(true);
     expect(gradcheck((x: Tensor, w: Tensor) => nn.linear(x, w), [random([5]), random([4, 5])]).ok).toBe(true);
+    // Many rows of a narrow output: the AddMm path that folds the bias into the sums.
+    expect(gradcheck((x: Tensor, w: Tensor, b: Tensor) => nn.linear(x, w, b), [random([20, 3]), random([2, 3]), random([2])]).ok).toBe(true);
   });
+
+  const addends: [string, number[]][] = [['a row', [5]], ['a [1, n] row', [1, 5]], ['a column', [3, 1]], ['a full matrix', [3, 5]], ['a scalar', []]];
+  for (const [name, shape] of addends) {
+    it(`addmm with ${name} as the addend, and with beta and alpha`, () => {
+      const inputs = [random(shape), random([3, 4]), random([4, 5])];
+      expect(gradcheck((c: Tensor, a: Tensor, b: Tensor) => nn.addmm(c, a, b), inputs).ok).toBe(true);
+      expect(gradcheck((c: Tensor, a: Tensor, b: Tensor) => nn.addmm(c, a, b, { beta: 0.5, alpha: -1.5 }), inputs).ok).toBe(true);
+    });
+  }
 });
 
 describe('matmul transpose flags', () => {

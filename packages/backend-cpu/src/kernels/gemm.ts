@@ -19,6 +19,7 @@ import { gemmNarrow, prefersNarrow } from './gemm_narrow.js';
 import { gemmSmall, prefersSmall } from './gemm_small.js';
 import { gemmPackedWasm, wasmGemmAvailable } from './gemm_wasm.js';
 import { gemmResidentWasm, prefersResident } from './gemm_wasm_resident.js';
+import { gemmNarrowWasm, prefersNarrowWasm } from './small_wasm.js';
 
 export interface GemmArgs {
   m: number;
@@ -61,6 +62,7 @@ export function gemm(g: GemmArgs): void {
   if (k === 0) {
     if (!g.accumulate) zeroC(g);
   } else if (gemmKernel() === 'wasm') {
+    if (prefersNarrowWasm(g) && gemmNarrowWasm(g)) return;
     if (prefersSmall(m, n, k, 1)) gemmSmall(g);
     else if (prefersNarrow(n, k)) gemmNarrow(g);
     else if (prefersResident(g)) gemmResidentWasm(g);

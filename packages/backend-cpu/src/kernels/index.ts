@@ -10,6 +10,7 @@ import { conv2dBackpropInputKernels } from './conv2d_backprop_input.js';
 import { lrnKernels } from './lrn.js';
 import { maxPool2dKernels } from './max_pool2d.js';
 import { matmulKernels } from './matmul.js';
+import { addMmKernels } from './addmm.js';
 import { argReduceKernels } from './arg_reduce.js';
 import { broadcastToKernels } from './broadcast_to.js';
 import { concatKernels } from './concat.js';
@@ -50,6 +51,7 @@ const all: KernelConfig[] = [
   ...oneHotKernels,
   // linear algebra
   ...matmulKernels,
+  ...addMmKernels,
   // images (NCHW)
   ...conv2dKernels,
   ...conv2dBackpropInputKernels,

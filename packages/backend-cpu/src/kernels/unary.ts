@@ -19,6 +19,7 @@ import {
   type TypedArray,
 } from '@nn/tensor';
 import { erfc } from './erf.js';
+import { tanhWasm } from './small_wasm.js';
 import { tanhFloat32 } from './tanh_float32.js';
 import type { CpuKernel, KernelConfig } from './types.js';
 
@@ -155,8 +156,9 @@ export const unaryKernels: KernelConfig[] = [
   }),
   unary(KernelName.Tanh, Math.tanh, {
     loop: (x, out) => {
-      if (out instanceof Float32Array) tanhFloat32(x, out);
-      else for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]);
+      if (out instanceof Float32Array) {
+        if (!(x instanceof Float32Array && tanhWasm(x, out))) tanhFloat32(x, out);
+      } else for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]);
     },
   }),
   // x < 0 is false for NaN, so NaN passes through, as torch.relu.

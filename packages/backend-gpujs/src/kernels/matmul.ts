@@ -8,6 +8,7 @@ import { broadcastShapes, KernelName, sizeFromShape, type DType, type MatMulAttr
 import type { GpujsBackend } from '../backend_gpujs.js';
 import { dot, lit, type KernelSource } from '../codegen.js';
 import { fits } from '../layout.js';
+import { binaryKernel } from './binary.js';
 import { broadcastStrides } from './broadcast.js';
 import { packRows, planGemm, planRowTiles, rowTileGemm, scaled, tiledGemm, unpackRows, unpackTiles } from './gemm_tiled.js';
 import type { GpujsKernel, KernelConfig } from './types.js';
@@ -186,4 +187,16 @@ export function matmulTiled(backend: GpujsBackend, a: TensorInfo, b: TensorInfo,
 const batchMatMul: GpujsKernel<MatMulAttrs> = ({ inputs: { a, b }, attrs, backend }) =>
   matmulTiled(backend, a, b, attrs) ?? matmulPlain(backend, a, b, attrs);
 
-export const matmulKernels: KernelConfig[] = [{ kernelName: KernelName.BatchMatMul, kernelFunc: batchMatMul }];
+/** The product and then the bias through the broadcasting add: one more pass, no new shader. */
+const addBias = binaryKernel('AddMm bias', (_src, x, y) => `${x} + ${y}`);
+const addMm: GpujsKernel<MatMulAttrs> = ({ inputs: { a, b, bias }, attrs, backend }) => {
+  const product = matmulTiled(backend, a, b, attrs) ?? matmulPlain(backend, a, b, attrs);
+  const out = addBias({ inputs: { a: product, b: bias }, attrs: {}, backend }) as TensorInfo;
+  backend.release(product);
+  return out;
+};
+
+export const matmulKernels: KernelConfig[] = [
+  { kernelName: KernelName.BatchMatMul, kernelFunc: batchMatMul },
+  { kernelName: KernelName.AddMm, kernelFunc: addMm },
+];

@@ -122,6 +122,9 @@ export const KERNEL_MAPPINGS: Readonly<Record<string, KernelMapping>> = {
     if (c.attr<boolean>('transposeB')) b = swapLastTwo(c, b, c.shape('b').length);
     c.node('MatMul', [a, b], {}, [c.output()]);
   },
+  // op(a)·op(b) + bias with a bias of [n] or [m, n]: ONNX's Gemm, one node per linear layer.
+  AddMm: (c) =>
+    c.node('Gemm', [c.input('a'), c.input('b'), c.input('bias')], { transA: int(c.attr<boolean>('transposeA') ? 1 : 0), transB: int(c.attr<boolean>('transposeB') ? 1 : 0) }, [c.output()]),
 
   // shapes and indexing
   Reshape: (c) => c.node('Reshape', [c.input('x'), c.int64s((r) => r.attrs.shape as number[], 'reshape')], {}, [c.output()]),

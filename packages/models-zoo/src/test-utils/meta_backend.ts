@@ -87,6 +87,10 @@ const rules: { [kernel: string]: ShapeRule } = {
   Min: reduce,
   ArgMax: argReduce,
   ArgMin: argReduce,
+  AddMm: ([a, b], attrs) => {
+    const { transposeA, transposeB } = attrs as unknown as MatMulAttrs;
+    return [[a.shape[transposeA ? 1 : 0], b.shape[transposeB ? 0 : 1]], 'float32'];
+  },
   BatchMatMul: ([a, b], attrs) => {
     const { transposeA, transposeB } = attrs as unknown as MatMulAttrs;
     const rows = a.shape[a.shape.length - (transposeA ? 1 : 2)];

@@ -26,6 +26,7 @@ export * from './gather.js';
 export * from './one_hot.js';
 // linear algebra
 export * from './matmul.js';
+export * from './addmm.js';
 export * from './linear.js';
 // images (NCHW)
 export * from './conv_util.js';

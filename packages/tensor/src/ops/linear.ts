@@ -6,8 +6,10 @@
 import { assertDType, toTensor, type TensorLike } from '../convert.js';
 import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { addMmKernel } from './addmm.js';
 import { add } from './binary.js';
 import { matmul } from './matmul.js';
+import { reshape } from './reshape.js';
 
 export function linear(x: TensorLike, weight: TensorLike, bias?: TensorLike | null): Tensor {
   const op = 'linear';
@@ -29,6 +31,15 @@ export function linear(x: TensorLike, weight: TensorLike, bias?: TensorLike | nu
     if (b.rank > 1 || (b.rank === 1 && b.shape[0] !== outFeatures)) {
       throw new Error(`${op}: bias must have shape [${outFeatures}] to match weight ${formatShape(w.shape)}, got ${formatShape(b.shape)}`);
     }
+  }
+  // x·Wᵀ + b as one AddMm kernel over the rows of x, so a backend can fold the bias into the
+  // product; integer operands and a scalar bias take the plain path.
+  if (b !== null && b.rank === 1 && input.dtype === 'float32' && w.dtype === 'float32' && b.dtype === 'float32') {
+    const attrs = { transposeA: false, transposeB: true };
+    if (input.rank === 2) return addMmKernel(input, w, b, attrs);
+    const rows = input.shape.slice(0, -1);
+    const count = rows.reduce((total, d) => total * d, 1);
+    return reshape(addMmKernel(reshape(input, [count, inFeatures]), w, b, attrs), [...rows, outFeatures]);
   }
   const product = matmul(input, w, { transposeB: true });
   return b === null ? product : add(product, b);

@@ -7,13 +7,16 @@ import {
   adaptiveAvgPool2d,
   adaptiveMaxPool2d,
   add,
+  addmm,
   avgPool2d,
   conv2d,
   convTranspose2d,
   div,
   eq,
+  full,
   ge,
   getGenerator,
+  linear,
   lt,
   manualSeed,
   matmul,
@@ -21,6 +24,7 @@ import {
   maxPool2d,
   minimum,
   mul,
+  ones,
   permute,
   pow,
   rand,
@@ -231,6 +235,47 @@ export function definePropertySuite(backend: string): void {
       f.done();
       tidy(() => {
         expect(() => matmul(rand([2, 3]), rand([4, 5]))).toThrow(/matmul: .*\[2,3\].*\[4,5\]/);
+      });
+    });
+
+    it('addmm and linear add their addend to the product, for every addend shape that broadcasts, with beta and alpha', () => {
+      manualSeed(405);
+      // [m, k, n, addend shape]: narrow products over many rows (a small layer over a grid),
+      // one row, wide ones, and every way an addend broadcasts to [m, n].
+      const cases: [number, number, number, number[]][] = [
+        [10_000, 6, 8, [8]], [300, 8, 1, [1]], [40, 8, 2, [1, 2]], [17, 3, 5, [17, 5]], [33, 70, 37, [37]],
+        [1, 4, 3, [3]], [5, 4, 3, [5, 1]], [5, 4, 3, []], [6, 2, 7, [1, 1]], [20, 16, 8, [8]],
+      ];
+      for (let trial = 0; trial < 6; trial++) cases.push([int(1, 60), int(1, 20), int(1, 12), chance(0.5) ? [0] : [0, 0]]);
+      const f = new Failures();
+      for (const [m, k, n, given] of cases) {
+        const biasShape = given.length > 0 && given[0] === 0 ? (given.length === 1 ? [n] : [m, n]) : given;
+        const product = (a: Tensor, w: Tensor): Expected => matmulRef([m, k], a.dataSync(), [k, n], w.dataSync());
+        const plus = (p: Expected, bias: Tensor, beta = 1, alpha = 1): Expected => {
+          const values = Float64Array.from(p.data, (v) => v * alpha);
+          const scaled = Float64Array.from(bias.dataSync(), (v) => v * beta);
+          return broadcastBinary([m, n], values, biasShape, scaled, (x, y) => x + y);
+        };
+        const label = `addmm ${fmt(biasShape)} + [${m},${k}] @ [${k},${n}]`;
+        f.trial(label, () => {
+          const a = randn([m, k]);
+          const b = randn([k, n]);
+          const bias = randn(biasShape);
+          f.check(label, addmm(bias, a, b), plus(product(a, b), bias), ACCUMULATING_TOLERANCE);
+          f.check(`${label} beta 0.5 alpha -2`, addmm(bias, a, b, { beta: 0.5, alpha: -2 }), plus(product(a, b), bias, 0.5, -2), ACCUMULATING_TOLERANCE);
+          if (biasShape.length === 1 && biasShape[0] === n) {
+            // linear(x, W, b) = x·Wᵀ + b, with the same numbers: W = bᵀ of the product.
+            f.check(`linear ${label}`, linear(a, transpose(b, 0, 1), bias), plus(product(a, b), bias), ACCUMULATING_TOLERANCE);
+          }
+        });
+      }
+      f.done();
+      tidy(() => {
+        expect(() => addmm(rand([3]), rand([2, 4]), rand([4, 5]))).toThrow(/addmm: input of shape \[3\] cannot be broadcast to the product's shape \[2,5\]/);
+        expect(() => addmm(rand([5]), rand([2, 4]), rand([3, 5]))).toThrow(/addmm: inner dimensions differ: \[2,4\] @ \[3,5\]/);
+        expect(() => addmm(rand([5]), rand([2, 2, 4]), rand([4, 5]))).toThrow(/addmm: mat1 and mat2 must be 2-D/);
+        // beta = 0 ignores the addend, NaN included, as torch.addmm.
+        expect([...addmm(full([2], NaN), ones([1, 3]), ones([3, 2]), { beta: 0 }).dataSync()]).toEqual([3, 3]);
       });
     });
 
