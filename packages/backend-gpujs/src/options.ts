@@ -110,7 +110,7 @@ export function glPackageState(): GlPackageState {
   if (!mod || !fs) return 'unknown';
   let glPackage: string;
   try {
-    const gpujsMain = mod.createRequire(import.meta.url).resolve('gpu.js');
+    const gpujsMain = mod.createRequire((import.meta as { url: string }).url).resolve('gpu.js');
     glPackage = mod.createRequire(gpujsMain).resolve('gl/package.json');
   } catch {
     return 'missing';

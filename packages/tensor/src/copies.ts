@@ -19,7 +19,8 @@ const registryKey = Symbol.for('@nn/tensor.engine');
 export function signCopy(backends: () => string[]): EngineCopy {
   const holder = globalThis as { [registryKey]?: EngineCopy[] };
   const copies = (holder[registryKey] ??= []);
-  const self: EngineCopy = { version, url: import.meta.url, backends };
+  // import.meta.url is set by every ESM loader and bundler (its type lives in Node's and the DOM's typings).
+  const self: EngineCopy = { version, url: (import.meta as { url?: string }).url ?? 'unknown', backends };
   copies.push(self);
   return self;
 }
