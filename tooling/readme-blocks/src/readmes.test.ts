@@ -17,7 +17,8 @@ const root = resolve(import.meta.dirname, '../../..');
 const here = resolve(import.meta.dirname, '..');
 const tsx = createRequire(import.meta.url).resolve('tsx/cli');
 const run = promisify(execFile);
-const blocksDir = join(here, '.blocks');
+// Inside this package's node_modules: `@nn/*` resolve from there, and no linter or cache looks in.
+const blocksDir = join(here, 'node_modules/.readme-blocks');
 rmSync(blocksDir, { recursive: true, force: true });
 
 const readmes = [join(root, 'README.md'), ...readdirSync(join(root, 'packages')).map((p) => join(root, 'packages', p, 'README.md'))];
