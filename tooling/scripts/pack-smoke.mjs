@@ -2,10 +2,11 @@
 // release would), installs the tarballs into an empty folder as a user would (pnpm, offline
 // from the store; gpu.js's `webgpu` dropped and `gl` left unbuilt, as the backend-gpujs README
 // advises), then checks them from a Node ESM app that trains on cpu and gpujs (webasm), a
-// CommonJS script (require(esm)), a strict TypeScript consumer and, with NN_GPU_LEGS=1, a
+// CommonJS script (require(esm)), two copies of @nn/tensor loaded at once (the error must name
+// both), a strict TypeScript consumer and, with NN_GPU_LEGS=1, a
 // Vite-built page in headless Chromium that trains on cpu and on gpujs in webgl2.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -69,6 +70,8 @@ async function main() {
     if (installed.some((d) => d.startsWith('webgpu@'))) throw new Error('pack-smoke: webgpu was installed despite the override');
     process.stdout.write(run('node', ['esm.mjs'], app));
     process.stdout.write(run('node', ['--no-warnings', 'cjs.cjs'], app));
+    cpSync(realpathSync(join(app, 'node_modules/@nn/tensor')), join(app, 'second-tensor'), { recursive: true });
+    process.stdout.write(run('node', ['two-copies.mjs'], app));
     run('node', [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], app);
     console.log('pack-smoke ts: a strict NodeNext TypeScript consumer typechecks against the packed declarations');
     if (process.env.NN_GPU_LEGS === '1') await chromiumLeg(app);
