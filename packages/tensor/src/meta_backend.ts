@@ -10,7 +10,21 @@
 import type { Backend, DataId, KernelFunc, TensorInfo } from './backend.js';
 import { makeTypedArray, type DType, type TypedArray } from './dtype.js';
 import { engine, registerBackend } from './engine.js';
-import type { ArgReduceAttrs, AxisAttrs, CastAttrs, Conv2DAttrs, MatMulAttrs, PadAttrs, ReduceAttrs, ReshapeAttrs, SliceAttrs, TransposeAttrs } from './kernel_names.js';
+import type {
+  ArgReduceAttrs,
+  AxisAttrs,
+  CastAttrs,
+  Conv2DAttrs,
+  IndexAddAttrs,
+  MatMulAttrs,
+  OneHotAttrs,
+  PadAttrs,
+  ReduceAttrs,
+  ReshapeAttrs,
+  ScatterAddAttrs,
+  SliceAttrs,
+  TransposeAttrs,
+} from './kernel_names.js';
 import { broadcastShapes, sizeFromShape, type Shape } from './shape.js';
 
 interface Stored {
@@ -84,6 +98,12 @@ const rules: { [kernel: string]: ShapeRule } = {
     return [[x.shape[0], w.shape[0], out(x.shape[2], w.shape[2], 0), out(x.shape[3], w.shape[3], 1)], 'float32'];
   },
   Conv2DBackpropInput: (_inputs, attrs) => [(attrs as unknown as { inputShape: number[] }).inputShape, 'float32'],
+  // Indexing (embeddings, class indices): the output's shape follows the indices'.
+  Gather: ([x, indices], attrs) => [x.shape.map((d, i) => (i === (attrs as unknown as AxisAttrs).axis ? indices.shape[0] : d)), x.dtype],
+  GatherElements: ([x, indices]) => [indices.shape, x.dtype],
+  OneHot: ([indices], attrs) => [[...indices.shape, (attrs as unknown as OneHotAttrs).depth], 'int32'],
+  IndexAdd: ([dy], attrs) => [dy.shape.map((d, i) => (i === (attrs as unknown as IndexAddAttrs).axis ? (attrs as unknown as IndexAddAttrs).size : d)), dy.dtype],
+  ScatterAdd: ([dy], attrs) => [(attrs as unknown as ScatterAddAttrs).shape, dy.dtype],
   MaxPool2D: pool(true),
   AvgPool2D: pool(false),
   AdaptiveAvgPool2D: pool(false),
