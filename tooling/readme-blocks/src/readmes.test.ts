@@ -17,6 +17,8 @@ const root = resolve(import.meta.dirname, '../../..');
 const here = resolve(import.meta.dirname, '..');
 const tsx = createRequire(import.meta.url).resolve('tsx/cli');
 const run = promisify(execFile);
+// The zoo's full-size VGG-16 and YOLO step takes about 30 s alone; CI runs other packages' tests beside it.
+const BLOCK_TIMEOUT_MS = 300_000;
 // Inside this package's node_modules: `@nn/*` resolve from there, and no linter or cache looks in.
 const blocksDir = join(here, 'node_modules/.readme-blocks');
 rmSync(blocksDir, { recursive: true, force: true });
@@ -43,9 +45,10 @@ describe('README ts blocks', () => {
         writeFileSync(file, block.code);
         const cwd = block.inRepo ? root : mkdtempSync(join(tmpdir(), 'nn-readme-block-'));
         try {
-          await run(process.execPath, [tsx, file], { cwd, timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
+          await run(process.execPath, [tsx, file], { cwd, timeout: BLOCK_TIMEOUT_MS, env: { ...process.env, NO_COLOR: '1' } });
         } catch (error) {
-          const { stderr = '', stdout = '' } = error as { stderr?: string; stdout?: string };
+          const { stderr = '', stdout = '', killed = false } = error as { stderr?: string; stdout?: string; killed?: boolean };
+          if (killed) throw new Error(`${block.where} did not finish in ${BLOCK_TIMEOUT_MS / 1000} s`);
           throw new Error(`${block.where} failed:\n${stderr || stdout || String(error)}`.slice(0, 4000));
         } finally {
           if (!block.inRepo) rmSync(cwd, { recursive: true, force: true });
