@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the GPU legs of @nn/backend-gpujs need, then builds the optional `gl`
-# package (headless GL for gpu.js's 'headlessgl' mode) from source. Run as root from the
-# repo root after `pnpm install`; then run the legs with NN_GPU_LEGS=1 (see
+# package (headless GL for gpu.js's 'headlessgl' mode) from source. Run from the repo root
+# after `pnpm install` (it uses sudo itself when not root); then run the legs with NN_GPU_LEGS=1 (see
 # packages/backend-gpujs/README.md):
 #   - headlessgl: X11/GL headers to build `gl` (about 6 minutes on 2 cores), and a virtual
 #     display with Mesa's software GL to run it (`xvfb-run -a`);
 #   - browsers: Debian's Chromium (WebGL2/WebGL/WebGPU on SwiftShader), driven by playwright-core.
 set -euo pipefail
+# apt needs root: as root (CI containers, where sudo is often absent) run as is, otherwise through sudo.
+if [ "$(id -u)" != 0 ]; then exec sudo bash "$0" "$@"; fi
 root=$(cd "$(dirname "$0")/../.." && pwd)
 
 export DEBIAN_FRONTEND=noninteractive

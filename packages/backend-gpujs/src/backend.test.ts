@@ -41,6 +41,7 @@ describe('the gpujs backend', () => {
     const timings = Object.entries(auto.autoTimings);
     expect(timings.map(([mode]) => mode)).toContain('webasm');
     expect(Math.min(...timings.map(([, ms]) => ms))).toBe(auto.autoTimings[auto.mode]);
+    expect(String(auto)).toMatch(new RegExp(`^gpujs backend: gpu.js mode '${auto.mode}' \\(auto-chosen; calibration matmul: .*webasm \\d+\\.\\d ms`));
     auto.destroy();
   });
 

@@ -87,6 +87,12 @@ export class GpujsBackend implements Backend {
     return this.device.mode;
   }
 
+  /** One line naming the gpu.js mode that runs, and with 'auto' what each candidate measured. */
+  toString(): string {
+    const timings = Object.entries(this.autoTimings).map(([mode, ms]) => `${mode} ${ms.toFixed(1)} ms`);
+    return `gpujs backend: gpu.js mode '${this.mode}'${timings.length ? ` (auto-chosen; calibration matmul: ${timings.join(', ')})` : ''}`;
+  }
+
   write(values: TypedArray, shape: Shape, dtype: DType, dataId: DataId = {}): DataId {
     if (dtype === 'int32') checkExactInt32(values);
     const layout = this.device.layout(values.length);

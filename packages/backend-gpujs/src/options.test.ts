@@ -1,7 +1,11 @@
 // Options are checked where they are given, and a mode that cannot run here says why and what to install.
 import * as gpujs from 'gpu.js';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GpujsBackend, registerGpujsBackend, setGpujsOptions, unavailableReason } from './index.js';
+import { glPackageState, headlessglReason } from './options.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -31,7 +35,15 @@ describe('gpujs options', () => {
   it("says what headlessgl needs when gl or a display is missing: the gl package, Mesa and xvfb-run", () => {
     vi.spyOn(gpujs.GPU, 'isHeadlessGLSupported', 'get').mockReturnValue(false);
     vi.stubEnv('DISPLAY', '');
-    expect(() => new GpujsBackend({ mode: 'headlessgl' })).toThrow(/^gpujs: mode 'headlessgl' is not available: it needs the optional native package `gl`.*libgl1-mesa-dri.*run under `xvfb-run -a`/);
+    expect(() => new GpujsBackend({ mode: 'headlessgl' })).toThrow(/^gpujs: mode 'headlessgl' is not available: .*libgl1-mesa-dri.*run under `xvfb-run -a`/);
+    expect(headlessglReason('missing', false)).toMatch(/it needs the optional native package `gl` built for this Node \(`npm install gl`.*libgl1-mesa-dri.*xvfb-run -a/);
+  });
+
+  it('tells a gl package whose install script was skipped from a missing one, and says how to build it', () => {
+    expect(headlessglReason('unbuilt', true)).toMatch(/`gl` is installed but its native addon was never built .*allowBuilds: \{ gl: true \}.*--ignore-scripts.*`npm rebuild gl`/);
+    expect(headlessglReason('built', false)).toMatch(/`gl` package is built but opened no GL context: .*xvfb-run -a/);
+    const addon = join(dirname(createRequire(createRequire(import.meta.url).resolve('gpu.js')).resolve('gl/package.json')), 'build/Release/webgl.node');
+    expect(glPackageState()).toBe(existsSync(addon) ? 'built' : 'unbuilt');
   });
 
   it('accepts the modes that run here', () => {
@@ -39,6 +51,7 @@ describe('gpujs options', () => {
     expect(unavailableReason('cpu')).toBeNull();
     const backend = new GpujsBackend({ mode: 'cpu', maxCachedKernels: 4 });
     expect(backend.mode).toBe('cpu');
+    expect(String(backend)).toBe("gpujs backend: gpu.js mode 'cpu'");
     backend.destroy();
   });
 });

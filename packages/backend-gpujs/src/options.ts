@@ -46,16 +46,10 @@ export function unavailableReason(mode: GpujsMode): string | null {
   const env = (globalThis as { process?: { versions?: { node?: string }; env?: Record<string, string | undefined> } }).process;
   const inNode = env?.versions?.node !== undefined;
   switch (mode) {
-    case 'headlessgl': {
+    case 'headlessgl':
       if (GPU.isHeadlessGLSupported) return null;
       if (!inNode) return "mode 'headlessgl' runs only in Node; in a browser use 'webgl2' or 'webgl'";
-      const display = env?.env?.DISPLAY ? '' : ' There is no display ($DISPLAY is unset): run under `xvfb-run -a` (apt package xvfb).';
-      return (
-        "mode 'headlessgl' is not available: it needs the optional native package `gl` built for this Node " +
-        '(`npm install gl`; building it needs python3, make, g++, pkg-config and the apt packages libx11-dev, libxi-dev, libxext-dev, libgl1-mesa-dev) ' +
-        `and an X display with Mesa's GL (apt packages libgl1-mesa-dri, xvfb, xauth).${display}`
-      );
-    }
+      return headlessglReason(glPackageState(), Boolean(env?.env?.DISPLAY));
     case 'webgl2':
     case 'webgl':
       if (mode === 'webgl2' ? GPU.isWebGL2Supported : GPU.isWebGLSupported) return null;
@@ -70,4 +64,57 @@ export function unavailableReason(mode: GpujsMode): string | null {
     case 'cpu':
       return null;
   }
+}
+
+const GL_BUILD_NEEDS = 'python3, make, g++, pkg-config and the apt packages libx11-dev, libxi-dev, libxext-dev, libgl1-mesa-dev';
+const GL_RUN_NEEDS = "an X display with Mesa's GL (apt packages libgl1-mesa-dri, xvfb, xauth)";
+
+/** Why headlessgl cannot run, given the state of the `gl` package and whether $DISPLAY is set. */
+export function headlessglReason(gl: GlPackageState, hasDisplay: boolean): string {
+  const display = hasDisplay ? '' : ' There is no display ($DISPLAY is unset): run under `xvfb-run -a` (apt package xvfb).';
+  const start = "mode 'headlessgl' is not available: ";
+  if (gl === 'unbuilt') {
+    return (
+      start +
+      'the optional package `gl` is installed but its native addon was never built (its install script was skipped: ' +
+      'pnpm runs it only when allowed, `allowBuilds: { gl: true }` in pnpm-workspace.yaml or `pnpm approve-builds`; npm skips it under --ignore-scripts). ' +
+      `Build it with \`npm rebuild gl\` (needs ${GL_BUILD_NEEDS}, and minutes); it runs with ${GL_RUN_NEEDS}.${display}`
+    );
+  }
+  if (gl === 'built') return `${start}the \`gl\` package is built but opened no GL context: it needs ${GL_RUN_NEEDS}.${display}`;
+  return (
+    start +
+    `it needs the optional native package \`gl\` built for this Node (\`npm install gl\`; building it needs ${GL_BUILD_NEEDS}) ` +
+    `and ${GL_RUN_NEEDS}.${display}`
+  );
+}
+
+export type GlPackageState = 'missing' | 'unbuilt' | 'built' | 'unknown';
+
+interface NodeModuleApi {
+  createRequire(from: string): { resolve(id: string): string };
+}
+interface NodeFsApi {
+  existsSync(path: string): boolean;
+}
+
+/**
+ * In Node, whether gpu.js finds the optional `gl` package and whether its native addon was
+ * built ('unknown' elsewhere). Reached through process.getBuiltinModule so that the browser
+ * build of this file imports nothing of Node's.
+ */
+export function glPackageState(): GlPackageState {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const mod = proc?.getBuiltinModule?.('node:module') as NodeModuleApi | undefined;
+  const fs = proc?.getBuiltinModule?.('node:fs') as NodeFsApi | undefined;
+  if (!mod || !fs) return 'unknown';
+  let glPackage: string;
+  try {
+    const gpujsMain = mod.createRequire((import.meta as { url: string }).url).resolve('gpu.js');
+    glPackage = mod.createRequire(gpujsMain).resolve('gl/package.json');
+  } catch {
+    return 'missing';
+  }
+  const addon = glPackage.slice(0, -'package.json'.length) + 'build/Release/webgl.node';
+  return fs.existsSync(addon) ? 'built' : 'unbuilt';
 }

@@ -1,5 +1,5 @@
 import '@nn/backend-cpu';
-import { memory, type Tensor } from '@nn/tensor';
+import { engine, getBackend, memory, type Tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { ReLU } from './layers/activation.js';
 import { Sequential } from './layers/containers.js';
@@ -85,5 +85,27 @@ describe('summary', () => {
     const model = new Small();
     expect(() => summary(model, [1, 3, 28, 28], { print: false })).toThrow(/conv2d/);
     expect(model.modules().some((m) => Object.hasOwn(m, 'forward'))).toBe(false);
+  });
+
+  it('counts the same table from shapes alone with compute: false, leaving the weights on their backend', () => {
+    const model = new Small();
+    const computed = summary(model, [2, 1, 28, 28], { print: false });
+    const before = model.conv2.weight.dataSync().slice();
+    const tensorsBefore = memory().numTensors;
+    const active = getBackend(); // cpu here; gpujs when @nn/conformance runs these tests there
+    const counted = summary(model, [2, 1, 28, 28], { print: false, compute: false });
+    expect(counted.rows).toEqual(computed.rows);
+    expect(counted.text).toBe(computed.text);
+    expect(memory().numTensors).toBe(tensorsBefore);
+    expect(memory().backends.meta.numDataIds).toBe(0);
+    expect(getBackend()).toBe(active);
+    expect(engine().backendOf(model.conv2.weight).name).toBe(active);
+    expect([...model.conv2.weight.dataSync()]).toEqual([...before]);
+  });
+
+  it('names an unknown option', () => {
+    expect(() => summary(new Small(), [1, 1, 28, 28], { print: false, compute: false, shapes: true } as never)).toThrow(
+      "summary: unknown option 'shapes' (options: dtype, print, depth, compute)",
+    );
   });
 });

@@ -1,12 +1,13 @@
 /**
- * summary(model, inputShape): runs the model once on zeros and prints a table of the layers
+ * summary(model, inputShape): runs the model once on zeros (or, with `compute: false`, on the
+ * shape-only 'meta' backend: no arithmetic, no memory) and prints a table of the layers
  * in call order with their output shapes, parameter counts and multiply-accumulates, and the
  * totals, in torchinfo's layout. MACs are counted by layers that know them (Linear, Bilinear,
  * Conv1d/2d, ConvTranspose2d, MultiheadAttention): one per weight per output position, zero
  * padding positions included, bias additions not counted (torchinfo counts them).
  */
 import { noGrad } from '@nn/autograd';
-import { Tensor, tidy, zeros, type DType, type Shape } from '@nn/tensor';
+import { onMeta, Tensor, tidy, zeros, type DType, type Shape } from '@nn/tensor';
 import type { AnyModule, Module } from './module.js';
 
 export interface SummaryOptions {
@@ -16,7 +17,16 @@ export interface SummaryOptions {
   print?: boolean;
   /** Deepest level of nesting to show (the totals always cover everything). Default Infinity. */
   depth?: number;
+  /**
+   * Run the pass on the active backend (true, the default) or on the shape-only 'meta'
+   * backend (false): the same table, counted from shapes alone, in milliseconds for a
+   * model whose real pass takes seconds. The model's weights are read by no kernel and
+   * stay where they are.
+   */
+  compute?: boolean;
 }
+
+const summaryOptionNames = new Set(['dtype', 'print', 'depth', 'compute']);
 
 export interface SummaryRow {
   /** Dotted state-dict path ('' for the model itself). */
@@ -56,6 +66,9 @@ function firstTensor(value: unknown): Tensor | null {
 }
 
 export function summary<In extends unknown[], Out>(model: Module<In, Out>, inputShape: Shape | Shape[], options: SummaryOptions = {}): ModelSummary {
+  for (const key of Object.keys(options)) {
+    if (!summaryOptionNames.has(key)) throw new Error(`summary: unknown option '${key}' (options: ${[...summaryOptionNames].join(', ')})`);
+  }
   const shapes: Shape[] = Array.isArray(inputShape[0]) ? (inputShape as Shape[]) : [inputShape as Shape];
   const rows: SummaryRow[] = [];
   const seen = new Set<AnyModule>();
@@ -97,12 +110,15 @@ export function summary<In extends unknown[], Out>(model: Module<In, Out>, input
   const wasTraining = model.modules().map((m) => m.training);
   model.eval();
   try {
-    noGrad(() =>
-      tidy(() => {
-        const inputs = shapes.map((s) => zeros(s, { dtype: options.dtype ?? 'float32' }));
-        (model.forward as (...args: unknown[]) => unknown)(...inputs);
-      }),
-    );
+    const pass = (): void =>
+      noGrad(() =>
+        tidy(() => {
+          const inputs = shapes.map((s) => zeros(s, { dtype: options.dtype ?? 'float32' }));
+          (model.forward as (...args: unknown[]) => unknown)(...inputs);
+        }),
+      );
+    if (options.compute ?? true) pass();
+    else onMeta(pass);
   } finally {
     for (const undo of restore) undo();
     model.modules().forEach((m, i) => (m.training = wasTraining[i]));

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import '@nn/backend-cpu';
 import { crossEntropy, summary } from '@nn/layers';
-import { manualSeed, randint, randn } from '@nn/tensor';
+import { manualSeed, onMeta, randint, randn } from '@nn/tensor';
 import { AttentionModule, residualAttention56, residualAttention92, ResidualUnit, type ResidualAttentionNetwork } from './residual_attention.js';
 import { expectEvalChangesBehaviour, expectSafetensorsRoundTrip, expectStepLowersLoss } from './test-utils/model_checks.js';
-import { onMeta } from './test-utils/meta_backend.js';
 
 const small = { width: 1 / 8, numClasses: 3 };
 

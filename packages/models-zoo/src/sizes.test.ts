@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import '@nn/backend-cpu';
 import { summary, type AnyModule, type Module } from '@nn/layers';
-import type { Tensor } from '@nn/tensor';
-import { onMeta } from './test-utils/meta_backend.js';
+import { onMeta, type Tensor } from '@nn/tensor';
 import * as zoo from './index.js';
 
 const metaBuild = <T extends AnyModule>(make: () => T): T => onMeta(make);

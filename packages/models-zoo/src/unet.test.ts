@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import '@nn/backend-cpu';
 import { BatchNorm2d, crossEntropy, summary } from '@nn/layers';
-import { manualSeed, randint, randn } from '@nn/tensor';
+import { manualSeed, onMeta, randint, randn } from '@nn/tensor';
 import { Conv2d } from './building.js';
 import { unet, type UNetOptions } from './unet.js';
-import { onMeta } from './test-utils/meta_backend.js';
 import { expectEvalChangesBehaviour, expectSafetensorsRoundTrip, expectStepLowersLoss } from './test-utils/model_checks.js';
 
 const small: UNetOptions = { baseWidth: 4, numClasses: 3 };

@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import '@nn/backend-cpu';
 import { fromBytes, type AnyModule, type StateDict } from '@nn/layers';
-import { dispose, manualSeed, zeros } from '@nn/tensor';
-import { onMeta } from './test-utils/meta_backend.js';
+import { dispose, manualSeed, onMeta, zeros } from '@nn/tensor';
 import { randomStateDict, torchSafetensorsBytes } from './test-utils/torch_safetensors.js';
 import * as zoo from './index.js';
 

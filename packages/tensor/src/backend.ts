@@ -41,6 +41,11 @@ export interface BackendMemory {
 
 export interface Backend {
   readonly name: string;
+  /**
+   * A backend whose kernels read only shapes and dtypes (the 'meta' backend): the engine
+   * leaves inputs stored on other backends where they are instead of moving them.
+   */
+  readonly shapeOnly?: boolean;
   /** Stores `values` and returns the id of the new buffer; with `dataId`, stores under that id (used for moves). */
   write(values: TypedArray, shape: Shape, dtype: DType, dataId?: DataId): DataId;
   read(dataId: DataId): Promise<TypedArray>;

@@ -3,6 +3,7 @@
  * reference count, tidy scopes, and the kernel-run hook that autograd listens to.
  */
 import type { Backend, BackendFactory, BackendMemory, DataId, KernelArgs, KernelFunc, TensorInfo } from './backend.js';
+import { otherCopiesNote, signCopy } from './copies.js';
 import { bytesPerElement, type DType, type TypedArray } from './dtype.js';
 import { formatShape, sizeFromShape, type Shape } from './shape.js';
 import { Tensor } from './tensor.js';
@@ -133,6 +134,17 @@ export class Engine {
     return this.activeName!;
   }
 
+  /** The active backend's name, or null before one is chosen (unlike backendName, chooses none). */
+  get activeBackendName(): string | null {
+    return this.activeName;
+  }
+
+  /** Goes back to a backend that was active before (or to none, to choose the default on next use). */
+  restoreActiveBackend(name: string | null): void {
+    if (name === null) this.activeName = null;
+    else this.setBackendSync(name);
+  }
+
   findBackend(name: string): Backend | undefined {
     return this.instances.get(name);
   }
@@ -160,6 +172,8 @@ export class Engine {
       }
     }
     if (best === null) {
+      const copies = otherCopiesNote(thisCopy);
+      if (copies) throw new Error(`no backend is registered in this copy of @nn/tensor: ${copies}`);
       throw new Error("no backend is registered: import '@nn/backend-cpu' (or another backend) before creating tensors");
     }
     return best;
@@ -167,6 +181,8 @@ export class Engine {
 
   private unknownBackendMessage(name: string): string {
     const known = this.registeredBackends();
+    const copies = otherCopiesNote(thisCopy);
+    if (copies) return `backend '${name}' is not registered in this copy of @nn/tensor (registered: ${known.length ? known.join(', ') : 'none'}): ${copies}`;
     return `backend '${name}' is not registered (registered: ${known.length ? known.join(', ') : 'none'}); import its package, e.g. '@nn/backend-${name}'`;
   }
 
@@ -296,7 +312,8 @@ export class Engine {
       const t = inputs[key];
       this.assertLive(t, kernelName);
       const record = this.records.get(t.dataId)!;
-      if (record.backend !== backend) this.moveData(t.dataId, backend);
+      // A shape-only backend reads shapes alone: the data stays where it is (a model's weights).
+      if (record.backend !== backend && !backend.shapeOnly) this.moveData(t.dataId, backend);
       infos[key] = t;
     }
     const result = runGuarded(kernel, { inputs: infos, attrs, backend }, kernelName);
@@ -425,6 +442,7 @@ function collectTensors(container: TensorContainer, into: Set<Tensor>, seen = ne
 }
 
 let globalEngine: Engine | null = null;
+const thisCopy = signCopy(() => globalEngine?.registeredBackends() ?? []);
 
 /** The process-wide engine. */
 export function engine(): Engine {

@@ -9,3 +9,6 @@ export * from './shape.js';
 // `declare module '@nn/tensor' { interface Tensor {...} }` (as @nn/autograd does for backward()).
 export * from './tensor.js';
 export * from './ops/index.js';
+export { loadedCopies, type EngineCopy } from './copies.js';
+export { version } from './version.js';
+export * from './meta_backend.js';

@@ -1,34 +1,31 @@
 /**
  * A backend that keeps only shapes (PyTorch's 'meta' device): every kernel computes its
  * output's shape and no values. Building a full-size model on it costs no memory for the
- * weights and a forward pass costs no arithmetic, so tests can check the parameter counts,
- * state-dict shapes and multiply-accumulates of VGG-19 or ResNet-152 in milliseconds.
- * Values read back are zeros.
+ * weights and a forward pass costs no arithmetic, so `summary(model, shape, { compute: false })`
+ * and tests can count the parameters, state-dict shapes and multiply-accumulates of VGG-19
+ * or ResNet-152 in milliseconds. Values read back are zeros. Inputs stored on another
+ * backend stay there (the kernels read only their shapes), so a trained model's weights
+ * are untouched by a pass on meta.
  */
-import {
-  broadcastShapes,
-  engine,
-  makeTypedArray,
-  registerBackend,
-  sizeFromShape,
-  type ArgReduceAttrs,
-  type AxisAttrs,
-  type Backend,
-  type CastAttrs,
-  type Conv2DAttrs,
-  type DataId,
-  type DType,
-  type KernelFunc,
-  type MatMulAttrs,
-  type PadAttrs,
-  type ReduceAttrs,
-  type ReshapeAttrs,
-  type Shape,
-  type SliceAttrs,
-  type TensorInfo,
-  type TransposeAttrs,
-  type TypedArray,
-} from '@nn/tensor';
+import type { Backend, DataId, KernelFunc, TensorInfo } from './backend.js';
+import { makeTypedArray, type DType, type TypedArray } from './dtype.js';
+import { engine, registerBackend } from './engine.js';
+import type {
+  ArgReduceAttrs,
+  AxisAttrs,
+  CastAttrs,
+  Conv2DAttrs,
+  IndexAddAttrs,
+  MatMulAttrs,
+  OneHotAttrs,
+  PadAttrs,
+  ReduceAttrs,
+  ReshapeAttrs,
+  ScatterAddAttrs,
+  SliceAttrs,
+  TransposeAttrs,
+} from './kernel_names.js';
+import { broadcastShapes, sizeFromShape, type Shape } from './shape.js';
 
 interface Stored {
   size: number;
@@ -105,6 +102,12 @@ const rules: { [kernel: string]: ShapeRule } = {
     return [[x.shape[0], w.shape[0], out(x.shape[2], w.shape[2], 0), out(x.shape[3], w.shape[3], 1)], 'float32'];
   },
   Conv2DBackpropInput: (_inputs, attrs) => [(attrs as unknown as { inputShape: number[] }).inputShape, 'float32'],
+  // Indexing (embeddings, class indices): the output's shape follows the indices'.
+  Gather: ([x, indices], attrs) => [x.shape.map((d, i) => (i === (attrs as unknown as AxisAttrs).axis ? indices.shape[0] : d)), x.dtype],
+  GatherElements: ([x, indices]) => [indices.shape, x.dtype],
+  OneHot: ([indices], attrs) => [[...indices.shape, (attrs as unknown as OneHotAttrs).depth], 'int32'],
+  IndexAdd: ([dy], attrs) => [dy.shape.map((d, i) => (i === (attrs as unknown as IndexAddAttrs).axis ? (attrs as unknown as IndexAddAttrs).size : d)), dy.dtype],
+  ScatterAdd: ([dy], attrs) => [(attrs as unknown as ScatterAddAttrs).shape, dy.dtype],
   MaxPool2D: pool(true),
   AvgPool2D: pool(false),
   AdaptiveAvgPool2D: pool(false),
@@ -121,6 +124,7 @@ rules.Where = broadcast();
 
 export class MetaBackend implements Backend {
   readonly name = 'meta';
+  readonly shapeOnly = true;
   readonly kernels: ReadonlyMap<string, KernelFunc>;
   private readonly store = new Map<DataId, Stored>();
 
@@ -162,15 +166,25 @@ export class MetaBackend implements Backend {
   }
 }
 
-registerBackend('meta', () => new MetaBackend(), 0);
-
-/** Runs `fn` with the meta backend active, then returns to the backend that was active. */
+/**
+ * Runs `fn` with the shape-only 'meta' backend active, then returns to the backend that was
+ * active (none: the default is chosen again on next use). Tensors made inside live on meta:
+ * right shapes and dtypes, zeros when read.
+ *
+ * @example
+ * ```ts
+ * const y = onMeta(() => zeros([64, 3, 224, 224]).mean(0));
+ * y.shape; // [3, 224, 224], no 38 MB allocated
+ * ```
+ */
 export function onMeta<T>(fn: () => T): T {
-  const previous = engine().backendName;
+  // Lowest priority: meta is never chosen as the default backend.
+  registerBackend('meta', () => new MetaBackend(), -Infinity);
+  const previous = engine().activeBackendName;
   engine().setBackendSync('meta');
   try {
     return fn();
   } finally {
-    engine().setBackendSync(previous);
+    engine().restoreActiveBackend(previous);
   }
 }
