@@ -11,11 +11,13 @@
  * (gemm_small.ts), outputs at most 8 wide over a short depth row by row in registers
  * (gemm_narrow.ts); the rest run the cache-blocked, packed algorithm of BLIS/GotoBLAS on a
  * WebAssembly SIMD micro-kernel (gemm_wasm.ts) where the runtime has it, else on a
- * register-tiled JavaScript one (gemm_js.ts), about 5× slower.
+ * register-tiled JavaScript one (gemm_js.ts), about 5× slower. Large packed products on the
+ * SIMD kernel are split over the worker pool where threads are on (gemm_threaded.ts).
  */
 import { gemmPackedJs } from './gemm_js.js';
 import { gemmNarrow, prefersNarrow } from './gemm_narrow.js';
 import { gemmSmall, prefersSmall } from './gemm_small.js';
+import { gemmThreaded } from './gemm_threaded.js';
 import { gemmPackedWasm, wasmGemmAvailable } from './gemm_wasm.js';
 
 export interface GemmArgs {
@@ -61,7 +63,7 @@ export function gemm(g: GemmArgs): void {
   } else if (gemmKernel() === 'wasm') {
     if (prefersSmall(m, n, k, 1)) gemmSmall(g);
     else if (prefersNarrow(n, k)) gemmNarrow(g);
-    else gemmPackedWasm(g);
+    else if (!gemmThreaded(g)) gemmPackedWasm(g);
   } else {
     if (prefersSmall(m, n, k, 2)) gemmSmall(g);
     else if (prefersNarrow(n, k)) gemmNarrow(g);

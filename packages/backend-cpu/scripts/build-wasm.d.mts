@@ -1,0 +1,3 @@
+export const SHARED_MAX_PAGES: number;
+export function gemmVariants(wat: string): Record<string, string>;
+export function generateModuleSource(wat: string): Promise<string>;
