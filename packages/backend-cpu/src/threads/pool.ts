@@ -11,7 +11,7 @@
  */
 import { GEMM_WASM_SHARED_BASE64, GEMM_WASM_SHARED_RELAXED_BASE64 } from '../kernels/gemm_wasm_module.js';
 import { decodeBase64, wasmApi, wasmGemmAvailable, wasmGemmRelaxed, type WasmMemory } from '../kernels/gemm_wasm.js';
-import { threadRuntime, type BlockFn } from './runtime.js';
+import { threadRuntime, type BlockFn, type ThreadRuntime } from './runtime.js';
 import { workerSource } from './worker_source.js';
 
 /** The shared memory's maximum in 64 KiB pages (1 GiB), as gemm.wat's shared variant declares it (scripts/build-wasm.mjs). */
@@ -74,7 +74,7 @@ export class ThreadPool {
   private generation = 0;
   private view = new Float32Array(0);
   /** What the calling thread runs: the runtime itself (tests pass one evaluated from its source text). */
-  private readonly runtime: ReturnType<typeof threadRuntime>;
+  private readonly runtime: ThreadRuntime;
 
   /** Starts threads - 1 workers; throws where threadsUnavailable() would say why. */
   constructor(threads: number, runtime = threadRuntime()) {

@@ -14,11 +14,11 @@
 /** The wasm `block` export: packed A·B for (rowTiles, colTiles, kc, aBytes, bBytes, cBytes, ldcBytes). */
 export type BlockFn = (rowTiles: number, colTiles: number, kc: number, a: number, b: number, c: number, ldc: number) => void;
 
-interface SharedMemory {
+export interface SharedMemory {
   readonly buffer: ArrayBufferLike;
 }
 
-export function threadRuntime() {
+export function threadRuntime(): ThreadRuntime {
   // Int32 slots of the control block (a SharedArrayBuffer of SIZE int32s).
   const CLAIM = 0; // (generation << TASK_BITS) | next unclaimed task of the current job
   const DONE = 1; // tasks of the current job finished (or failed)
@@ -120,4 +120,12 @@ export function threadRuntime() {
   const layout = { CLAIM, DONE, WAKE, STOP, FAILED, COUNT, KIND, MESSAGE, TAKEN, MAX_THREADS, SIZE, TASK_BITS, MAX_TASKS, MAX_GENERATION, GEMM };
   const gemmParams = { ROW_TILES, COL_TILES, DEPTH, KC, A, B, C, LDC, SCRATCH, SCRATCH_STRIDE, TASK_ROWS, TASK_COLS, ACCUMULATE };
   return { layout, gemmParams, runTasks, workerLoop };
+}
+
+/** What threadRuntime() returns (named, so that declarations can refer to it). */
+export interface ThreadRuntime {
+  layout: Record<'CLAIM' | 'DONE' | 'WAKE' | 'STOP' | 'FAILED' | 'COUNT' | 'KIND' | 'MESSAGE' | 'TAKEN' | 'MAX_THREADS' | 'SIZE' | 'TASK_BITS' | 'MAX_TASKS' | 'MAX_GENERATION' | 'GEMM', number>;
+  gemmParams: Record<'ROW_TILES' | 'COL_TILES' | 'DEPTH' | 'KC' | 'A' | 'B' | 'C' | 'LDC' | 'SCRATCH' | 'SCRATCH_STRIDE' | 'TASK_ROWS' | 'TASK_COLS' | 'ACCUMULATE', number>;
+  runTasks(ctl: Int32Array, memory: SharedMemory, block: BlockFn, thread: number, generation: number): void;
+  workerLoop(ctl: Int32Array, memory: SharedMemory, block: BlockFn, thread: number): void;
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { GemmArgs } from '../kernels/gemm.js';
 
 const warning = /^@nn\/backend-cpu: (.*); running on one thread\.$/;
 
@@ -10,7 +11,7 @@ async function freshModules() {
   return { ...threads, gemm };
 }
 
-function product(gemm: (typeof import('../kernels/gemm.js'))['gemm']): Float32Array {
+function product(gemm: (g: GemmArgs) => void): Float32Array {
   const m = 40, n = 50, k = 30;
   const a = Float32Array.from({ length: m * k }, (_, i) => (i % 7) - 3);
   const b = Float32Array.from({ length: k * n }, (_, i) => (i % 5) - 2);
