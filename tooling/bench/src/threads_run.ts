@@ -9,9 +9,10 @@
  *
  * Threads are about wall time, so the table is by median wall time (the CPU-time clock of the
  * other runner adds up both threads). On a machine shared with other jobs the two-thread
- * figures are only as good as the cores the scheduler leaves free: the load average is printed
- * before and after, and the cases run in rounds (ours 1, ours 2, tfjs 2, then again) so that a
- * burst of load hits all three alike. Arguments filter the cases by substring.
+ * figures are only as good as the cores the scheduler leaves free: the load average is printed,
+ * and the three implementations run interleaved, run by run, so that a burst of load hits all
+ * three alike; each ratio is the median of the ratios within a round. Arguments filter the
+ * cases by substring.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,7 +23,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { setBackend } from '@nn/tensor';
 import { getNumThreads, setNumThreads } from '@nn/backend-cpu';
-import { measure, type Timing } from './measure.js';
 import { conv2dCases as convCases } from './cases/conv2d.js';
 import { cases as matmulCases } from './cases/matmul.js';
 import { resnet18Cases as resnetCases } from './cases/resnet18.js';
@@ -31,7 +31,6 @@ import type { BenchCase } from './types.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const THREADS = 2;
-const ROUNDS = 2;
 const PICKED = ['matmul 1024×1024', 'conv2d (b)', 'conv2d (c)', 'models ResNet-18'];
 
 interface ShimModule {
@@ -56,19 +55,63 @@ async function initThreadedTfjsWasm(): Promise<string> {
   return `tfjs-backend-wasm-threaded-simd.wasm, ${threads} threads (through wasm_threads_shim: not stock tfjs)`;
 }
 
-async function time(c: BenchCase, impl: 'ours-1' | 'ours-2' | 'tfjs-wasm-2'): Promise<Timing> {
-  if (impl !== 'tfjs-wasm-2') setNumThreads(impl === 'ours-1' ? 1 : THREADS);
-  const work = impl === 'tfjs-wasm-2' ? c.peer(tf) : c.ours();
-  try {
-    // measure() runs synchronous cases only; none of the picked cases is asynchronous.
-    return measure(() => void work.run());
-  } finally {
-    work.dispose();
-    await Promise.resolve();
-  }
+type Impl = 'ours-1' | 'ours-2' | 'tfjs-wasm-2';
+const IMPLS: Impl[] = ['ours-1', 'ours-2', 'tfjs-wasm-2'];
+/** Timed rounds per case: at least MIN_ROUNDS, more while a case takes under TARGET_MS in all. */
+const MIN_ROUNDS = 5;
+const MAX_ROUNDS = 15;
+const TARGET_MS = 8000;
+
+/** @nn's mode for a run: the pool stays up in both, so that switching costs nothing. */
+function useThreads(impl: Impl): void {
+  if (impl === 'ours-1') setNumThreads(THREADS, { minWork: Infinity });
+  else if (impl === 'ours-2') setNumThreads(THREADS);
 }
 
-const best = (timings: Timing[]): number => Math.min(...timings.map((t) => t.medianMs));
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/**
+ * Wall times of the three implementations, interleaved run by run (in a rotating order), so
+ * that the load of the moment falls on all three alike; one warm-up run each first.
+ */
+function timeInterleaved(c: BenchCase): Record<Impl, number[]> {
+  const ours = c.ours();
+  const theirs = c.peer(tf);
+  const runs: Record<Impl, () => void> = { 'ours-1': () => void ours.run(), 'ours-2': () => void ours.run(), 'tfjs-wasm-2': () => void theirs.run() };
+  const times: Record<Impl, number[]> = { 'ours-1': [], 'ours-2': [], 'tfjs-wasm-2': [] };
+  try {
+    const start = performance.now();
+    for (const impl of IMPLS) {
+      useThreads(impl);
+      runs[impl]();
+    }
+    const roundMs = performance.now() - start;
+    const rounds = Math.max(MIN_ROUNDS, Math.min(MAX_ROUNDS, Math.round(TARGET_MS / roundMs)));
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < IMPLS.length; i++) {
+        const impl = IMPLS[(round + i) % IMPLS.length];
+        useThreads(impl);
+        const t0 = performance.now();
+        runs[impl]();
+        times[impl].push(performance.now() - t0);
+      }
+    }
+  } finally {
+    ours.dispose();
+    theirs.dispose();
+  }
+  return times;
+}
+
+/** The median over rounds of theirs/ours measured in the same round: steadier than a ratio of medians under changing load. */
+function pairedRatio(theirs: number[], ours: number[]): number {
+  return median(theirs.map((t, i) => t / ours[i]));
+}
+
 const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
 
 async function main(): Promise<void> {
@@ -85,17 +128,19 @@ async function main(): Promise<void> {
 
   const rows = [];
   for (const c of cases) {
-    const runs: Record<string, Timing[]> = { 'ours-1': [], 'ours-2': [], 'tfjs-wasm-2': [] };
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const impl of ['ours-1', 'ours-2', 'tfjs-wasm-2'] as const) runs[impl].push(await time(c, impl));
-    }
-    const [one, two, theirs] = [best(runs['ours-1']), best(runs['ours-2']), best(runs['tfjs-wasm-2'])];
+    const times = timeInterleaved(c);
+    const [one, two, theirs] = IMPLS.map((impl) => median(times[impl]));
+    const vsPeer = pairedRatio(times['tfjs-wasm-2'], times['ours-2']);
+    const vsOne = pairedRatio(times['ours-1'], times['ours-2']);
     const gflops = (t: number): string => (c.flops > 0 ? `  ${(c.flops / (t * 1e6)).toFixed(1)} GF/s` : '');
-    rows.push({ case: `${c.group} ${c.name}`, flops: c.flops, runs, oursOneMs: one, oursTwoMs: two, tfjsWasmTwoMs: theirs, oursTwoVsTfjsWasmTwo: theirs / two, oursTwoVsOursOne: one / two });
-    console.log(`${c.group} ${c.name}: ours 1 thread ${ms(one)} ms${gflops(one)}; ours 2 threads ${ms(two)} ms${gflops(two)}; tfjs-wasm 2 threads (shim, not stock) ${ms(theirs)} ms${gflops(theirs)}; ours-2 vs tfjs-wasm-2 ${(theirs / two).toFixed(2)}×; ours-2 vs ours-1 ${(one / two).toFixed(2)}×`);
+    rows.push({ case: `${c.group} ${c.name}`, flops: c.flops, times, oursOneMs: one, oursTwoMs: two, tfjsWasmTwoMs: theirs, oursTwoVsTfjsWasmTwo: vsPeer, oursTwoVsOursOne: vsOne, loadNow: loadavg()[0] });
+    console.log(
+      `${c.group} ${c.name} (${times['ours-2'].length} rounds, load ${loadavg()[0].toFixed(1)}): ours 1 thread ${ms(one)} ms${gflops(one)}; ours 2 threads ${ms(two)} ms${gflops(two)}; ` +
+        `tfjs-wasm 2 threads (shim, not stock) ${ms(theirs)} ms${gflops(theirs)}; ours-2 vs tfjs-wasm-2 ${vsPeer.toFixed(2)}×; ours-2 vs ours-1 ${vsOne.toFixed(2)}×`,
+    );
   }
   const loadAfter = loadavg();
-  console.log(`\nBest of ${ROUNDS} medians of wall time per implementation; "vs" is the other's time over ours-2. Load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after.`);
+  console.log(`\nMedian wall times; "vs" is the median over rounds of the other's time over ours-2 in the same round. Load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after.`);
   const outDir = join(here, '..', '.bench-out');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'bench-threads.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, peer, loadBefore, loadAfter, rows }, null, 2)}\n`);

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { availableParallelism } from 'node:os';
+import { describe, expect, it, vi } from 'vitest';
 import { gemm, type GemmArgs } from '../kernels/gemm.js';
 import { threadRuntime } from './runtime.js';
 import { currentThreadPool, getNumThreads, setNumThreads } from './threads.js';
@@ -76,5 +77,19 @@ describe('the threaded GEMM', () => {
     expect(() => setNumThreads(1.5)).toThrow('setNumThreads: expected a positive integer, got 1.5');
     expect(() => setNumThreads(2, { minWork: -1 })).toThrow('setNumThreads: minWork must be a number >= 0, got -1');
     expect(() => setNumThreads(2, { chunk: 4 } as never)).toThrow("setNumThreads: unknown option 'chunk' (known: minWork)");
+  });
+
+  it('defaults to NN_NUM_THREADS, else to the core count', async () => {
+    vi.stubEnv('NN_NUM_THREADS', '');
+    vi.resetModules();
+    expect((await import('./threads.js')).getNumThreads()).toBe(availableParallelism());
+    vi.stubEnv('NN_NUM_THREADS', '3');
+    vi.resetModules();
+    expect((await import('./threads.js')).getNumThreads()).toBe(3);
+    vi.stubEnv('NN_NUM_THREADS', 'two');
+    vi.resetModules();
+    const fresh = await import('./threads.js');
+    expect(() => fresh.getNumThreads()).toThrow("NN_NUM_THREADS: expected a positive integer, got 'two'");
+    vi.unstubAllEnvs();
   });
 });

@@ -17,7 +17,10 @@ const DEFAULT_MIN_WORK = 1 << 22;
 const MAX_THREADS = threadRuntime().layout.MAX_THREADS;
 
 export interface NumThreadsOptions {
-  /** Multiply-adds from which an op is split over threads (tests set 0 to thread every op). */
+  /**
+   * Multiply-adds from which an op is split over threads (default 2²²; tests set 0 to thread
+   * every op, Infinity keeps the workers but runs every op on the calling thread).
+   */
   minWork?: number;
 }
 
@@ -28,16 +31,15 @@ let pool: ThreadPool | null = null;
 let unavailable: string | null | undefined;
 let warned = false;
 
-/** Sets the threads the CPU backend uses (1 turns the pool off and stops its workers). */
+/** Sets the threads the CPU backend uses (1 turns the pool off and stops its workers), and the size from which an op uses them. */
 export function setNumThreads(threads: number, options: NumThreadsOptions = {}): void {
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`setNumThreads: expected a positive integer, got ${String(threads)}`);
   for (const key of Object.keys(options)) {
     if (key !== 'minWork') throw new Error(`setNumThreads: unknown option '${key}' (known: minWork)`);
   }
-  if (options.minWork !== undefined) {
-    if (!(options.minWork >= 0)) throw new Error(`setNumThreads: minWork must be a number >= 0, got ${String(options.minWork)}`);
-    minWork = options.minWork;
-  }
+  const work = options.minWork ?? DEFAULT_MIN_WORK;
+  if (!(work >= 0)) throw new Error(`setNumThreads: minWork must be a number >= 0, got ${String(options.minWork)}`);
+  minWork = work;
   requested = Math.min(threads, MAX_THREADS);
   if (pool !== null && pool.threads !== requested) {
     pool.terminate();
