@@ -33,7 +33,7 @@ export interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
   Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
-export interface GemmModule {
+interface GemmModule {
   memory: WasmMemory;
   /** (rowTiles, colTiles, kc, aBytes, bBytes, cBytes, ldcBytes): packed A·B into C, all offsets in bytes. */
   block: (rowTiles: number, colTiles: number, kc: number, a: number, b: number, c: number, ldc: number) => void;
@@ -83,7 +83,7 @@ function relaxedSimdWanted(): boolean {
 }
 
 /** The relaxed variant where the runtime validates it (and it is wanted), else the plain one. */
-export function pickVariant(wasm: WasmApi, plain: string, relaxedVariant: string): { bytes: Uint8Array; relaxed: boolean } {
+function pickVariant(wasm: WasmApi, plain: string, relaxedVariant: string): { bytes: Uint8Array; relaxed: boolean } {
   if (relaxedSimdWanted()) {
     const bytes = decodeBase64(relaxedVariant);
     if (wasm.validate(bytes)) return { bytes, relaxed: true };
