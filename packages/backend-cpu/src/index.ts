@@ -7,5 +7,6 @@ import { CpuBackend } from './backend_cpu.js';
 
 export { CpuBackend };
 export { kernels } from './kernels/index.js';
+export { getNumThreads, setNumThreads, type NumThreadsOptions } from './threads/threads.js';
 
 registerBackend('cpu', () => new CpuBackend(), 1);

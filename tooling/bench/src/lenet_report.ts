@@ -12,10 +12,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { engine, setBackend } from '@nn/tensor';
-import '@nn/backend-cpu';
+import { setNumThreads } from '@nn/backend-cpu';
 import { setGpujsOptions, type GpujsBackend } from '@nn/backend-gpujs';
 import { LENET_BATCH, lenetTrainCases, type Work } from './cases/lenet_train.js';
 import { measure, type Timing } from './measure.js';
+
+// Single-threaded like the tfjs-wasm it is compared with (two threads: bench:threads), and so
+// that CPU time is the op's time.
+setNumThreads(1);
 
 interface Row {
   implementation: string;

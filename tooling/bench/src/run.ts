@@ -14,10 +14,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { getBackend, setBackend } from '@nn/tensor';
-import '@nn/backend-cpu';
+import { setNumThreads } from '@nn/backend-cpu';
 import { measure, measureAsync, type Timing } from './measure.js';
 import { formatTable, speedups, withRate, type CaseResult, type Implementation, type Speedup } from './report.js';
 import type { BenchCase } from './types.js';
+
+// Single-threaded like the tfjs-wasm it is compared with (two threads: bench:threads), and so
+// that CPU time is the op's time.
+setNumThreads(1);
 
 const here = dirname(fileURLToPath(import.meta.url));
 const noSpeedup: Speedup = { 'tfjs-cpu': null, 'tfjs-wasm': null };

@@ -12,11 +12,13 @@
  * (gemm_narrow.ts); the rest run the cache-blocked, packed algorithm of BLIS/GotoBLAS on a
  * WebAssembly SIMD micro-kernel (gemm_wasm.ts; untransposed operands copied into module
  * memory and packed there, gemm_wasm_resident.ts) where the runtime has it, else on a
- * register-tiled JavaScript one (gemm_js.ts), about 5× slower.
+ * register-tiled JavaScript one (gemm_js.ts), about 5× slower. Large packed products on the
+ * SIMD kernel are split over the worker pool where threads are on (gemm_threaded.ts).
  */
 import { gemmPackedJs } from './gemm_js.js';
 import { gemmNarrow, prefersNarrow } from './gemm_narrow.js';
 import { gemmSmall, prefersSmall } from './gemm_small.js';
+import { gemmThreaded } from './gemm_threaded.js';
 import { gemmPackedWasm, wasmGemmAvailable } from './gemm_wasm.js';
 import { gemmResidentWasm, prefersResident } from './gemm_wasm_resident.js';
 import { gemmNarrowWasm, prefersNarrowWasm } from './small_wasm.js';
@@ -65,6 +67,7 @@ export function gemm(g: GemmArgs): void {
     if (prefersNarrowWasm(g) && gemmNarrowWasm(g)) return;
     if (prefersSmall(m, n, k, 1)) gemmSmall(g);
     else if (prefersNarrow(n, k)) gemmNarrow(g);
+    else if (gemmThreaded(g)) return;
     else if (prefersResident(g)) gemmResidentWasm(g);
     else gemmPackedWasm(g);
   } else {

@@ -8,7 +8,7 @@
  */
 import type { GemmArgs } from './gemm.js';
 import { packA, packB, roundUp } from './gemm_pack.js';
-import { GEMM_WASM_BASE64 } from './gemm_wasm_module.js';
+import { GEMM_WASM_BASE64, GEMM_WASM_RELAXED_BASE64 } from './gemm_wasm_module.js';
 
 /**
  * Tile of the SIMD kernel (fixed by gemm.wat) and block sizes, measured on 256³–1024³ with
@@ -16,21 +16,22 @@ import { GEMM_WASM_BASE64 } from './gemm_wasm_module.js';
  * from 512 to 4096 made no difference. A B panel (KC·NR floats, 16 KiB) stays in L1 and an
  * A block (MC·KC floats, 128 KiB) in L2.
  */
-const MR = 4;
-const NR = 8;
-const MC = 64;
-const KC = 512;
+export const MR = 4;
+export const NR = 8;
+export const MC = 64;
+export const KC = 512;
 const NC = 1024;
 
 // The few WebAssembly types used here: the build targets plain ES2022 with no DOM or Node types.
-interface WasmMemory {
+export interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
-interface WasmApi {
+export interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 export interface GemmModule {
   memory: WasmMemory;
@@ -53,6 +54,8 @@ export const RECORD_WORDS = 12;
 
 /** undefined: not tried yet; null: unavailable (no WebAssembly, no SIMD, or forbidden by CSP). */
 let simd: GemmModule | null | undefined;
+/** Whether the loaded kernel is the relaxed-SIMD one (fused multiply-add where the CPU has it). */
+let relaxed = false;
 /** Float32 view of the module memory; replaced whenever the memory grows (growing detaches it). */
 let heap = new Float32Array(0);
 
@@ -62,20 +65,57 @@ export function wasmGemmAvailable(): boolean {
   return simd !== null;
 }
 
-function instantiate(): GemmModule | null {
+/** Whether large products run on the relaxed-SIMD kernel (f32x4.relaxed_madd), see relaxedSimdWanted. */
+export function wasmGemmRelaxed(): boolean {
+  return wasmGemmAvailable() && relaxed;
+}
+
+/** WebAssembly and atob where the runtime has both. */
+export function wasmApi(): WasmApi | undefined {
   const scope = globalThis as unknown as { WebAssembly?: WasmApi; atob?: (text: string) => string };
-  const wasm = scope.WebAssembly;
-  if (wasm === undefined || scope.atob === undefined) return null;
+  return scope.atob === undefined ? undefined : scope.WebAssembly;
+}
+
+export function decodeBase64(text: string): Uint8Array {
+  const binary = (globalThis as unknown as { atob: (text: string) => string }).atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * Relaxed SIMD (Chrome 114+, Node 22+; Node 20 only with --experimental-wasm-relaxed-simd)
+ * lets f32x4.relaxed_madd be one fused multiply-add where the CPU has FMA: fewer
+ * instructions, and one rounding instead of two, so results differ in the last bits from the
+ * mul+add kernel and from one machine to another (never between thread counts on one
+ * machine: every thread runs the same instruction). NN_RELAXED_SIMD=0 keeps mul+add.
+ */
+function relaxedSimdWanted(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.NN_RELAXED_SIMD !== '0';
+}
+
+/** The relaxed variant where the runtime validates it (and it is wanted), else the plain one. */
+function pickVariant(wasm: WasmApi, plain: string, relaxedVariant: string): { bytes: Uint8Array; relaxed: boolean } {
+  if (relaxedSimdWanted()) {
+    const bytes = decodeBase64(relaxedVariant);
+    if (wasm.validate(bytes)) return { bytes, relaxed: true };
+  }
+  return { bytes: decodeBase64(plain), relaxed: false };
+}
+
+function instantiate(): GemmModule | null {
+  const wasm = wasmApi();
+  if (wasm === undefined) return null;
   try {
-    const binary = scope.atob(GEMM_WASM_BASE64);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    const variant = pickVariant(wasm, GEMM_WASM_BASE64, GEMM_WASM_RELAXED_BASE64);
     // Fails on engines without SIMD (Safari before 16.4, old Node): fall back to JS.
-    if (!wasm.validate(bytes)) return null;
+    if (!wasm.validate(variant.bytes)) return null;
     // Synchronous compilation is fine: browsers allow it on the main thread below 4 KB.
-    const { exports } = new wasm.Instance(new wasm.Module(bytes), {});
+    const { exports } = new wasm.Instance(new wasm.Module(variant.bytes), {});
     const loaded = exports as unknown as GemmModule;
     heap = new Float32Array(loaded.memory.buffer);
+    relaxed = variant.relaxed;
     return loaded;
   } catch {
     // e.g. a Content-Security-Policy without 'wasm-unsafe-eval'.
@@ -123,7 +163,7 @@ export function gemmPackedWasm(g: GemmArgs): void {
       const kc = Math.min(KC, k - pc);
       // Earlier depth slices have written C already; the first one overwrites unless accumulating.
       const add = accumulate || pc > 0;
-      packB8(b, bOffset, ldb, transB, pc, kc, jc, nc, mem);
+      packB8(b, bOffset, ldb, transB, pc, kc, jc, nc, mem, 0);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = Math.min(MC, m - ic);
         packA4(a, aOffset, lda, transA, ic, mc, pc, kc, mem, aStart);
@@ -140,12 +180,12 @@ export function gemmPackedWasm(g: GemmArgs): void {
 }
 
 /**
- * packB of gemm_pack.ts for NR = 8 into memory start 0, with the full panels unrolled: the
- * packing is a tenth of the work at 256³, and the generic loops were 2.5× slower.
+ * packB of gemm_pack.ts for NR = 8, with the full panels unrolled: the packing is a tenth of
+ * the work at 256³, and the generic loops were 2.5× slower.
  */
-function packB8(b: Float32Array, bOffset: number, ldb: number, transB: boolean, pc: number, kc: number, jc: number, nc: number, dst: Float32Array): void {
+export function packB8(b: Float32Array, bOffset: number, ldb: number, transB: boolean, pc: number, kc: number, jc: number, nc: number, dst: Float32Array, start: number): void {
   const full = nc - (nc % NR);
-  let o = 0;
+  let o = start;
   for (let jr = 0; jr < full; jr += NR) {
     if (!transB) {
       for (let p = 0, src = bOffset + pc * ldb + jc + jr; p < kc; p++, src += ldb, o += NR) {
@@ -166,7 +206,7 @@ function packB8(b: Float32Array, bOffset: number, ldb: number, transB: boolean, 
 }
 
 /** packA of gemm_pack.ts for MR = 4, full panels unrolled (see packB8). */
-function packA4(a: Float32Array, aOffset: number, lda: number, transA: boolean, ic: number, mc: number, pc: number, kc: number, dst: Float32Array, start: number): void {
+export function packA4(a: Float32Array, aOffset: number, lda: number, transA: boolean, ic: number, mc: number, pc: number, kc: number, dst: Float32Array, start: number): void {
   const full = mc - (mc % MR);
   let o = start;
   for (let ir = 0; ir < full; ir += MR) {

@@ -1,0 +1,152 @@
+/**
+ * `pnpm --filter @nn/bench bench:threads`: the two-thread figures of issue 14 on matmul 1024,
+ * conv (b), conv (c) and ResNet-18 inference: @nn on one thread and on two
+ * (setNumThreads), against tfjs-backend-wasm 4.22 on two threads. Stock tfjs-wasm never starts
+ * threads in Node; peers/wasm_threads_shim.cjs (copied from ../shared/peers) makes it load its
+ * threaded-SIMD binary as a cross-origin-isolated browser page would, so that peer is NOT stock
+ * tfjs, and the table says so. It runs apart from `pnpm bench` because tfjs-wasm chooses its
+ * binary once per process.
+ *
+ * Threads are about wall time, so the table is by median wall time (the CPU-time clock of the
+ * other runner adds up both threads). On a machine shared with other jobs the two-thread
+ * figures are only as good as the cores the scheduler leaves free: the load average is printed,
+ * and the three implementations run interleaved, run by run, so that a burst of load hits all
+ * three alike; each ratio is the median of the ratios within a round. Arguments filter the
+ * cases by substring.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setBackend } from '@nn/tensor';
+import { getNumThreads, setNumThreads } from '@nn/backend-cpu';
+import { conv2dCases as convCases } from './cases/conv2d.js';
+import { cases as matmulCases } from './cases/matmul.js';
+import { resnet18Cases as resnetCases } from './cases/resnet18.js';
+import type { BenchCase } from './types.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const THREADS = 2;
+const PICKED = ['matmul 1024×1024', 'conv2d (b)', 'conv2d (c)', 'models ResNet-18'];
+
+interface ShimModule {
+  fakeLogicalCores(n: number): void;
+  restoreCpus(): void;
+}
+
+/** tfjs-wasm on its threaded-SIMD binary with THREADS threads, through the shim (not stock tfjs). */
+async function initThreadedTfjsWasm(): Promise<string> {
+  const shim = require('../peers/wasm_threads_shim.cjs') as ShimModule;
+  setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+  setThreadsCount(THREADS);
+  shim.fakeLogicalCores(2 * THREADS);
+  try {
+    await tf.setBackend('wasm');
+  } finally {
+    shim.restoreCpus();
+  }
+  const threads = getThreadsCount();
+  if (threads !== THREADS) throw new Error(`bench:threads: tfjs-wasm started ${threads} threads, not ${THREADS}`);
+  return `tfjs-backend-wasm-threaded-simd.wasm, ${threads} threads (through wasm_threads_shim: not stock tfjs)`;
+}
+
+type Impl = 'ours-1' | 'ours-2' | 'tfjs-wasm-2';
+const IMPLS: Impl[] = ['ours-1', 'ours-2', 'tfjs-wasm-2'];
+/** Timed rounds per case: at least MIN_ROUNDS, more while a case takes under TARGET_MS in all. */
+const MIN_ROUNDS = 5;
+const MAX_ROUNDS = 15;
+const TARGET_MS = 8000;
+
+/** @nn's mode for a run: the pool stays up in both, so that switching costs nothing. */
+function useThreads(impl: Impl): void {
+  if (impl === 'ours-1') setNumThreads(THREADS, { minWork: Infinity });
+  else if (impl === 'ours-2') setNumThreads(THREADS);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/**
+ * Wall times of the three implementations, interleaved run by run (in a rotating order), so
+ * that the load of the moment falls on all three alike; one warm-up run each first.
+ */
+function timeInterleaved(c: BenchCase): Record<Impl, number[]> {
+  const ours = c.ours();
+  const theirs = c.peer(tf);
+  const runs: Record<Impl, () => void> = { 'ours-1': () => void ours.run(), 'ours-2': () => void ours.run(), 'tfjs-wasm-2': () => void theirs.run() };
+  const times: Record<Impl, number[]> = { 'ours-1': [], 'ours-2': [], 'tfjs-wasm-2': [] };
+  try {
+    const start = performance.now();
+    for (const impl of IMPLS) {
+      useThreads(impl);
+      runs[impl]();
+    }
+    const roundMs = performance.now() - start;
+    const rounds = Math.max(MIN_ROUNDS, Math.min(MAX_ROUNDS, Math.round(TARGET_MS / roundMs)));
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < IMPLS.length; i++) {
+        const impl = IMPLS[(round + i) % IMPLS.length];
+        useThreads(impl);
+        const t0 = performance.now();
+        runs[impl]();
+        times[impl].push(performance.now() - t0);
+      }
+    }
+  } finally {
+    ours.dispose();
+    theirs.dispose();
+  }
+  return times;
+}
+
+/** The median over rounds of theirs/ours measured in the same round: steadier than a ratio of medians under changing load. */
+function pairedRatio(theirs: number[], ours: number[]): number {
+  return median(theirs.map((t, i) => t / ours[i]));
+}
+
+const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
+
+async function main(): Promise<void> {
+  const filters = process.argv.slice(2).filter((a) => a !== '--');
+  const cases = [...matmulCases, ...convCases, ...resnetCases]
+    .filter((c) => PICKED.some((p) => `${c.group} ${c.name}`.startsWith(p)))
+    .filter((c) => filters.length === 0 || filters.some((f) => `${c.group} ${c.name}`.includes(f)));
+  await setBackend('cpu');
+  const peer = await initThreadedTfjsWasm();
+  setNumThreads(THREADS);
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`;
+  const loadBefore = loadavg();
+  console.log(`@nn bench:threads: ${cases.length} cases on ${machine}; @nn threads: ${getNumThreads()}; peer: ${peer}; load average ${loadBefore[0].toFixed(2)}\n`);
+
+  const rows = [];
+  for (const c of cases) {
+    const times = timeInterleaved(c);
+    const [one, two, theirs] = IMPLS.map((impl) => median(times[impl]));
+    const vsPeer = pairedRatio(times['tfjs-wasm-2'], times['ours-2']);
+    const vsOne = pairedRatio(times['ours-1'], times['ours-2']);
+    const gflops = (t: number): string => (c.flops > 0 ? `  ${(c.flops / (t * 1e6)).toFixed(1)} GF/s` : '');
+    rows.push({ case: `${c.group} ${c.name}`, flops: c.flops, times, oursOneMs: one, oursTwoMs: two, tfjsWasmTwoMs: theirs, oursTwoVsTfjsWasmTwo: vsPeer, oursTwoVsOursOne: vsOne, loadNow: loadavg()[0] });
+    console.log(
+      `${c.group} ${c.name} (${times['ours-2'].length} rounds, load ${loadavg()[0].toFixed(1)}): ours 1 thread ${ms(one)} ms${gflops(one)}; ours 2 threads ${ms(two)} ms${gflops(two)}; ` +
+        `tfjs-wasm 2 threads (shim, not stock) ${ms(theirs)} ms${gflops(theirs)}; ours-2 vs tfjs-wasm-2 ${vsPeer.toFixed(2)}×; ours-2 vs ours-1 ${vsOne.toFixed(2)}×`,
+    );
+  }
+  const loadAfter = loadavg();
+  console.log(`\nMedian wall times; "vs" is the median over rounds of the other's time over ours-2 in the same round. Load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after.`);
+  const outDir = join(here, '..', '.bench-out');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'bench-threads.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, peer, loadBefore, loadAfter, rows }, null, 2)}\n`);
+  console.log(`written to ${join(outDir, 'bench-threads.json')}`);
+}
+
+await main();
+// tfjs-wasm's emscripten pthreads keep Node alive (@nn's workers do not: they are unref'd).
+process.exit(0);
