@@ -8,7 +8,7 @@
  */
 import type { GemmArgs } from './gemm.js';
 import { SMALL_WASM_BASE64 } from './small_wasm_module.js';
-import { instantiateEmbedded, type WasmMemory } from './wasm_load.js';
+import { decodeBase64, wasmApi, type WasmMemory } from './gemm_wasm.js';
 
 interface SmallModule {
   memory: WasmMemory;
@@ -38,7 +38,7 @@ let f64 = new Float64Array(0);
 
 function module(): SmallModule | null {
   if (small !== undefined) return small;
-  const exports = instantiateEmbedded(SMALL_WASM_BASE64);
+  const exports = instantiate();
   if (exports === null) return (small = null);
   const memory = exports.memory as WasmMemory;
   memory.grow(Math.ceil((END - memory.buffer.byteLength) / 65536));
@@ -51,6 +51,18 @@ function module(): SmallModule | null {
     tanh: exports.tanh as SmallModule['tanh'],
   };
   return small;
+}
+
+/** The module's exports, or null where it cannot run (no WebAssembly SIMD, or a CSP forbids compiling). */
+function instantiate(): Record<string, unknown> | null {
+  const wasm = wasmApi();
+  if (wasm === undefined) return null;
+  try {
+    const bytes = decodeBase64(SMALL_WASM_BASE64);
+    return wasm.validate(bytes) ? new wasm.Instance(new wasm.Module(bytes), {}).exports : null;
+  } catch {
+    return null;
+  }
 }
 
 export function smallWasmAvailable(): boolean {
