@@ -33,12 +33,12 @@ describe('dcgan', () => {
   it('initialises convolutions from N(0, 0.02) and batch-norm scales from N(1, 0.02)', () => {
     manualSeed(1);
     const g = dcganGenerator();
-    const w = g.main.at(3).parameters()[0].dataSync();
+    const w = [...g.main.at(3).parameters()[0].dataSync()];
     const mean = w.reduce((a, b) => a + b, 0) / w.length;
     const std = Math.sqrt(w.reduce((a, b) => a + (b - mean) ** 2, 0) / w.length);
     expect(Math.abs(mean)).toBeLessThan(0.001);
     expect(std).toBeCloseTo(0.02, 3);
-    const scale = g.main.at(1).parameters()[0].dataSync();
+    const scale = [...g.main.at(1).parameters()[0].dataSync()];
     expect(Math.abs(scale.reduce((a, b) => a + b, 0) / scale.length - 1)).toBeLessThan(0.01);
   });
 

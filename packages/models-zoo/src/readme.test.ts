@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import '@nn/backend-cpu';
 import { noGrad } from '@nn/autograd';
-import { SGD, summary } from '@nn/layers';
+import { Adam, SGD, summary } from '@nn/layers';
 import { load, save } from '@nn/layers/node';
-import { manualSeed, randint, randn, softmax } from '@nn/tensor';
-import { decodeYoloV1, encodeYoloTargets, resnet18, vgg16, withHead, yoloV1 } from './index.js';
+import { manualSeed, rand, randint, randn, softmax } from '@nn/tensor';
+import { convAutoencoder, DcganGenerator, dcganDiscriminator, dcganGenerator, decodeYoloV1, discriminatorLoss, encodeYoloTargets, generatorLoss, resnet18, vae, vgg16, withHead, yoloV1 } from './index.js';
 
 describe('README examples', () => {
   it('build, summary, save and load weights, predict', async () => {
@@ -57,5 +57,30 @@ describe('README examples', () => {
     const [first] = decodeYoloV1(detector.predict(images), { scoreThreshold: 0 });
     expect(first.length).toBeGreaterThan(0);
     for (const d of first) expect(d.box).toHaveLength(4);
+  });
+
+  it('generative models: denoising autoencoder, VAE loss and samples, one DCGAN round', () => {
+    manualSeed(3);
+    const x = rand([8, 1, 28, 28]);
+    const ae = convAutoencoder({ latentDim: 32 });
+    ae.loss(x, { noiseStd: 0.3 }).backward();
+    expect(ae.parameters().every((p) => p.grad !== null)).toBe(true);
+
+    const model = vae({ latentDim: 2 });
+    const { loss, reconstruction, kl } = model.loss(x, { klWeight: 1 });
+    expect(loss.item()).toBeCloseTo(reconstruction.item() + kl.item(), 2);
+    expect(model.sample(64).shape).toEqual([64, 1, 28, 28]);
+
+    const g = dcganGenerator({ width: 0.25 });
+    const d = dcganDiscriminator({ width: 0.25 });
+    const optD = new Adam(d.parameters(), { lr: 2e-4, betas: [0.5, 0.999] });
+    const fake = g.forward(randn([8, 100]));
+    discriminatorLoss(d.forward(x.mul(2).sub(1)), d.forward(fake.detach())).backward();
+    optD.step();
+    generatorLoss(d.forward(fake)).backward();
+    expect(g.parameters().every((p) => p.grad !== null)).toBe(true);
+    expect([convAutoencoder(), vae({ latentDim: 2 }), dcganGenerator(), dcganDiscriminator()].map((m) => summary(m, m instanceof DcganGenerator ? [1, 100] : [1, 1, 28, 28], { print: false }).totalParams)).toEqual([
+      241441, 59525, 1781504, 138624,
+    ]);
   });
 });
