@@ -38,6 +38,9 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+// Each test trains for a few CPU seconds; the timeouts allow for a machine shared with other jobs.
+const SLOW = 240_000;
+
 describe('generative train', () => {
   it('trains a VAE with a 2-D code: the loss falls, and it writes the checkpoint, pictures and metrics', async () => {
     const out = join(root, 'vae');
@@ -61,7 +64,7 @@ describe('generative train', () => {
     expect(keys).toContain('model.encoder.0.weight');
     expect(keys).toContain('model.logvar.bias');
     expect(keys.some((k) => k.startsWith('optimizer.model.'))).toBe(true);
-  });
+  }, SLOW);
 
   it('trains the denoising autoencoder: the loss falls and the reconstructions show the noisy inputs', async () => {
     const out = join(root, 'dae');
@@ -72,12 +75,12 @@ describe('generative train', () => {
     const [width, height] = await pngSize(join(out, 'reconstructions.png'));
     expect(width).toBeGreaterThan(20 * 58);
     expect(height).toBeGreaterThan(3 * 58);
-  });
+  }, SLOW);
 
   it('trains a DCGAN, and resuming from the checkpoint gives exactly the weights of an uninterrupted run', async () => {
     const straight = join(root, 'gan-straight');
     const resumed = join(root, 'gan-resumed');
-    const args = ['--model', 'dcgan', '--train-images', '128', '--test-images', '100', '--width', '0.25', '--latent', '16'];
+    const args = ['--model', 'dcgan', '--train-images', '128', '--test-images', '50', '--width', '0.25', '--latent', '16'];
     expect((await run('train', ...args, '--epochs', '2', '--out', straight, '--judge', join(root, 'judge', 'judge.safetensors'))).code).toBe(0);
     expect((await run('train', ...args, '--epochs', '1', '--out', resumed, '--judge', join(root, 'judge', 'judge.safetensors'))).code).toBe(0);
     const again = await run('train', ...args, '--epochs', '2', '--resume', '--out', resumed, '--judge', join(root, 'judge', 'judge.safetensors'));
@@ -102,7 +105,7 @@ describe('generative train', () => {
     const refused = await run('interpolate', 'a.png', 'b.png', '--model', straight);
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/^generative: interpolate: .* is a GAN, which has no encoder/);
-  });
+  }, SLOW);
 
   it('samples a VAE with a seed (the same seed, the same grid) and interpolates between two PNG files', async () => {
     const model = join(root, 'vae');
@@ -118,7 +121,7 @@ describe('generative train', () => {
     expect(done.code).toBe(0);
     expect(done.out).toMatch(/wrote the interpolation to/);
     expect(existsSync(join(root, 'walk.png'))).toBe(true);
-  });
+  }, SLOW);
 });
 
 describe('generative errors', () => {
@@ -141,5 +144,5 @@ describe('generative errors', () => {
     expect(noModel.err).toMatch(/^generative: .*missing.*model\.safetensors/);
     const notConditional = await run('sample', '--model', join(root, 'vae'), '--class', '3');
     expect(notConditional.err).toMatch(/--class needs a conditional dcgan model/);
-  });
+  }, SLOW);
 });
