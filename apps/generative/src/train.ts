@@ -299,7 +299,7 @@ async function finish(
     const z = fixed.latents;
     const dim = config.latentDim;
     const rows = [0, 1, 2].map((r) => ({
-      caption: `z${2 * r} → z${2 * r + 1}`,
+      caption: `z${2 * r} to z${2 * r + 1}`,
       pixels: decodeLatents(nets, lerpLatents(z.slice(2 * r * dim, (2 * r + 1) * dim), z.slice((2 * r + 1) * dim, (2 * r + 2) * dim), 10), new Int32Array(10).fill(r)),
     }));
     files.push(await writePng(dir, FILES.interpolation, captionedRowsPng('Interpolation between two latent vectors', rows)));
@@ -324,7 +324,7 @@ function interpolationRows(nets: Nets, testSet: ImageSet): { caption: string; pi
       const ends = joinPixels([a, b].map((c) => testSet.pixels.slice(firstOf(c) * PIXELS, (firstOf(c) + 1) * PIXELS)));
       const codes = encodeImages(nets, ends);
       const dim = codes.length / 2;
-      return { caption: `${FASHION_CLASSES[a]} → ${FASHION_CLASSES[b]}`, pixels: decodeLatents(nets, lerpLatents(codes.slice(0, dim), codes.slice(dim), 10)) };
+      return { caption: `${FASHION_CLASSES[a]} to ${FASHION_CLASSES[b]}`, pixels: decodeLatents(nets, lerpLatents(codes.slice(0, dim), codes.slice(dim), 10)) };
     });
 }
 
