@@ -6,14 +6,13 @@
  */
 import { readImageFile } from '@nn/data/node';
 import { resize } from '@nn/data';
-import { checkInputFile, checkOutputFile, displayPath, makeOutputDir } from '@nn/layers/node';
+import { checkInputFile, checkOutputFile, displayPath, makeOutputDir, writeFileAtomic } from '@nn/layers/node';
 import { manualSeed } from '@nn/tensor';
 import { dirname } from 'node:path';
 import { useBackend, type BackendName } from './backend.js';
 import { loadRun } from './checkpoint.js';
 import { PIXELS, SIDE } from './data.js';
 import { decodeLatents, defaultLabels, encodeImages, joinPixels, lerpLatents, priorLatents } from './generate.js';
-import { writePng } from './outputs.js';
 import { captionedRowsPng, imageGridPng } from './plots/pictures.js';
 import type { Writer } from './progress.js';
 
@@ -40,7 +39,8 @@ export async function sample(options: SampleOptions, out: Writer): Promise<strin
   const pixels = decodeLatents(nets, priorLatents(nets, options.count), labels);
   await makeOutputDir(dirname(options.out), '--out');
   const columns = Math.ceil(Math.sqrt(options.count));
-  const path = await writePng(dirname(options.out), options.out.slice(dirname(options.out).length + 1), imageGridPng(pixels, columns));
+  const path = options.out;
+  await writeFileAtomic(path, imageGridPng(pixels, columns));
   out.write(`wrote ${options.count} samples of ${run.config.model} (seed ${options.seed}) to ${displayPath(path)}\n`);
   return path;
 }
@@ -76,7 +76,8 @@ export async function interpolate(options: InterpolateOptions, out: Writer): Pro
     { caption: 'inputs', pixels: ends },
     { caption: 'through the code', pixels: walk },
   ];
-  const path = await writePng(dirname(options.out), options.out.slice(dirname(options.out).length + 1), captionedRowsPng(`${run.config.model}: interpolation in ${options.steps} steps`, rows));
+  const path = options.out;
+  await writeFileAtomic(path, captionedRowsPng(`${run.config.model}: interpolation in ${options.steps} steps`, rows));
   out.write(`wrote the interpolation to ${displayPath(path)}\n`);
   return path;
 }
