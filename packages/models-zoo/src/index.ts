@@ -14,3 +14,5 @@ export * from './unet.js';
 export * from './heads.js';
 export * from './yolo.js';
 export * from './nms.js';
+export * from './autoencoder.js';
+export * from './dcgan.js';
