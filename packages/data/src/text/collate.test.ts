@@ -1,5 +1,5 @@
 import '@nn/backend-cpu';
-import { dispose, memory, type Tensor } from '@nn/tensor';
+import { dispose, memory } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../dataset.js';
 import { DataLoader } from '../loader.js';
