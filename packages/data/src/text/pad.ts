@@ -49,11 +49,12 @@ export function padSequences(sequences: readonly ArrayLike<number>[], options: P
   if (sequences.length === 0) throw new Error(`${owner}: cannot pad an empty batch`);
   const { padValue = 0, padSide = 'right', truncation = 'right' } = options;
   const cap = Math.min(options.maxLength ?? Infinity, options.length ?? Infinity);
-  const lengths = Int32Array.from(sequences, (s, i) => {
+  const lengths = new Int32Array(sequences.length);
+  sequences.forEach((s, i) => {
     if (s === null || typeof s !== 'object' || typeof s.length !== 'number') throw new Error(`${owner}: sequence ${i} is not an array of indices`);
-    return Math.min(s.length, cap);
+    lengths[i] = Math.min(s.length, cap);
   });
-  const T = options.length ?? Math.max(1, ...lengths);
+  const T = options.length ?? lengths.reduce((a, b) => Math.max(a, b), 1);
   const data = new Int32Array(sequences.length * T).fill(padValue);
   sequences.forEach((s, b) => {
     const n = lengths[b];

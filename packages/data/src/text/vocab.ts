@@ -97,7 +97,10 @@ export abstract class Vocabulary {
 
   /** The indices of a text's tokens; tokens not in the vocabulary become the unknown index. */
   encode(text: string): Int32Array {
-    return Int32Array.from(this.tokenize(text), (token) => this.indexOf(token));
+    const tokens = this.tokenize(text);
+    const ids = new Int32Array(tokens.length);
+    for (let i = 0; i < tokens.length; i++) ids[i] = this.indexOf(tokens[i]);
+    return ids;
   }
 
   /** The text of indices; padding is skipped. */
