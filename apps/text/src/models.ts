@@ -93,8 +93,10 @@ class CharTransformer extends Classifier {
 
   forward(tokens: Tensor, lengths: readonly number[]): Tensor {
     const [B, T] = tokens.shape;
-    // Embeddings scaled by √d before the positions are added, as "Attention is all you need" does.
-    const x = this.positions.forward(this.embedding.forward(tokens).mul(8));
+    // No √d scaling of the embeddings ("Attention is all you need" scales embeddings that start
+    // small): Embedding starts at N(0, 1), already the size of the ±1 sinusoids; scaled by 8 it
+    // drowned the positions, and the model learnt half as fast.
+    const x = this.positions.forward(this.embedding.forward(tokens));
     const h = this.encoder.forward(x, { srcKeyPaddingMask: paddingMask(lengths, T) });
     const padding = paddingColumn(lengths, T);
     const counts = lengths.map((n) => [Math.max(n, 1)]);
