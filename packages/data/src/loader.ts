@@ -18,6 +18,14 @@ import { defaultCollate, disposeItems, type Collated, type CollateFn } from './c
 import type { Dataset } from './dataset.js';
 import { randperm, resolveGenerator } from './random.js';
 
+/** Hands a DataLoader the index lists of one epoch's batches (torch's batch_sampler). */
+export interface BatchSampler {
+  /** The batches of one epoch (a new draw on each call, when random). */
+  batches(): number[][];
+  /** Batches per epoch. */
+  readonly length: number;
+}
+
 export interface DataLoaderOptions<T, B> {
   /** Items per batch (default 1). */
   batchSize?: number;
@@ -33,6 +41,11 @@ export interface DataLoaderOptions<T, B> {
   collate?: CollateFn<T, B>;
   /** Batches the async iterator prepares ahead of the one being used (default 1). */
   prefetch?: number;
+  /**
+   * Chooses each epoch's batches instead of batchSize/shuffle/dropLast (torch's batch_sampler),
+   * e.g. a BucketBatchSampler that groups items of similar length. Map datasets only.
+   */
+  batchSampler?: BatchSampler;
 }
 
 /** What a DataLoader reads: a map-style dataset, or a stream of items (no shuffling). */
@@ -59,6 +72,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   private readonly collate: CollateFn<T, B>;
   private readonly ownGenerator: RandomGenerator | undefined;
   private readonly useGetBatch: boolean;
+  private readonly batchSampler: BatchSampler | undefined;
 
   constructor(
     readonly source: DataSource<T>,
@@ -73,6 +87,12 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     if (this.shuffle && !isDataset(source)) {
       throw new Error('DataLoader: shuffle needs a map-style dataset (length and get); a streamed source is read in order');
     }
+    this.batchSampler = options.batchSampler;
+    if (this.batchSampler !== undefined) {
+      const clash = (['batchSize', 'shuffle', 'dropLast', 'seed', 'generator'] as const).filter((k) => options[k] !== undefined);
+      if (clash.length > 0) throw new Error(`DataLoader: batchSampler chooses the batches; leave out ${clash.join(', ')}`);
+      if (!isDataset(source)) throw new Error('DataLoader: batchSampler needs a map-style dataset (length and get)');
+    }
     this.collate = options.collate ?? (defaultCollate as CollateFn<T, B>);
     // With only the default generator, look it up each epoch: manualSeed replaces it.
     this.ownGenerator = options.seed !== undefined || options.generator !== undefined ? resolveGenerator(options) : undefined;
@@ -82,6 +102,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   /** Batches per epoch. */
   get length(): number {
     if (!isDataset(this.source)) throw new Error('DataLoader: length is unknown for a streamed source');
+    if (this.batchSampler) return this.batchSampler.length;
     const n = this.source.length;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
@@ -90,6 +111,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   batchIndices(): number[][] {
     if (!isDataset(this.source)) throw new Error('DataLoader: batch indices need a map-style dataset');
     const n = this.source.length;
+    if (this.batchSampler) return this.batchSampler.batches();
     const order = this.shuffle ? randperm(n, this.ownGenerator ?? resolveGenerator()) : Array.from({ length: n }, (_, i) => i);
     const batches: number[][] = [];
     for (let start = 0; start < n; start += this.batchSize) {

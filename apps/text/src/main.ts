@@ -1,0 +1,172 @@
+/**
+ * The command line (commander): classify, predict, train-lm, generate. `main` returns the exit
+ * code instead of exiting, and writes through the given streams, so tests call it directly.
+ * A failure is one line, never a stack trace (set TEXT_DEBUG=1 to see one).
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { fileErrorText } from '@nn/layers/node';
+import { BACKENDS, type BackendName } from './backend.js';
+import { classify } from './classify.js';
+import { SYSTEM_DATA_DIR } from './data.js';
+import { generate } from './generate.js';
+import { LANGUAGE_CODES } from './languages.js';
+import { ARCHITECTURES, type Architecture } from './models.js';
+import { predict } from './predict.js';
+import type { Writer } from './progress.js';
+import { trainLm } from './train_lm.js';
+
+export interface IO {
+  out: Writer;
+  err: Writer;
+  /** Lines of standard input, for `predict` without words. */
+  readInput?: () => Promise<string>;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !(n >= 1)) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || !(n > 0)) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+function integer(value: string): number {
+  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('expected an integer');
+  return Number(value);
+}
+
+function languageList(value: string): string[] {
+  const codes = value.split(',').map((c) => c.trim());
+  const bad = codes.filter((c) => !LANGUAGE_CODES.includes(c));
+  if (bad.length > 0) throw new InvalidArgumentError(`unknown language ${bad.map((c) => `'${c}'`).join(', ')} (expected ${LANGUAGE_CODES.join(', ')})`);
+  return codes;
+}
+
+function modelList(value: string): Architecture[] {
+  const names = value.split(',').map((c) => c.trim());
+  const bad = names.filter((c) => !(ARCHITECTURES as readonly string[]).includes(c));
+  if (bad.length > 0) throw new InvalidArgumentError(`unknown model ${bad.map((c) => `'${c}'`).join(', ')} (expected ${ARCHITECTURES.join(', ')})`);
+  return names as Architecture[];
+}
+
+const backendOption = (): Option => new Option('--backend <name>', 'where the tensors live').choices(BACKENDS).default('cpu');
+const seedOption = (): Option => new Option('--seed <n>', 'seed of the sample, the split, the initialisation and the shuffling').argParser(integer).default(1);
+const dataOptions = (command: Command): Command =>
+  command
+    .option('--data <dir>', `a folder of Debian word lists (e.g. ${SYSTEM_DATA_DIR}); default: the embedded subset`)
+    .option('--system', `read the word lists of this machine (${SYSTEM_DATA_DIR})`)
+    .option('--per-language <n>', 'words drawn per language (default: all of the embedded subset, 2,500 from full lists)', positiveInteger);
+
+interface DataFlags {
+  data?: string;
+  system?: boolean;
+  perLanguage?: number;
+}
+
+function dataDirOf(flags: DataFlags): string | undefined {
+  if (flags.system && flags.data !== undefined) throw new Error('give --data DIR or --system, not both');
+  return flags.system ? SYSTEM_DATA_DIR : flags.data;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The lines of a text; the newline that ends the last one does not start another. */
+function linesOf(text: string): string[] {
+  return text === '' ? [] : text.replace(/\r?\n$/, '').split(/\r?\n/);
+}
+
+export function buildProgram(io: IO): Command {
+  const program = new Command('text')
+    .description('The language of a word, and new words in the style of a language, from Debian word lists, with @nn.')
+    .configureOutput({ writeOut: (s) => void io.out.write(s), writeErr: (s) => void io.err.write(s) })
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)');
+
+  dataOptions(
+    program
+      .command('classify')
+      .description('train naive Bayes and the char LSTM, GRU, CNN and Transformer on the same split; writes checkpoints, vocab.json, metrics.json and confusion.png to --out'),
+  )
+    .option('--out <dir>', 'folder for the checkpoints, metrics.json and confusion.png', 'out/classify')
+    .option('--models <list>', `comma-separated, of ${ARCHITECTURES.join(', ')}`, modelList, [...ARCHITECTURES])
+    .option('--langs <list>', `comma-separated language codes (default: every list found), of ${LANGUAGE_CODES.join(', ')}`, languageList)
+    .option('--epochs <n>', 'passes over the training words per model', positiveInteger, 6)
+    .option('--batch-size <n>', 'words per step', positiveInteger, 128)
+    .option('--lr <rate>', 'Adam learning rate', positiveNumber, 3e-3)
+    .addOption(seedOption())
+    .addOption(backendOption())
+    .action(async (flags: DataFlags & { out: string; models: Architecture[]; langs?: string[]; epochs: number; batchSize: number; lr: number; seed: number; backend: BackendName }) => {
+      await classify({ ...flags, dataDir: dataDirOf(flags), languages: flags.langs }, io.out, io.err);
+    });
+
+  program
+    .command('predict')
+    .description('the top-3 languages of each word, with probabilities (words from standard input, one per line, if none are given)')
+    .argument('[words...]', 'words to classify')
+    .option('--model <dir>', "a folder written by 'classify'", 'out/classify')
+    .addOption(new Option('--arch <name>', "which of the folder's models (default: the best by validation accuracy)").choices(ARCHITECTURES))
+    .addOption(backendOption())
+    .action(async (words: string[], flags: { model: string; arch?: Architecture; backend: BackendName }) => {
+      const given = words.length > 0 ? words : linesOf(await (io.readInput ?? readStdin)());
+      if (words.length > 0 && words.some((w) => w.trim() === '')) throw new Error(`predict: word ${words.findIndex((w) => w.trim() === '') + 1} is empty`);
+      await predict({ ...flags, words: given }, io.out, io.err);
+    });
+
+  dataOptions(program.command('train-lm').description('train a character LSTM language model per language; writes <lang>.safetensors and metrics.json (validation perplexity) to --out'))
+    .option('--out <dir>', 'folder for the language models', 'out/lm')
+    .option('--lang <list>', 'comma-separated language codes (default: all)', languageList)
+    .option('--epochs <n>', 'passes over the training words per language', positiveInteger, 8)
+    .option('--batch-size <n>', 'words per step', positiveInteger, 64)
+    .option('--hidden <n>', 'LSTM hidden size', positiveInteger, 128)
+    .option('--lr <rate>', 'Adam learning rate', positiveNumber, 5e-3)
+    .addOption(seedOption())
+    .addOption(backendOption())
+    .action(async (flags: DataFlags & { out: string; lang?: string[]; epochs: number; batchSize: number; hidden: number; lr: number; seed: number; backend: BackendName }) => {
+      await trainLm({ ...flags, dataDir: dataDirOf(flags), languages: flags.lang }, io.out, io.err);
+    });
+
+  program
+    .command('generate')
+    .description("new words in the style of a language, from its model of 'train-lm'")
+    .addOption(new Option('--lang <code>', 'the language').choices(LANGUAGE_CODES).makeOptionMandatory())
+    .option('-n, --count <n>', 'how many words', positiveInteger, 20)
+    .option('--temperature <t>', 'below 1: likelier spellings; above 1: wilder ones', positiveNumber, 0.8)
+    .option('--model <dir>', "a folder written by 'train-lm'", 'out/lm')
+    .addOption(seedOption())
+    .addOption(backendOption())
+    .action(async (flags: { lang: string; count: number; temperature: number; model: string; seed: number; backend: BackendName }) => {
+      await generate(flags, io.out);
+    });
+
+  return program;
+}
+
+/** The first line of an error's message; Node's file errors in words after their path. */
+function describe(error: unknown): string {
+  const { code, path } = (error ?? {}) as { code?: unknown; path?: unknown };
+  if (typeof code === 'string' && typeof path === 'string') return `${path}: ${fileErrorText(error)}`;
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0];
+}
+
+/** Runs the command line `argv` (without node and the script) and returns the exit code. */
+export async function main(argv: readonly string[], io: IO = { out: process.stdout, err: process.stderr }): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    io.err.write(`text: ${describe(error)}\n`);
+    if (process.env.TEXT_DEBUG) io.err.write(`${(error as Error).stack ?? ''}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,23 @@
+import '@nn/backend-cpu';
+import { padSequences } from '@nn/data';
+import { dispose, manualSeed } from '@nn/tensor';
+import { describe, expect, it } from 'vitest';
+import { ARCHITECTURES, buildClassifier, parameterCount } from './models.js';
+
+describe('the classifiers', () => {
+  it.each(ARCHITECTURES)('%s: logits [B, C], and padding never changes a word’s logits', (arch) => {
+    manualSeed(3);
+    const model = buildClassifier({ arch, vocabSize: 12, numClasses: 4 });
+    model.eval();
+    expect(parameterCount(model)).toBeGreaterThan(1000);
+    const alone = padSequences([[5, 6, 7]]);
+    const batched = padSequences([[5, 6, 7], [2, 3, 4, 5, 6, 7, 8, 9]]);
+    const a = model.forward(alone.tokens, [3]);
+    const b = model.forward(batched.tokens, [3, 8]);
+    expect(b.shape).toEqual([2, 4]);
+    const rowA = Array.from(a.dataSync());
+    const rowB = Array.from(b.dataSync()).slice(0, 4);
+    rowA.forEach((v, k) => expect(rowB[k]).toBeCloseTo(v, 4));
+    dispose([alone, batched, a, b]);
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * A cli-progress bar per epoch on a terminal (words done, running loss, words per second,
+ * time left), fitted to the terminal's width; one line per epoch on standard output always.
+ */
+import cliProgress from 'cli-progress';
+
+export interface Writer {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export class EpochBar {
+  private bar: cliProgress.SingleBar | null = null;
+
+  constructor(private readonly stream: Writer) {}
+
+  start(label: string, total: number): void {
+    if (this.stream.isTTY !== true) return;
+    const columns = this.stream.columns ?? 80;
+    // The text after the bar takes about 60 columns; the bar gets what is left, 10 to 30 cells.
+    const barsize = Math.max(10, Math.min(30, columns - 62));
+    this.bar = new cliProgress.SingleBar(
+      {
+        format: `${label} {bar} {value}/{total} | loss {loss} | {speed} words/s | ETA {eta_formatted}`,
+        stream: this.stream as NodeJS.WritableStream,
+        barsize,
+        hideCursor: true,
+        fps: 5,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    this.bar.start(total, 0, { loss: '-', speed: '-' });
+  }
+
+  update(done: number, loss: number, seconds: number): void {
+    this.bar?.update(done, { loss: loss.toFixed(4), speed: String(Math.round(done / Math.max(seconds, 1e-3))) });
+  }
+
+  stop(): void {
+    this.bar?.stop();
+    this.bar = null;
+  }
+}

@@ -1,0 +1,3 @@
+import { config } from '@nn/vitest-config';
+
+export default config();
