@@ -7,27 +7,30 @@
  */
 import { noGrad } from '@nn/autograd';
 import { MeanAveragePrecision } from '@nn/layers';
-import { decodeYoloV1, encodeYoloTargets, yoloV1, type Detection } from '@nn/models-zoo';
+import { decodeYoloV1, encodeYoloTargets, yoloV1, type Detection, type ResNet } from '@nn/models-zoo';
 import { tidy } from '@nn/tensor';
 import { CLASSES, imageBatch, objectsOf } from '../data.js';
 import { backbone } from './backbones.js';
+import { CenterNet, centerNetLoss, decodeCenterNet, encodeCenterTargets } from './centernet.js';
 import type { Prediction, TaskRunner } from './task.js';
 
 export const GRID = { gridSize: 4, boxesPerCell: 2, numClasses: 10 } as const;
 
 export const detect: TaskRunner = {
-  defaults: { config: { mode: 'multiclass', width: 0.25, backbone: 'resnet18' }, lr: 2e-3, epochs: 4, batchSize: 32, trainScenes: 3000, testScenes: 300 },
+  defaults: { config: { mode: 'multiclass', width: 0.25, backbone: 'resnet18' }, lr: 2e-3, schedule: 'onecycle', epochs: 4, batchSize: 32, trainScenes: 3000, testScenes: 300 },
 
   build(config) {
+    if (config.detector === 'centernet') return new CenterNet(backbone(config.backbone, config.width) as ResNet, GRID.numClasses);
     return yoloV1(backbone(config.backbone, config.width), { ...GRID, hidden: 512, dropout: 0.2 });
   },
 
-  loss(model, images, batch) {
+  loss(model, images, batch, config) {
     const output = model.forward(images);
+    if (config.detector === 'centernet') return centerNetLoss(output, encodeCenterTargets(batch.map(objectsOf), GRID.numClasses, output.shape[2]), GRID.numClasses);
     return (model as ReturnType<typeof yoloV1>).head.loss(output, encodeYoloTargets(batch.map(objectsOf), GRID));
   },
 
-  evaluate(model, scenes, _config, batchSize) {
+  evaluate(model, scenes, config, batchSize) {
     const metric = new MeanAveragePrecision({ boxFormat: 'xyxy' });
     const predictions: Prediction[] = [];
     model.eval();
@@ -35,7 +38,10 @@ export const detect: TaskRunner = {
       for (let at = 0; at < scenes.length; at += batchSize) {
         const batch = scenes.slice(at, at + batchSize);
         let detections: Detection[][] = [];
-        tidy(() => void (detections = decodeYoloV1(model.forward(imageBatch(batch)), { ...GRID, scoreThreshold: 0.05 })));
+        tidy(() => {
+          const output = model.forward(imageBatch(batch));
+          detections = config.detector === 'centernet' ? decodeCenterNet(output, GRID.numClasses) : decodeYoloV1(output, { ...GRID, scoreThreshold: 0.05 });
+        });
         batch.forEach((scene, n) => {
           const { width, height } = scene.image;
           const boxes = detections[n].map((d) => ({

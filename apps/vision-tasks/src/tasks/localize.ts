@@ -30,7 +30,7 @@ function split(model: Model, output: Tensor): { scores: Tensor; box: Tensor } {
 }
 
 export const localize: TaskRunner = {
-  defaults: { config: { mode: 'multiclass', width: 0.25, backbone: 'resnet18' }, lr: 2e-3, epochs: 4, batchSize: 32, trainScenes: 3000, testScenes: 300 },
+  defaults: { config: { mode: 'multiclass', width: 0.25, backbone: 'resnet18' }, lr: 2e-3, schedule: 'onecycle', epochs: 4, batchSize: 32, trainScenes: 3000, testScenes: 300 },
 
   build(config) {
     return singleObjectLocalizer(backbone(config.backbone, config.width), 10);
@@ -40,7 +40,7 @@ export const localize: TaskRunner = {
     const { scores, box } = split(model, model.forward(images));
     const truth = targets(batch);
     const giou = generalizedBoxIouLoss(boxConvert(box, 'cxcywh', 'xyxy'), boxConvert(truth.boxes, 'cxcywh', 'xyxy'));
-    return crossEntropy(scores, truth.labels).add(smoothL1Loss(box, truth.boxes, { beta: 0.05 }).mul(10)).add(giou);
+    return crossEntropy(scores, truth.labels, { labelSmoothing: 0.1 }).add(smoothL1Loss(box, truth.boxes, { beta: 0.05 }).mul(10)).add(giou);
   },
 
   evaluate(model, scenes, _config, batchSize) {
