@@ -57,7 +57,7 @@ export async function train(options: TrainOptions, out: Writer, err: Writer): Pr
   if (options.task === 'segment' && options.backbone !== undefined) throw new Error('--backbone: --task segment uses the U-Net (set its width with --width)');
   const epochs = options.epochs ?? d.epochs;
   const batchSize = options.batchSize ?? d.batchSize;
-  const lr = options.lr ?? d.lr;
+  const lr = options.lr ?? runner.defaultLr?.(config) ?? d.lr;
   await checkOutputDir(options.out, '--out');
   const backend = await useBackend(options.backend);
   const started = performance.now();

@@ -36,6 +36,8 @@ export interface TaskRunner {
   build(config: ModelConfig): Model;
   /** The default config, and learning rate and epochs of the default run. */
   defaults: { config: ModelConfig; lr: number; schedule: 'onecycle' | 'constant'; epochs: number; batchSize: number; trainScenes: number; testScenes: number };
+  /** The default learning rate where it depends on the config (detect: YOLO v1 keeps its 2e-3). */
+  defaultLr?(config: ModelConfig): number;
   loss(model: Model, images: Tensor, batch: readonly Scene[], config: ModelConfig): Tensor;
   /** Scores on scenes (eval mode, no gradients), and one prediction per scene. */
   evaluate(model: Model, scenes: readonly Scene[], config: ModelConfig, batchSize: number): { metrics: Record<string, unknown>; predictions: Prediction[] };
