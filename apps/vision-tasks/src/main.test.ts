@@ -42,7 +42,7 @@ describe('quick runs of each task (small data, few steps, a loose bar)', () => {
     const again = capture();
     expect(await main(['evaluate', dir, '--test-scenes', '16'], again.io)).toBe(0);
     expect(again.text()).toContain(`mean IoU ${metrics.test.meanIou.toFixed(3)}`);
-  }, 60_000);
+  }, 120_000);
 
   it('localize (on a ResNet-34 backbone): trains and scores boxes and classes', async () => {
     const dir = await tempDir();
