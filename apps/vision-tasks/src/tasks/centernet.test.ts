@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import '@nn/backend-cpu';
-import { resnet18 } from '@nn/models-zoo';
+import { resnet18, vgg11_bn, type ResNet } from '@nn/models-zoo';
 import { setBackend, tensor } from '@nn/tensor';
 import { CenterNet, centerNetLoss, decodeCenterNet, encodeCenterTargets } from './centernet.js';
 
@@ -61,5 +61,10 @@ describe('centerNetLoss', () => {
   it('the model gives a stride-8 grid of the classes and 4 numbers', () => {
     const model = new CenterNet(resnet18({ numClasses: 0, width: 0.125 }), 10);
     expect(model.forward(tensor(new Float32Array(2 * 3 * 64 * 64), [2, 3, 64, 64])).shape).toEqual([2, 14, 8, 8]);
+  });
+
+  it('names the backbone it needs', () => {
+    const vgg = vgg11_bn({ numClasses: 0, width: 0.125 }) as unknown as ResNet;
+    expect(() => new CenterNet(vgg, 10)).toThrow('centernet: the backbone must be a ResNet (--backbone resnet18|resnet34|resnet50)');
   });
 });
