@@ -47,7 +47,7 @@ export function foregroundDice(scores: Tensor, target: Tensor): Tensor {
 }
 
 export const segment: TaskRunner = {
-  defaults: { config: { mode: 'multiclass', width: 8, backbone: 'unet' }, lr: 5e-3, schedule: 'onecycle', epochs: 20, batchSize: 8, trainScenes: 500, testScenes: 200 },
+  defaults: { config: { mode: 'multiclass', width: 8, backbone: 'unet' }, lr: 5e-3, schedule: 'constant', epochs: 20, batchSize: 8, trainScenes: 500, testScenes: 200 },
 
   build(config) {
     return unet({ inChannels: 3, numClasses: classesOf(config), baseWidth: config.width, depth: 3, batchNorm: true });
