@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { loadWithMetadata, save } from '@nn/layers/node';
 import { TASKS, type Task } from './data.js';
 import { BACKBONE_NAMES } from './tasks/backbones.js';
-import { RUNNERS, type Model, type ModelConfig } from './tasks/index.js';
+import { DETECTORS, RUNNERS, type Detector, type Model, type ModelConfig } from './tasks/index.js';
 
 export const CHECKPOINT_FILE = 'model.safetensors';
 const FORMAT = 'nn-vision-tasks/1';
 
 export async function saveModel(dir: string, task: Task, config: ModelConfig, model: Model): Promise<string> {
   const path = join(dir, CHECKPOINT_FILE);
-  await save(model.stateDict(), path, { metadata: { format: FORMAT, task, mode: config.mode, width: String(config.width), backbone: config.backbone } });
+  await save(model.stateDict(), path, { metadata: { format: FORMAT, task, mode: config.mode, width: String(config.width), backbone: config.backbone, ...(config.detector === undefined ? {} : { detector: config.detector }) } });
   return path;
 }
 
@@ -31,7 +31,10 @@ export async function loadModel(path: string): Promise<{ task: Task; config: Mod
   if (!(width > 0)) throw bad('width', `must be a positive number, got ${JSON.stringify(metadata.width)}`);
   const backbone = metadata.backbone;
   if (task !== 'segment' && !BACKBONE_NAMES.includes(backbone)) throw bad('backbone', `must be one of ${BACKBONE_NAMES.join(', ')}, got ${JSON.stringify(backbone)}`);
-  const config: ModelConfig = { mode, width, backbone: task === 'segment' ? 'unet' : backbone };
+  // Checkpoints from before the second detector hold no entry: YOLO v1.
+  const detector = metadata.detector ?? 'yolo';
+  if (task === 'detect' && !(DETECTORS as readonly string[]).includes(detector)) throw bad('detector', `must be one of ${DETECTORS.join(', ')}, got ${JSON.stringify(detector)}`);
+  const config: ModelConfig = { mode, width, backbone: task === 'segment' ? 'unet' : backbone, ...(task === 'detect' ? { detector: detector as Detector } : {}) };
   const model = RUNNERS[task].build(config);
   model.loadStateDict(stateDict);
   return { task, config, model };

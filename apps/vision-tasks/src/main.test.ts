@@ -42,7 +42,7 @@ describe('quick runs of each task (small data, few steps, a loose bar)', () => {
     const again = capture();
     expect(await main(['evaluate', dir, '--test-scenes', '16'], again.io)).toBe(0);
     expect(again.text()).toContain(`mean IoU ${metrics.test.meanIou.toFixed(3)}`);
-  }, 60_000);
+  }, 120_000);
 
   it('localize (on a ResNet-34 backbone): trains and scores boxes and classes', async () => {
     const dir = await tempDir();
@@ -55,10 +55,10 @@ describe('quick runs of each task (small data, few steps, a loose bar)', () => {
     expect(c.text()).toContain('localize (multiclass, resnet34, width 0.125)');
   }, 60_000);
 
-  it('detect: trains the YOLO grid, writes mAP and the precision–recall picture; predict reads a PNG', async () => {
+  it('detect --detector yolo: trains the YOLO grid, writes mAP and the precision–recall picture; predict reads a PNG', async () => {
     const dir = await tempDir();
     const c = capture();
-    expect(await main(['train', '--task', 'detect', '--out', dir, '--train-scenes', '64', '--test-scenes', '16', '--epochs', '2', '--width', '0.125'], c.io)).toBe(0);
+    expect(await main(['train', '--task', 'detect', '--detector', 'yolo', '--out', dir, '--train-scenes', '64', '--test-scenes', '16', '--epochs', '2', '--width', '0.125'], c.io)).toBe(0);
     const metrics = await readMetrics(dir);
     expect(metrics.lossPerEpoch[1]).toBeLessThan(metrics.lossPerEpoch[0]);
     expect(metrics.test.map50).toBeGreaterThanOrEqual(0);
@@ -67,6 +67,18 @@ describe('quick runs of each task (small data, few steps, a loose bar)', () => {
     const p = capture();
     expect(await main(['predict', dir, join(dir, 'predictions.png'), '--out', join(dir, 'p')], p.io)).toBe(0);
     expect(p.text()).toMatch(/predictions\.png: /);
+  }, 60_000);
+
+  it('detect (centre heatmaps, the default): trains, and evaluate rebuilds that detector from the checkpoint', async () => {
+    const dir = await tempDir();
+    const c = capture();
+    expect(await main(['train', '--task', 'detect', '--out', dir, '--train-scenes', '64', '--test-scenes', '16', '--epochs', '2', '--width', '0.125'], c.io)).toBe(0);
+    expect(c.text()).toContain('detect (multiclass, centernet on resnet18, width 0.125)');
+    const metrics = await readMetrics(dir);
+    expect(metrics.lossPerEpoch[1]).toBeLessThan(metrics.lossPerEpoch[0]);
+    const again = capture();
+    expect(await main(['evaluate', dir, '--test-scenes', '16'], again.io)).toBe(0);
+    expect(again.text()).toContain(`mAP@0.5 ${metrics.test.map50.toFixed(3)}`);
   }, 60_000);
 });
 

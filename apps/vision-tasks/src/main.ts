@@ -12,7 +12,8 @@ import { evaluate } from './evaluate.js';
 import { predict } from './predict.js';
 import type { Writer } from './progress.js';
 import { BACKBONE_NAMES } from './tasks/backbones.js';
-import { train } from './train.js';
+import { DETECTORS, type Detector } from './tasks/index.js';
+import { SCHEDULES, train, type Schedule } from './train.js';
 
 export interface IO {
   out: Writer;
@@ -53,6 +54,8 @@ interface TrainFlags {
   width?: number;
   mode?: 'multiclass' | 'binary';
   backbone?: string;
+  detector?: Detector;
+  schedule?: Schedule;
   seed: number;
 }
 
@@ -76,6 +79,8 @@ export function buildProgram(io: IO): Command {
     .option('--width <w>', 'U-Net first width (segment) or backbone width multiplier (localize, detect)', positiveNumber)
     .addOption(new Option('--mode <name>', 'segment: ten clothes classes and background, or clothes vs background').choices(['multiclass', 'binary']))
     .addOption(new Option('--backbone <name>', 'localize, detect: the zoo classifier under the head (default resnet18)').choices(BACKBONE_NAMES))
+    .addOption(new Option('--detector <name>', 'detect: YOLO v1 grid or centre heatmaps (CenterNet)').choices(DETECTORS))
+    .addOption(new Option('--schedule <name>', 'learning rate: one cycle per run, stepped per batch (--lr is its peak), or constant').choices(SCHEDULES))
     .addOption(itemsOption())
     .addOption(seedOption())
     .addOption(backendOption())

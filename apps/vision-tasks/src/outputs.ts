@@ -20,11 +20,22 @@ export function legendOf(config: ModelConfig): readonly string[] {
   return config.mode === 'binary' ? ['clothes'] : CLASSES;
 }
 
+/**
+ * The boxes a picture draws: those scoring at least 0.2, or the best one where none does. mAP
+ * ranks every detection down to 0.05, but drawn they would bury the picture.
+ */
+export const DRAWN_SCORE = 0.2;
+function drawnBoxes(boxes: Prediction['boxes']): Prediction['boxes'] {
+  if (boxes === undefined || boxes.length === 0) return boxes;
+  const kept = boxes.filter((b) => b.score >= DRAWN_SCORE);
+  return kept.length > 0 ? kept : [boxes.reduce((a, b) => (b.score > a.score ? b : a))];
+}
+
 /** predictions.png: the first `count` scenes, truth beside prediction. */
 export async function writeScenesPicture(dir: string, task: Task, config: ModelConfig, scenes: readonly Scene[], predictions: readonly Prediction[], title: string, count = 8): Promise<string> {
   const rows = scenes.slice(0, count).map((scene, i) => ({
     truth: truthPanel(task, scene, config),
-    prediction: { image: scene.image, mask: predictions[i].mask, boxes: predictions[i].boxes },
+    prediction: { image: scene.image, mask: predictions[i].mask, boxes: drawnBoxes(predictions[i].boxes) },
   }));
   const path = join(dir, FILES.scenes);
   await writeFileAtomic(path, renderPng(scenesSvg({ title, classes: legendOf(config), rows })));

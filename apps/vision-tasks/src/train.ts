@@ -3,7 +3,7 @@
  * epoch, then the held-out test scenes; leaves model.safetensors, metrics.json, loss.png and
  * predictions.png (and precision_recall.png for detect) in --out.
  */
-import { Adam } from '@nn/layers';
+import { Adam, OneCycleLR } from '@nn/layers';
 import { checkOutputDir, displayPath, makeOutputDir } from '@nn/layers/node';
 import { manualSeed, tidy } from '@nn/tensor';
 import { useBackend, type BackendName } from './backend.js';
@@ -12,7 +12,7 @@ import { imageBatch, type Task } from './data.js';
 import { writeLossPicture } from './outputs.js';
 import { EpochBar, type Writer } from './progress.js';
 import { makeScenes, testAndReport } from './run.js';
-import { RUNNERS, type ModelConfig } from './tasks/index.js';
+import { RUNNERS, type Detector, type ModelConfig } from './tasks/index.js';
 
 export interface TrainOptions {
   task: Task;
@@ -27,8 +27,14 @@ export interface TrainOptions {
   width?: number;
   mode?: 'multiclass' | 'binary';
   backbone?: string;
+  detector?: Detector;
+  schedule?: Schedule;
   seed: number;
 }
+
+/** 'onecycle': the lr warms up to --lr and anneals to near 0, stepped per batch (Smith & Topin); 'constant': --lr throughout. */
+export const SCHEDULES = ['onecycle', 'constant'] as const;
+export type Schedule = (typeof SCHEDULES)[number];
 
 /** A seeded shuffle of 0..n-1 (Fisher–Yates on a small LCG: the same order everywhere). */
 function shuffled(n: number, seed: number): number[] {
@@ -45,12 +51,13 @@ function shuffled(n: number, seed: number): number[] {
 export async function train(options: TrainOptions, out: Writer, err: Writer): Promise<Record<string, unknown>> {
   const runner = RUNNERS[options.task];
   const d = runner.defaults;
-  const config: ModelConfig = { mode: options.mode ?? d.config.mode, width: options.width ?? d.config.width, backbone: options.backbone ?? d.config.backbone };
+  const config: ModelConfig = { mode: options.mode ?? d.config.mode, width: options.width ?? d.config.width, backbone: options.backbone ?? d.config.backbone, ...(options.task === 'detect' ? { detector: options.detector ?? d.config.detector ?? 'yolo' } : {}) };
+  if (options.task !== 'detect' && options.detector !== undefined) throw new Error('--detector: only --task detect has a detector');
   if (options.task !== 'segment' && config.mode === 'binary') throw new Error('--mode binary: only --task segment has a binary mode');
   if (options.task === 'segment' && options.backbone !== undefined) throw new Error('--backbone: --task segment uses the U-Net (set its width with --width)');
   const epochs = options.epochs ?? d.epochs;
   const batchSize = options.batchSize ?? d.batchSize;
-  const lr = options.lr ?? d.lr;
+  const lr = options.lr ?? runner.defaultLr?.(config) ?? d.lr;
   await checkOutputDir(options.out, '--out');
   const backend = await useBackend(options.backend);
   const started = performance.now();
@@ -60,7 +67,10 @@ export async function train(options: TrainOptions, out: Writer, err: Writer): Pr
   manualSeed(options.seed);
   const model = runner.build(config);
   const optimizer = new Adam(model.parameters(), { lr });
-  out.write(`${options.task} (${config.mode}, ${config.backbone}, width ${config.width}) on ${backend}: ${trainScenes.length} training scenes, ${epochs} epochs, batch ${batchSize}, Adam lr ${lr}\n`);
+  const schedule = options.schedule ?? d.schedule;
+  const stepsPerEpoch = Math.ceil(trainScenes.length / batchSize);
+  const scheduler = schedule === 'onecycle' ? new OneCycleLR(optimizer, lr, { epochs, stepsPerEpoch, pctStart: 0.2 }) : null;
+  out.write(`${options.task} (${config.mode}, ${config.detector === undefined ? '' : `${config.detector} on `}${config.backbone}, width ${config.width}) on ${backend}: ${trainScenes.length} training scenes, ${epochs} epochs, batch ${batchSize}, Adam lr ${lr} (${schedule})\n`);
   const bar = new EpochBar(err);
   const losses: number[] = [];
   for (let epoch = 0; epoch < epochs; epoch++) {
@@ -82,6 +92,7 @@ export async function train(options: TrainOptions, out: Writer, err: Writer): Pr
           return v;
         });
         optimizer.step();
+        scheduler?.step();
         sum += value * batch.length;
         done += batch.length;
         bar.update(done, sum / done, (performance.now() - epochStart) / 1000);
@@ -107,7 +118,7 @@ export async function train(options: TrainOptions, out: Writer, err: Writer): Pr
     config,
     model,
     testScenes,
-    { backend, epochs, batchSize, lr, seed: options.seed, trainScenes: trainScenes.length, trainSeconds, trainCpuSeconds, lossPerEpoch: losses },
+    { backend, epochs, batchSize, lr, schedule, seed: options.seed, trainScenes: trainScenes.length, trainSeconds, trainCpuSeconds, lossPerEpoch: losses },
     out,
   );
   out.write(`saved ${displayPath(checkpoint)} (${trainSeconds.toFixed(0)} s of training, ${trainCpuSeconds.toFixed(0)} s of CPU time)\n`);

@@ -5,4 +5,4 @@ import { segment } from './segment.js';
 import type { TaskRunner } from './task.js';
 
 export const RUNNERS: Record<Task, TaskRunner> = { segment, localize, detect };
-export type { Model, ModelConfig, Prediction, TaskRunner } from './task.js';
+export { DETECTORS, type Detector, type Model, type ModelConfig, type Prediction, type TaskRunner } from './task.js';

@@ -3,7 +3,8 @@
  * class and pixel; the loss is cross entropy (the background weighted 0.1) plus Dice
  * (Milletari et al., 2016) over the whole batch and the clothes classes only, so that small
  * clothes count as much as the background (the per-scene Dice over every class let the
- * default run settle on "everything is background": test mean IoU 0.110, now 0.397).
+ * default run settle on "everything is background": test mean IoU 0.110, now 0.397 per pixel
+ * and 0.422 after the per-garment vote of vote.ts).
  * Multi-class: background and the ten clothes; binary: clothes or background (two scores
  * and a softmax, the same as one sigmoid score).
  */
@@ -14,6 +15,7 @@ import { unet } from '@nn/models-zoo';
 import type { Scene } from '@nn/data';
 import { imageBatch } from '../data.js';
 import type { ModelConfig, Model, Prediction, TaskRunner } from './task.js';
+import { voteComponents } from './vote.js';
 
 const classesOf = (config: ModelConfig): number => (config.mode === 'binary' ? 2 : 11);
 
@@ -46,7 +48,7 @@ export function foregroundDice(scores: Tensor, target: Tensor): Tensor {
 }
 
 export const segment: TaskRunner = {
-  defaults: { config: { mode: 'multiclass', width: 8, backbone: 'unet' }, lr: 5e-3, epochs: 20, batchSize: 8, trainScenes: 500, testScenes: 200 },
+  defaults: { config: { mode: 'multiclass', width: 8, backbone: 'unet' }, lr: 5e-3, schedule: 'constant', epochs: 20, batchSize: 8, trainScenes: 500, testScenes: 200 },
 
   build(config) {
     return unet({ inChannels: 3, numClasses: classesOf(config), baseWidth: config.width, depth: 3, batchNorm: true });
@@ -61,6 +63,7 @@ export const segment: TaskRunner = {
   evaluate(model: Model, scenes, config, batchSize) {
     const numClasses = classesOf(config);
     const iou = new IoU({ numClasses });
+    const pixelIou = new IoU({ numClasses });
     const accuracy = new PixelAccuracy({ numClasses });
     const predictions: Prediction[] = [];
     model.eval();
@@ -70,15 +73,26 @@ export const segment: TaskRunner = {
         tidy(() => {
           const scores = model.forward(imageBatch(batch));
           const target = masks(batch, config);
-          iou.update(scores, target);
-          accuracy.update(scores, target);
+          pixelIou.update(scores, target);
           const labels = argmax(scores, 1).dataSync();
-          const plane = labels.length / batch.length;
-          batch.forEach((_, n) => predictions.push({ mask: Uint8Array.from(labels.subarray(n * plane, (n + 1) * plane)) }));
+          const probabilities = scores.softmax(1).dataSync();
+          const [, , height, width] = scores.shape;
+          const plane = height * width;
+          const voted = new Int32Array(labels.length);
+          batch.forEach((_, n) => {
+            const own = labels.subarray(n * plane, (n + 1) * plane);
+            const mask = numClasses > 2 ? voteComponents(own, probabilities.subarray(n * numClasses * plane, (n + 1) * numClasses * plane), numClasses, height, width) : Uint8Array.from(own);
+            voted.set(mask, n * plane);
+            predictions.push({ mask });
+          });
+          const predicted = tensor(voted, [batch.length, height, width], 'int32');
+          iou.update(predicted, target);
+          accuracy.update(predicted, target);
         });
       }
     });
     const perClass = iou.perClass();
-    return { metrics: { meanIou: iou.compute(), pixelAccuracy: accuracy.compute(), iouPerClass: perClass.map((v) => (Number.isNaN(v) ? null : v)) }, predictions };
+    const metrics = { meanIou: iou.compute(), pixelAccuracy: accuracy.compute(), iouPerClass: perClass.map((v) => (Number.isNaN(v) ? null : v)), meanIouBeforeVote: pixelIou.compute() };
+    return { metrics, predictions };
   },
 };

@@ -16,7 +16,12 @@ export interface ModelConfig {
   width: number;
   /** The zoo classifier under the head (localize, detect; see backbones.ts). */
   backbone: string;
+  /** detect: YOLO v1's grid or the centre-based detector (centernet.ts). */
+  detector?: Detector;
 }
+
+export const DETECTORS = ['yolo', 'centernet'] as const;
+export type Detector = (typeof DETECTORS)[number];
 
 /** One image's prediction, as the pictures draw it. */
 export interface Prediction {
@@ -30,7 +35,9 @@ export interface TaskRunner {
   /** The model of a config, freshly initialised. */
   build(config: ModelConfig): Model;
   /** The default config, and learning rate and epochs of the default run. */
-  defaults: { config: ModelConfig; lr: number; epochs: number; batchSize: number; trainScenes: number; testScenes: number };
+  defaults: { config: ModelConfig; lr: number; schedule: 'onecycle' | 'constant'; epochs: number; batchSize: number; trainScenes: number; testScenes: number };
+  /** The default learning rate where it depends on the config (detect: YOLO v1 keeps its 2e-3). */
+  defaultLr?(config: ModelConfig): number;
   loss(model: Model, images: Tensor, batch: readonly Scene[], config: ModelConfig): Tensor;
   /** Scores on scenes (eval mode, no gradients), and one prediction per scene. */
   evaluate(model: Model, scenes: readonly Scene[], config: ModelConfig, batchSize: number): { metrics: Record<string, unknown>; predictions: Prediction[] };

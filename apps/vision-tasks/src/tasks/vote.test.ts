@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { voteComponents } from './vote.js';
+
+// A 3×4 image, 3 classes (0 background). Two patches of clothes: the left one (4 pixels) is
+// labelled 1, 1, 2, 1 per pixel; the right one (2 pixels) is labelled 2, 2.
+const labels = [1, 1, 0, 2, 2, 1, 0, 2, 0, 0, 0, 0];
+const width = 4;
+const height = 3;
+
+function probabilitiesOf(perPixel: [number, number, number][]): Float32Array {
+  const plane = width * height;
+  const p = new Float32Array(3 * plane);
+  perPixel.forEach((v, i) => v.forEach((q, c) => (p[c * plane + i] = q)));
+  return p;
+}
+
+describe('voteComponents', () => {
+  it('gives each connected patch the class with the largest summed probability', () => {
+    // Left patch: class 1 sums 0.6 + 0.6 + 0.1 + 0.6 = 1.9, class 2 sums 0.4 × 3 + 0.9 = 2.1: class 2 wins
+    // though three of its four pixels say 1. Right patch: only class 2.
+    const mid: [number, number, number] = [0, 0.6, 0.4];
+    const p = probabilitiesOf([mid, mid, [1, 0, 0], [0, 0.1, 0.9], [0, 0.1, 0.9], mid, [1, 0, 0], [0, 0.2, 0.8], [1, 0, 0], [1, 0, 0], [1, 0, 0], [1, 0, 0]]);
+    // Pixel 3 ([0, 3]) touches pixel 7 ([1, 3]) only: the right patch is {3, 7}; the left is {0, 1, 4, 5}.
+    expect(Array.from(voteComponents(labels, p, 3, height, width))).toEqual([2, 2, 0, 2, 2, 2, 0, 2, 0, 0, 0, 0]);
+  });
+
+  it('leaves the background alone and keeps a patch whose pixels agree', () => {
+    const p = probabilitiesOf(labels.map((l) => [l === 0 ? 1 : 0, l === 1 ? 1 : 0, l === 2 ? 1 : 0]));
+    // Left patch: 1, 1, 2(pixel 4), 1 with certainty → class 1 (3 votes against 1).
+    expect(Array.from(voteComponents(labels, p, 3, height, width))).toEqual([1, 1, 0, 2, 1, 1, 0, 2, 0, 0, 0, 0]);
+  });
+});
