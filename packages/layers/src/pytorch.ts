@@ -19,7 +19,7 @@
  *
  * Only Uint8Array here, so it runs in browsers; files are read in ./pytorch_node.ts.
  */
-import { engine, type DType, type TypedArray } from '@nn/tensor';
+import { dispose, engine, type DType, type TypedArray } from '@nn/tensor';
 import { unzipSync } from 'fflate';
 import { describe, PyDict, PyGlobal, PyTuple, unpickle, type Fail, type PyValue, type UnpickleHooks } from './pickle.js';
 import { DEFAULT_MAX_TENSORS, emptyDict, halfToFloat, type StateDict } from './safetensors.js';
@@ -195,7 +195,13 @@ export function loadPytorchWithMetadata(bytes: Uint8Array, options: PytorchReadO
     return [key, view, values] as const;
   });
   const stateDict: StateDict = emptyDict();
-  for (const [key, view, values] of decoded) stateDict[key] = engine().makeTensor(values, view.size, view.storage.type.to);
+  try {
+    for (const [key, view, values] of decoded) stateDict[key] = engine().makeTensor(values, view.size, view.storage.type.to);
+  } catch (error) {
+    // A backend can refuse a tensor (gpujs holds int32 only within ±2^24): nothing made stays behind.
+    dispose(Object.values(stateDict));
+    throw error;
+  }
   return { stateDict, metadata };
 }
 
