@@ -12,10 +12,10 @@ export default config({
         name: 'layers-on-gpujs',
         root: '../../packages/layers',
         setupFiles: [`${import.meta.dirname}/test/gpujs_active.setup.ts`],
-        // The safetensors tests check the file format (host code) with int64 values past 2^24
-        // and AlexNet/VGG-16 weights of 38–103 M elements: past what gpu.js addresses exactly
-        // (documented limits of @nn/backend-gpujs, tested there).
-        exclude: ['**/node_modules/**', 'src/safetensors.test.ts'],
+        // The safetensors and PyTorch .pt tests check file formats (host code) with int64 values
+        // past 2^24 and AlexNet/VGG-16 weights of 38–103 M elements: past what gpu.js holds
+        // exactly (documented limits of @nn/backend-gpujs, tested there).
+        exclude: ['**/node_modules/**', 'src/safetensors.test.ts', 'src/pytorch.test.ts', 'src/pytorch_hostile.test.ts', 'src/pytorch_node.test.ts'],
         // pytorch_style_loop.test.ts calls gc() to show collected tensors free gpujs memory too.
         execArgv: ['--expose-gc'],
       },

@@ -102,7 +102,8 @@ describe('generative train', () => {
     const sampled = await run('sample', '--model', straight, '-n', '16', '--seed', '3', '--out', join(root, 'grid.png'));
     expect(sampled.code).toBe(0);
     expect(await pngSize(join(root, 'grid.png'))).toEqual([4 * 58 + 2, 4 * 58 + 2]);
-    const refused = await run('interpolate', 'a.png', 'b.png', '--model', straight);
+    // An --out folder that does not exist yet (as the default out/ on a fresh checkout) is made; the GAN is refused.
+    const refused = await run('interpolate', 'a.png', 'b.png', '--model', straight, '--out', join(root, 'new-folder', 'interpolation.png'));
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/^generative: interpolate: .* is a GAN, which has no encoder/);
   }, SLOW);

@@ -29,6 +29,8 @@ export interface SampleOptions {
 export async function sample(options: SampleOptions, out: Writer): Promise<string> {
   await useBackend(options.backend);
   const run = await loadRun(options.model);
+  // The default --out (out/…) need not exist yet on a fresh checkout.
+  await makeOutputDir(dirname(options.out), '--out');
   await checkOutputFile(options.out, '--out');
   const { nets } = run;
   if (nets.kind === 'ae') throw new Error(`sample: ${displayPath(options.model)} is an autoencoder, which has no prior to sample from; use a vae or dcgan model`);
@@ -37,7 +39,6 @@ export async function sample(options: SampleOptions, out: Writer): Promise<strin
   manualSeed(options.seed);
   const labels = options.classId === undefined ? defaultLabels(options.count) : new Int32Array(options.count).fill(options.classId);
   const pixels = decodeLatents(nets, priorLatents(nets, options.count), labels);
-  await makeOutputDir(dirname(options.out), '--out');
   const columns = Math.ceil(Math.sqrt(options.count));
   const path = options.out;
   await writeFileAtomic(path, imageGridPng(pixels, columns));
@@ -65,13 +66,13 @@ async function readPicture(path: string): Promise<Float32Array> {
 export async function interpolate(options: InterpolateOptions, out: Writer): Promise<string> {
   await useBackend(options.backend);
   const run = await loadRun(options.model);
+  await makeOutputDir(dirname(options.out), '--out');
   await checkOutputFile(options.out, '--out');
   if (run.nets.kind === 'dcgan') throw new Error(`interpolate: ${displayPath(options.model)} is a GAN, which has no encoder to code images with; use an ae or vae model`);
   const ends = joinPixels(await Promise.all(options.images.map(readPicture)));
   const codes = encodeImages(run.nets, ends);
   const dim = codes.length / 2;
   const walk = decodeLatents(run.nets, lerpLatents(codes.slice(0, dim), codes.slice(dim), options.steps));
-  await makeOutputDir(dirname(options.out), '--out');
   const rows = [
     { caption: 'inputs', pixels: ends },
     { caption: 'through the code', pixels: walk },
