@@ -10,14 +10,38 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers'; // registers tfjs-core's gradients, as in the bench run
 import { cases } from './cases/playground.js';
 await tf.setBackend('cpu');
-const c = cases[Number(process.argv[2] ?? 0)];
-const ours = c.ours(); const peer = c.peer(tf as never);
-const n = Number(process.argv[3] ?? 200);
-const to: number[] = [], tp: number[] = [];
-const cpu = (f: () => void) => { const t = process.cpuUsage(); f(); const d = process.cpuUsage(t); return (d.user + d.system) / 1000; };
-for (let i = 0; i < 30; i++) { ours.run(); peer.run(); }
-for (let i = 0; i < n; i++) { to.push(cpu(() => ours.run())); tp.push(cpu(() => peer.run())); }
-const st = (a: number[]) => { const s = [...a].sort((x, y) => x - y); return `min ${s[0].toFixed(2)} p25 ${s[s.length >> 2].toFixed(2)} med ${s[s.length >> 1].toFixed(2)}`; };
-console.log(c.name); console.log(' ours   ', st(to)); console.log(' tfjs-cpu', st(tp));
-const q = (a: number[], f: number) => [...a].sort((x, y) => x - y)[Math.floor(a.length * f)];
-console.log(' ratio min', (q(tp, 0) / q(to, 0)).toFixed(2), 'p25', (q(tp, 0.25) / q(to, 0.25)).toFixed(2), 'med', (q(tp, 0.5) / q(to, 0.5)).toFixed(2));
+
+const chosen = cases[Number(process.argv[2] ?? 0)];
+const runs = Number(process.argv[3] ?? 200);
+const ours = chosen.ours();
+const peer = chosen.peer(tf);
+
+/** CPU milliseconds of one run; a promise is awaited (the Playground's cases return none, so no tick is added). */
+async function cpuMs(run: () => void | Promise<void>): Promise<number> {
+  const start = process.cpuUsage();
+  const result = run();
+  if (result instanceof Promise) await result;
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+const quantile = (values: number[], q: number): number => [...values].sort((x, y) => x - y)[Math.floor(values.length * q)];
+const summary = (values: number[]): string => `min ${quantile(values, 0).toFixed(2)} p25 ${quantile(values, 0.25).toFixed(2)} med ${quantile(values, 0.5).toFixed(2)}`;
+
+for (let i = 0; i < 30; i++) {
+  await cpuMs(ours.run);
+  await cpuMs(peer.run);
+}
+const oursMs: number[] = [];
+const peerMs: number[] = [];
+for (let i = 0; i < runs; i++) {
+  oursMs.push(await cpuMs(ours.run));
+  peerMs.push(await cpuMs(peer.run));
+}
+ours.dispose();
+peer.dispose();
+console.log(chosen.name);
+console.log(' ours    ', summary(oursMs));
+console.log(' tfjs-cpu', summary(peerMs));
+const ratio = (q: number): string => (quantile(peerMs, q) / quantile(oursMs, q)).toFixed(2);
+console.log(' ratio min', ratio(0), 'p25', ratio(0.25), 'med', ratio(0.5));
