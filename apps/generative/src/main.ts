@@ -6,7 +6,7 @@
 import { dirname, join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { checkOutputFile, displayPath, fileErrorText, makeOutputDir } from '@nn/layers/node';
-import { BACKENDS, useBackend, type BackendName } from './backend.js';
+import { BACKENDS, useBackend, type BackendName } from '@nn/app-kit/backend';
 import { EMBEDDED_DATA_DIR, readImages } from './data.js';
 import { JUDGE_FILE, saveJudge, trainJudge } from './judge.js';
 import { MODELS, type ModelKind } from './models.js';

@@ -9,7 +9,7 @@ import { resize } from '@nn/data';
 import { checkInputFile, checkOutputFile, displayPath, makeOutputDir, writeFileAtomic } from '@nn/layers/node';
 import { manualSeed } from '@nn/tensor';
 import { dirname } from 'node:path';
-import { useBackend, type BackendName } from './backend.js';
+import { useBackend, type BackendName } from '@nn/app-kit/backend';
 import { loadRun } from './checkpoint.js';
 import { PIXELS, SIDE } from './data.js';
 import { decodeLatents, defaultLabels, encodeImages, joinPixels, lerpLatents, priorLatents } from './generate.js';

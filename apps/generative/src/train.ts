@@ -13,7 +13,7 @@ import { readImageFile } from '@nn/data/node';
 import { checkOutputDir, displayPath, makeOutputDir } from '@nn/layers/node';
 import { discriminatorLoss, generatorLoss, type LeNet5 } from '@nn/models-zoo';
 import { manualSeed, randn, tensor, tidy } from '@nn/tensor';
-import { useBackend, type BackendName } from './backend.js';
+import { useBackend, type BackendName } from '@nn/app-kit/backend';
 import { checkpointPath, loadRun, saveRun, type History } from './checkpoint.js';
 import { batchOf, FASHION_CLASSES, perClass, PIXELS, readImages, shuffled, type ImageSet } from './data.js';
 import { decodeLatents, defaultLabels, encodeImages, joinPixels, latentMapPoints, lerpLatents, priorLatents, reconstruct } from './generate.js';

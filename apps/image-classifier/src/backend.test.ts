@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodePng } from '@nn/data';
 import { getBackend, setBackend } from '@nn/tensor';
-import { useBackend } from './backend.js';
+import { useBackend } from '@nn/app-kit/backend';
 import { classify } from './classify.js';
 import { loadData } from './data.js';
 import { imageAt } from './datasets.js';

@@ -8,7 +8,7 @@ import { readImageFile } from '@nn/data/node';
 import { checkInputFile } from '@nn/layers/node';
 import { noGrad } from '@nn/autograd';
 import { softmax, tidy } from '@nn/tensor';
-import { useBackend, type BackendName } from './backend.js';
+import { useBackend, type BackendName } from '@nn/app-kit/backend';
 import { loadModel } from './checkpoint.js';
 import { imageTransform, toDatasetImage } from './preprocess.js';
 import type { Writer } from './progress.js';

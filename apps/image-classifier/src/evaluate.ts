@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Logs } from '@nn/layers';
 import { checkOutputDir, displayPath, makeOutputDir } from '@nn/layers/node';
-import { useBackend, type BackendName } from './backend.js';
+import { useBackend, type BackendName } from '@nn/app-kit/backend';
 import { loadModel } from './checkpoint.js';
 import { EMBEDDED_DATA_DIR, readSplit } from './data.js';
 import { examples, imageAt, limited } from './datasets.js';

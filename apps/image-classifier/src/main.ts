@@ -7,7 +7,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { summary } from '@nn/layers';
 import { fileErrorText } from '@nn/layers/node';
-import { BACKENDS, type BackendName } from './backend.js';
+import { BACKENDS, type BackendName } from '@nn/app-kit/backend';
 import { classify } from './classify.js';
 import { evaluate } from './evaluate.js';
 import { MODEL_NAMES, MODELS, modelSpec, resolveWidth } from './models.js';

@@ -3,10 +3,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Image } from '@nn/data';
 import type { Logs } from '@nn/layers';
-import { confusionSvg } from './plots/confusion.js';
+import { confusionSvg } from '@nn/app-kit/confusion';
 import { curvesSvg } from './plots/curves.js';
 import { mistakesSvg } from './plots/mistakes.js';
-import { renderPng } from './plots/svg.js';
+import { renderPng } from '@nn/app-kit/svg';
 import type { TestReport } from './report.js';
 
 export const PLOT_FILES = { confusion: 'confusion_matrix.png', mistakes: 'misclassified.png', curves: 'curves.png' } as const;

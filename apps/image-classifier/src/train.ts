@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Accuracy, Adam, CosineAnnealingLR, CrossEntropyLoss, fit, SGD, type History, type LRScheduler, type Optimizer, type OptimizerOptions, type TensorModule } from '@nn/layers';
 import { checkOutputDir, displayPath, load, makeOutputDir, ModelCheckpoint } from '@nn/layers/node';
 import { dispose, manualSeed } from '@nn/tensor';
-import { useBackend, type BackendName } from './backend.js';
+import { useBackend, type BackendName } from '@nn/app-kit/backend';
 import { CHECKPOINT_FILE, toMetadata, type ModelConfig } from './checkpoint.js';
 import { loadData, type DatasetKind } from './data.js';
 import { examples, imageAt, limited, loader, validationSplit } from './datasets.js';

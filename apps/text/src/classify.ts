@@ -10,7 +10,7 @@ import { CharVocabulary } from '@nn/data';
 import { Adam, CosineAnnealingLR, crossEntropy } from '@nn/layers';
 import { checkOutputDir, makeOutputDir, writeFileAtomic } from '@nn/layers/node';
 import { dispose, manualSeed } from '@nn/tensor';
-import { useBackend, type BackendName } from './backend.js';
+import { useBackend, type BackendName } from '@nn/app-kit/backend';
 import { encodeExamples, wordLoader } from './batches.js';
 import { loadModelFile, modelFile, saveModelFile } from './checkpoint.js';
 import { loadCorpus, splitCorpus } from './data.js';

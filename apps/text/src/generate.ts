@@ -2,7 +2,7 @@
 import { access } from 'node:fs/promises';
 import { noGrad } from '@nn/autograd';
 import { Generator } from '@nn/tensor';
-import { useBackend, type BackendName } from './backend.js';
+import { useBackend, type BackendName } from '@nn/app-kit/backend';
 import { loadLanguageModel, modelFile } from './checkpoint.js';
 import { sampleWord } from './language_model.js';
 import { languageByCode } from './languages.js';

@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { fileErrorText } from '@nn/layers/node';
-import { BACKENDS, type BackendName } from './backend.js';
+import { BACKENDS, type BackendName } from '@nn/app-kit/backend';
 import { classify } from './classify.js';
 import { SYSTEM_DATA_DIR } from './data.js';
 import { generate } from './generate.js';

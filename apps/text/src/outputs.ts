@@ -1,8 +1,8 @@
 /** What a run leaves beside its checkpoints: metrics.json and the PNG picture. */
 import { join } from 'node:path';
 import { writeFileAtomic } from '@nn/layers/node';
-import { confusionSvg } from './plots/confusion.js';
-import { renderPng } from './plots/svg.js';
+import { confusionSvg } from '@nn/app-kit/confusion';
+import { renderPng } from '@nn/app-kit/svg';
 
 export async function writeConfusionPicture(dir: string, title: string, classes: readonly string[], counts: number[][]): Promise<string> {
   const path = join(dir, 'confusion.png');

@@ -11,7 +11,7 @@ import { encodeBatch } from '@nn/data';
 import { noGrad } from '@nn/autograd';
 import { dispose, softmax } from '@nn/tensor';
 import { fileErrorText } from '@nn/layers/node';
-import { useBackend, type BackendName } from './backend.js';
+import { useBackend, type BackendName } from '@nn/app-kit/backend';
 import { loadModelFile, modelFile } from './checkpoint.js';
 import { languageByCode } from './languages.js';
 import { ARCHITECTURES, type Architecture } from './models.js';

@@ -9,7 +9,7 @@ import { Adam } from '@nn/layers';
 import { checkOutputDir, makeOutputDir } from '@nn/layers/node';
 import { noGrad } from '@nn/autograd';
 import { manualSeed } from '@nn/tensor';
-import { useBackend, type BackendName } from './backend.js';
+import { useBackend, type BackendName } from '@nn/app-kit/backend';
 import { modelFile, saveLanguageModel } from './checkpoint.js';
 import { loadCorpus, splitCorpus } from './data.js';
 import { BOS, CharLanguageModel, EOS, lmBatch, lmLoss } from './language_model.js';

@@ -1,6 +1,6 @@
 /** `vision-tasks evaluate MODEL`: the checkpoint's scores on freshly generated held-out test scenes. */
 import { checkOutputDir, makeOutputDir } from '@nn/layers/node';
-import { useBackend, type BackendName } from './backend.js';
+import { useBackend, type BackendName } from '@nn/app-kit/backend';
 import { loadModel } from './checkpoint.js';
 import type { Writer } from './progress.js';
 import { RUNNERS } from './tasks/index.js';

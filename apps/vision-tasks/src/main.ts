@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { fileErrorText } from '@nn/layers/node';
-import { BACKENDS, type BackendName } from './backend.js';
+import { BACKENDS, type BackendName } from '@nn/app-kit/backend';
 import { EMBEDDED_ITEMS_DIR, TASKS, type Task } from './data.js';
 import { evaluate } from './evaluate.js';
 import { predict } from './predict.js';

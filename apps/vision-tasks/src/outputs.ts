@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import type { Scene } from '@nn/data';
 import { writeFileAtomic } from '@nn/layers/node';
 import { CLASSES, type Task } from './data.js';
-import { chartSvg } from './plots/lines.js';
+import { chartSvg } from '@nn/app-kit/lines';
 import { CLASS_COLORS, scenesSvg, type ScenePanel } from './plots/scenes.js';
-import { renderPng } from './plots/svg.js';
+import { renderPng } from '@nn/app-kit/svg';
 import type { ModelConfig, Prediction } from './tasks/index.js';
 
 export const FILES = { metrics: 'metrics.json', scenes: 'predictions.png', loss: 'loss.png', pr: 'precision_recall.png' } as const;

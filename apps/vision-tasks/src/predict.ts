@@ -6,12 +6,12 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { convertChannels, decodeImage, resize, type Image } from '@nn/data';
 import { checkInputFile, checkOutputDir, displayPath, makeOutputDir, writeFileAtomic } from '@nn/layers/node';
-import { useBackend, type BackendName } from './backend.js';
+import { useBackend, type BackendName } from '@nn/app-kit/backend';
 import { loadModel } from './checkpoint.js';
 import { SCENE_SIZE, CLASSES } from './data.js';
 import { legendOf } from './outputs.js';
 import { scenesSvg } from './plots/scenes.js';
-import { renderPng } from './plots/svg.js';
+import { renderPng } from '@nn/app-kit/svg';
 import type { Writer } from './progress.js';
 import { RUNNERS } from './tasks/index.js';
 

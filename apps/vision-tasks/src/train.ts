@@ -6,7 +6,7 @@
 import { Adam, OneCycleLR } from '@nn/layers';
 import { checkOutputDir, displayPath, makeOutputDir } from '@nn/layers/node';
 import { manualSeed, tidy } from '@nn/tensor';
-import { useBackend, type BackendName } from './backend.js';
+import { useBackend, type BackendName } from '@nn/app-kit/backend';
 import { saveModel } from './checkpoint.js';
 import { imageBatch, type Task } from './data.js';
 import { writeLossPicture } from './outputs.js';

@@ -6,8 +6,8 @@
  * are SVG rasterised by resvg, with the images embedded as PNG.
  */
 import { encodePng } from '@nn/data';
-import { chartSvg, niceTicks, type Line } from './lines.js';
-import { el, renderPng, svgDocument, text } from './svg.js';
+import { chartSvg, niceTicks, type Line } from '@nn/app-kit/lines';
+import { el, renderPng, svgDocument, text } from '@nn/app-kit/svg';
 
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;

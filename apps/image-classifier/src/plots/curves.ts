@@ -3,7 +3,7 @@
  * them during the epoch, in training mode) and on the validation images after the epoch,
  * with the epoch whose checkpoint was kept marked.
  */
-import { el, svgDocument, text } from './svg.js';
+import { el, svgDocument, text } from '@nn/app-kit/svg';
 
 export interface Series {
   label: string;

@@ -3,7 +3,7 @@
  * its true class and the model's guess and confidence below it.
  */
 import { encodePng, type Image } from '@nn/data';
-import { el, svgDocument, text } from './svg.js';
+import { el, svgDocument, text } from '@nn/app-kit/svg';
 
 export interface Mistake {
   /** The test image as stored (bytes, grey). */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodePng, type Image } from '@nn/data';
-import { blues, confusionSvg } from './confusion.js';
+import { blues, confusionSvg } from '@nn/app-kit/confusion';
 import { curvesSvg, niceTicks } from './curves.js';
 import { mistakesSvg } from './mistakes.js';
-import { escapeXml, renderPng, text } from './svg.js';
+import { escapeXml, renderPng, text } from '@nn/app-kit/svg';
 
 /** Distinct grey levels of a rendered PNG: a blank picture has one. */
 function decoded(svg: string): { image: Image; levels: number } {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chartSvg, niceTicks } from './lines.js';
+import { chartSvg, niceTicks } from '@nn/app-kit/lines';
 import { CLASS_COLORS, scenesSvg } from './scenes.js';
-import { renderPng } from './svg.js';
+import { renderPng } from '@nn/app-kit/svg';
 
 const grey = { channels: 3, height: 4, width: 4, data: new Uint8Array(48).fill(100) };
 

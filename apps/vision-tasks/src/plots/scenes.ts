@@ -4,7 +4,7 @@
  * class and score (localize, detect).
  */
 import { encodePng, type Image } from '@nn/data';
-import { el, svgDocument, text } from './svg.js';
+import { el, svgDocument, text } from '@nn/app-kit/svg';
 
 /** Ten clothes colours (Tableau 10); background is not painted. */
 export const CLASS_COLORS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
