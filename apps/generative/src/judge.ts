@@ -12,7 +12,8 @@ import { loadWithMetadata, save } from '@nn/layers/node';
 import { lenet5, type LeNet5 } from '@nn/models-zoo';
 import { flatten, manualSeed, tensor, tidy, type Tensor } from '@nn/tensor';
 import { batchOf, PIXELS, SIDE, shuffled, type ImageSet } from './data.js';
-import { EpochBar, type Writer } from './progress.js';
+import type { Writer } from '@nn/app-kit/cli';
+import { EpochBar } from '@nn/app-kit/progress';
 
 export const JUDGE_FILE = 'judge.safetensors';
 const FORMAT = 'nn-generative-judge/1';
@@ -66,12 +67,12 @@ export function trainJudge(train: ImageSet, test: ImageSet, options: JudgeOption
   manualSeed(options.seed);
   const judge = buildJudge();
   const optimizer = new Adam(judge.parameters(), { lr: 1e-3 });
-  const bar = new EpochBar(err);
+  const bar = new EpochBar(err, 'images');
   const batchSize = 64;
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     const order = shuffled(train.length, options.seed * 1000 + epoch);
     judge.train();
-    bar.start(epoch + 1, options.epochs, order.length);
+    bar.start(`epoch ${epoch + 1}/${options.epochs}`, order.length);
     const started = performance.now();
     for (let at = 0; at < order.length; at += batchSize) {
       const indices = order.slice(at, at + batchSize);

@@ -4,43 +4,15 @@
  * directly. A failure is one line, never a stack trace (set GENERATIVE_DEBUG=1 to see one).
  */
 import { dirname, join } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { checkOutputFile, displayPath, fileErrorText, makeOutputDir } from '@nn/layers/node';
+import { Command, Option } from 'commander';
+import { checkOutputFile, displayPath, makeOutputDir } from '@nn/layers/node';
+import { configureProgram, integer, nonNegativeNumber, positiveInteger, positiveNumber, runProgram, type IO } from '@nn/app-kit/cli';
 import { BACKENDS, useBackend, type BackendName } from '@nn/app-kit/backend';
 import { EMBEDDED_DATA_DIR, readImages } from './data.js';
 import { JUDGE_FILE, saveJudge, trainJudge } from './judge.js';
 import { MODELS, type ModelKind } from './models.js';
-import type { Writer } from './progress.js';
 import { interpolate, sample } from './sample.js';
 import { train } from './train.js';
-
-export interface IO {
-  out: Writer;
-  err: Writer;
-}
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !(n >= 1)) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || !(n > 0)) throw new InvalidArgumentError('expected a positive number');
-  return n;
-}
-
-function nonNegativeNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || !(n >= 0)) throw new InvalidArgumentError('expected a number >= 0');
-  return n;
-}
-
-function integer(value: string): number {
-  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('expected an integer');
-  return Number(value);
-}
 
 const backendOption = (): Option => new Option('--backend <name>', 'where the tensors live').choices(BACKENDS).default('cpu');
 const dataOption = (): Option => new Option('--data <dir>', 'an MNIST-format folder of 28×28 images (default: the embedded Fashion-MNIST subset)');
@@ -68,11 +40,7 @@ interface TrainFlags {
 }
 
 export function buildProgram(io: IO): Command {
-  const program = new Command('generative')
-    .description('Autoencoders, a VAE and a DCGAN on Fashion-MNIST with @nn: train, sample, interpolate, judged by a LeNet-5.')
-    .configureOutput({ writeOut: (s) => void io.out.write(s), writeErr: (s) => void io.err.write(s) })
-    .exitOverride()
-    .showHelpAfterError('(add --help for usage)');
+  const program = configureProgram(new Command('generative').description('Autoencoders, a VAE and a DCGAN on Fashion-MNIST with @nn: train, sample, interpolate, judged by a LeNet-5.'), io);
 
   program
     .command('train')
@@ -150,24 +118,7 @@ export function buildProgram(io: IO): Command {
   return program;
 }
 
-/** The first line of an error's message; Node's file errors in words after their path. */
-function describe(error: unknown): string {
-  const { code, path } = (error ?? {}) as { code?: unknown; path?: unknown };
-  if (typeof code === 'string' && typeof path === 'string') return `${path}: ${fileErrorText(error)}`;
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0];
-}
-
 /** Runs the command line `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: readonly string[], io: IO = { out: process.stdout, err: process.stderr }): Promise<number> {
-  const program = buildProgram(io);
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return 0;
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
-    io.err.write(`generative: ${describe(error)}\n`);
-    if (process.env.GENERATIVE_DEBUG) io.err.write(`${(error as Error).stack ?? ''}\n`);
-    return 1;
-  }
+  return runProgram(buildProgram(io), argv, io, 'GENERATIVE_DEBUG');
 }

@@ -14,7 +14,7 @@ import { loadRun } from './checkpoint.js';
 import { PIXELS, SIDE } from './data.js';
 import { decodeLatents, defaultLabels, encodeImages, joinPixels, lerpLatents, priorLatents } from './generate.js';
 import { captionedRowsPng, imageGridPng } from './plots/pictures.js';
-import type { Writer } from './progress.js';
+import type { Writer } from '@nn/app-kit/cli';
 
 export interface SampleOptions {
   model: string;

@@ -21,7 +21,8 @@ import { JUDGE_FILE, loadJudge, saveJudge, trainJudge } from './judge.js';
 import { buildNets, DEFAULTS, type ModelConfig, type ModelKind, type Nets } from './models.js';
 import { FILES, writeMetrics, writePng } from './outputs.js';
 import { captionedRowsPng, classSharesPng, codesScatterPng, imageGridPng, lineChartPng } from './plots/pictures.js';
-import { EpochBar, type Writer } from './progress.js';
+import type { Writer } from '@nn/app-kit/cli';
+import { EpochBar } from '@nn/app-kit/progress';
 import { measureQuality } from './quality.js';
 
 export interface TrainOptions {
@@ -167,12 +168,12 @@ export async function train(options: TrainOptions, out: Writer, err: Writer): Pr
       `${epochs} epochs${epochsDone > 0 ? ` (resuming after ${epochsDone})` : ''}, batch ${batchSize}, Adam lr ${lr}\n`,
   );
 
-  const bar = new EpochBar(err);
+  const bar = new EpochBar(err, 'images');
   for (let epoch = epochsDone; epoch < epochs; epoch++) {
     manualSeed(options.seed * 1000 + epoch + 1);
     const order = shuffled(trainSet.length, options.seed * 1000 + epoch);
     setTrain(nets);
-    bar.start(epoch + 1, epochs, order.length);
+    bar.start(`epoch ${epoch + 1}/${epochs}`, order.length);
     const epochStarted = performance.now();
     const sums: Record<string, number> = {};
     const block: Record<string, number> = {};

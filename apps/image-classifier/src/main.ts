@@ -4,37 +4,14 @@
  * A failure is one line naming the file and what was wrong, never a stack trace (set
  * IMAGE_CLASSIFIER_DEBUG=1 to see one).
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { summary } from '@nn/layers';
-import { fileErrorText } from '@nn/layers/node';
+import { configureProgram, integer, positiveInteger, positiveNumber, runProgram, type IO } from '@nn/app-kit/cli';
 import { BACKENDS, type BackendName } from '@nn/app-kit/backend';
 import { classify } from './classify.js';
 import { evaluate } from './evaluate.js';
 import { MODEL_NAMES, MODELS, modelSpec, resolveWidth } from './models.js';
-import type { Writer } from './progress.js';
 import { train, type TrainOptions } from './train.js';
-
-export interface IO {
-  out: Writer;
-  err: Writer;
-}
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !(n >= 1)) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || !(n > 0)) throw new InvalidArgumentError('expected a positive number');
-  return n;
-}
-
-function integer(value: string): number {
-  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('expected an integer');
-  return Number(value);
-}
 
 const backendOption = (): Option => new Option('--backend <name>', 'where the tensors live').choices(BACKENDS).default('cpu');
 
@@ -51,11 +28,7 @@ interface ClassifyFlags {
 }
 
 export function buildProgram(io: IO): Command {
-  const program = new Command('image-classifier')
-    .description('Train LeNet-5 and other convolutional networks on Fashion-MNIST with @nn, look at what they got wrong, and classify image files.')
-    .configureOutput({ writeOut: (s) => void io.out.write(s), writeErr: (s) => void io.err.write(s) })
-    .exitOverride()
-    .showHelpAfterError('(add --help for usage)');
+  const program = configureProgram(new Command('image-classifier').description('Train LeNet-5 and other convolutional networks on Fashion-MNIST with @nn, look at what they got wrong, and classify image files.'), io);
 
   program
     .command('train')
@@ -130,24 +103,7 @@ export function buildProgram(io: IO): Command {
   return program;
 }
 
-/** The first line of an error's message, what the user needs without the stack; Node's file errors in words after their path. */
-function describe(error: unknown): string {
-  const { code, path } = (error ?? {}) as { code?: unknown; path?: unknown };
-  if (typeof code === 'string' && typeof path === 'string') return `${path}: ${fileErrorText(error)}`;
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0];
-}
-
 /** Runs the command line `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: readonly string[], io: IO = { out: process.stdout, err: process.stderr }): Promise<number> {
-  const program = buildProgram(io);
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return 0;
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode; // commander has printed its message (or the help)
-    io.err.write(`image-classifier: ${describe(error)}\n`);
-    if (process.env.IMAGE_CLASSIFIER_DEBUG) io.err.write(`${(error as Error).stack ?? ''}\n`);
-    return 1;
-  }
+  return runProgram(buildProgram(io), argv, io, 'IMAGE_CLASSIFIER_DEBUG');
 }
