@@ -21,6 +21,7 @@ export interface TaskKernels {
   block: BlockFn;
   block_acc: BlockFn;
   pack_im2col: (panels: number, kc: number, dst: number, records: number, taps: number) => void;
+  pack_a4: (panels: number, kc: number, dst: number, src: number, lda: number) => void;
   winograd_input: (groups: number, g0: number, perRow: number, channels: number, src: number, rowBytes: number, planeBytes: number, dst: number, xi: number) => void;
   winograd_output: (rows: number, groups: number, g0: number, perRow: number, src: number, ldc: number, xi: number, dst: number, rowBytes: number, planeBytes: number) => void;
 }
@@ -50,10 +51,19 @@ export function threadRuntime(): ThreadRuntime {
   const GEMM = 1;
   const CONV = 2;
   const WINOGRAD = 3;
+  const PACK = 4;
   // GEMM parameters: offsets in bytes of the shared memory, sizes in MR×NR tiles.
   const ROW_TILES = PARAMS, COL_TILES = PARAMS + 1, DEPTH = PARAMS + 2, KC = PARAMS + 3, A = PARAMS + 4, B = PARAMS + 5;
   const C = PARAMS + 6, LDC = PARAMS + 7, SCRATCH = PARAMS + 8, SCRATCH_STRIDE = PARAMS + 9, TASK_ROWS = PARAMS + 10;
-  const TASK_COLS = PARAMS + 11, ACCUMULATE = PARAMS + 12;
+  const TASK_COLS = PARAMS + 11, ACCUMULATE = PARAMS + 12, SLICES_IN_KERNEL = PARAMS + 13;
+  // Packing a GEMM's operands (gemm_threaded.ts), tasks [0, A_TASKS) for row panels of A and
+  // the rest for column panels of B, every depth slice, into the layout GEMM tasks read: A
+  // from a row-major copy by pack_a4, B by pack_im2col from one record per panel and one byte
+  // offset per depth row. Addresses in bytes.
+  const PK = {
+    A_TASKS: PARAMS, A_PANELS: PARAMS + 1, B_PANELS: PARAMS + 2, ROW_TILES: PARAMS + 3, COL_TILES: PARAMS + 4, DEPTH: PARAMS + 5,
+    A_SOURCE: PARAMS + 6, A_PACKED: PARAMS + 7, B_PACKED: PARAMS + 8, RECORDS: PARAMS + 9, OFFSETS: PARAMS + 10,
+  };
   // Packed convolution parameters (conv2d_packed.ts, conv2d_backprop_filter_packed.ts): A is
   // packed whole, depth slice pc at A + pc·ROW_TILES·MR floats; B panels come from pack_im2col
   // records (one per column panel, from RECORDS) and depth offsets (from OFFSETS); each thread
@@ -71,8 +81,8 @@ export function threadRuntime(): ThreadRuntime {
     CB: PARAMS + 12, CB_STRIDE: PARAMS + 13, OUT: PARAMS + 14, OUT_ROW_BYTES: PARAMS + 15, OUT_PLANE_BYTES: PARAMS + 16,
   };
   const MR = 4, NR = 8;
-  /** Depth slice of the convolutions' products (gemm_wasm.ts's KC). */
-  const KC_CONV = 512;
+  /** Depth slice of the packed products (gemm_wasm.ts's KC). */
+  const SLICE = 512;
   /** Rows of A per `block` call, in MR-row tiles (gemm_wasm.ts's MC = 64 rows): a block of A stays in L2. */
   const MC_TILES = 16;
   /** pack_im2col's record per column panel, in 4-byte words (gemm_wasm.ts's RECORD_WORDS). */
@@ -82,9 +92,11 @@ export function threadRuntime(): ThreadRuntime {
    * One tile of C = (accumulate ? C : 0) + A·B, from packed operands: depth slice `pc` of A is
    * ROW_TILES panels of MR×kc floats, of B COL_TILES panels of kc×NR floats; C has row stride
    * LDC floats. As gemmPackedWasm does: each slice's product is computed from zero by the wasm
-   * kernel, then written into C (first slice, not accumulating) or added to it in float32.
+   * kernel, then written into C (first slice, not accumulating) or added to it in float32; or,
+   * with SLICES_IN_KERNEL, as gemmResidentWasm does: the first slice from zero, the later ones
+   * added by `block_acc` in the kernel (the caller adds the old C, if any, when copying out).
    */
-  function gemmTask(ctl: Int32Array, heap: Float32Array, block: BlockFn, thread: number, task: number): void {
+  function gemmTask(ctl: Int32Array, heap: Float32Array, block: BlockFn, blockAcc: BlockFn, thread: number, task: number): void {
     const rowTiles = ctl[ROW_TILES], colTiles = ctl[COL_TILES], depth = ctl[DEPTH], kcMax = ctl[KC];
     const taskRows = ctl[TASK_ROWS], taskCols = ctl[TASK_COLS], ldc = ctl[LDC];
     const colChunks = Math.ceil(colTiles / taskCols);
@@ -98,8 +110,12 @@ export function threadRuntime(): ThreadRuntime {
       const kc = Math.min(kcMax, depth - pc);
       const a = ctl[A] + (pc * rowTiles * MR + r0 * MR * kc) * 4;
       const b = ctl[B] + (pc * colTiles * NR + q0 * NR * kc) * 4;
-      if (pc === 0 && ctl[ACCUMULATE] === 0) {
+      if (pc === 0 && (ctl[ACCUMULATE] === 0 || ctl[SLICES_IN_KERNEL] !== 0)) {
         block(rows, cols, kc, a, b, cTile, ldc * 4);
+        continue;
+      }
+      if (ctl[SLICES_IN_KERNEL] !== 0) {
+        blockAcc(rows, cols, kc, a, b, cTile, ldc * 4);
         continue;
       }
       block(rows, cols, kc, a, b, scratch, width * 4);
@@ -124,8 +140,8 @@ export function threadRuntime(): ThreadRuntime {
     const r1 = Math.min(r0 + taskRows, rowTiles), cols = Math.min(taskCols, colTiles - q0);
     const b = ctl[CV.B] + thread * ctl[CV.B_STRIDE];
     const records = ctl[CV.RECORDS] + q0 * RECORD_WORDS * 4;
-    for (let pc = 0; pc < depth; pc += KC_CONV) {
-      const kc = Math.min(KC_CONV, depth - pc);
+    for (let pc = 0; pc < depth; pc += SLICE) {
+      const kc = Math.min(SLICE, depth - pc);
       k.pack_im2col(cols, kc, b, records, ctl[CV.OFFSETS] + pc * 4);
       const block = pc === 0 && ctl[CV.ACCUMULATE] === 0 ? k.block : k.block_acc;
       const a = ctl[CV.A] + pc * rowTiles * MR * 4;
@@ -158,10 +174,31 @@ export function threadRuntime(): ThreadRuntime {
     k.winograd_output(rows, count / 4, t0 / 4, ctl[WG.PER_ROW], c, ldc * 4, cXi * 4, ctl[WG.OUT], ctl[WG.OUT_ROW_BYTES], ctl[WG.OUT_PLANE_BYTES]);
   }
 
+  /** Row panels (task < A_TASKS) or column panels of a GEMM's operands, packed for every depth slice. */
+  function packTask(ctl: Int32Array, k: TaskKernels, task: number): void {
+    const depth = ctl[PK.DEPTH], rowTiles = ctl[PK.ROW_TILES], colTiles = ctl[PK.COL_TILES];
+    if (task < ctl[PK.A_TASKS]) {
+      const r0 = task * ctl[PK.A_PANELS];
+      const rows = Math.min(ctl[PK.A_PANELS], rowTiles - r0);
+      for (let pc = 0; pc < depth; pc += SLICE) {
+        const kc = Math.min(SLICE, depth - pc);
+        k.pack_a4(rows, kc, ctl[PK.A_PACKED] + (pc * rowTiles * MR + r0 * MR * kc) * 4, ctl[PK.A_SOURCE] + (r0 * MR * depth + pc) * 4, depth * 4);
+      }
+      return;
+    }
+    const q0 = (task - ctl[PK.A_TASKS]) * ctl[PK.B_PANELS];
+    const cols = Math.min(ctl[PK.B_PANELS], colTiles - q0);
+    for (let pc = 0; pc < depth; pc += SLICE) {
+      const kc = Math.min(SLICE, depth - pc);
+      k.pack_im2col(cols, kc, ctl[PK.B_PACKED] + (pc * colTiles * NR + q0 * NR * kc) * 4, ctl[PK.RECORDS] + q0 * RECORD_WORDS * 4, ctl[PK.OFFSETS] + pc * 4);
+    }
+  }
+
   /** Task `task` of the current job, whatever its kind; `memory` is the one the kernels run on. */
   function runTask(ctl: Int32Array, memory: SharedMemory, k: TaskKernels, thread: number, task: number): void {
     const kind = ctl[KIND];
-    if (kind === GEMM) gemmTask(ctl, new Float32Array(memory.buffer), k.block, thread, task);
+    if (kind === GEMM) gemmTask(ctl, new Float32Array(memory.buffer), k.block, k.block_acc, thread, task);
+    else if (kind === PACK) packTask(ctl, k, task);
     else if (kind === CONV) convTask(ctl, k, thread, task);
     else if (kind === WINOGRAD) winogradTask(ctl, k, thread, task);
     else throw new Error(`unknown job kind ${kind}`);
@@ -206,15 +243,16 @@ export function threadRuntime(): ThreadRuntime {
     }
   }
 
-  const layout = { CLAIM, DONE, WAKE, STOP, FAILED, COUNT, KIND, MESSAGE, TAKEN, MAX_THREADS, SIZE, TASK_BITS, MAX_TASKS, MAX_GENERATION, GEMM, CONV, WINOGRAD };
-  const gemmParams = { ROW_TILES, COL_TILES, DEPTH, KC, A, B, C, LDC, SCRATCH, SCRATCH_STRIDE, TASK_ROWS, TASK_COLS, ACCUMULATE };
-  return { layout, gemmParams, convParams: CV, winogradParams: WG, runTask, runTasks, workerLoop };
+  const layout = { CLAIM, DONE, WAKE, STOP, FAILED, COUNT, KIND, MESSAGE, TAKEN, MAX_THREADS, SIZE, TASK_BITS, MAX_TASKS, MAX_GENERATION, GEMM, CONV, WINOGRAD, PACK };
+  const gemmParams = { ROW_TILES, COL_TILES, DEPTH, KC, A, B, C, LDC, SCRATCH, SCRATCH_STRIDE, TASK_ROWS, TASK_COLS, ACCUMULATE, SLICES_IN_KERNEL };
+  return { layout, gemmParams, packParams: PK, convParams: CV, winogradParams: WG, runTask, runTasks, workerLoop };
 }
 
 /** What threadRuntime() returns (named, so that declarations can refer to it). */
 export interface ThreadRuntime {
-  layout: Record<'CLAIM' | 'DONE' | 'WAKE' | 'STOP' | 'FAILED' | 'COUNT' | 'KIND' | 'MESSAGE' | 'TAKEN' | 'MAX_THREADS' | 'SIZE' | 'TASK_BITS' | 'MAX_TASKS' | 'MAX_GENERATION' | 'GEMM' | 'CONV' | 'WINOGRAD', number>;
-  gemmParams: Record<'ROW_TILES' | 'COL_TILES' | 'DEPTH' | 'KC' | 'A' | 'B' | 'C' | 'LDC' | 'SCRATCH' | 'SCRATCH_STRIDE' | 'TASK_ROWS' | 'TASK_COLS' | 'ACCUMULATE', number>;
+  layout: Record<'CLAIM' | 'DONE' | 'WAKE' | 'STOP' | 'FAILED' | 'COUNT' | 'KIND' | 'MESSAGE' | 'TAKEN' | 'MAX_THREADS' | 'SIZE' | 'TASK_BITS' | 'MAX_TASKS' | 'MAX_GENERATION' | 'GEMM' | 'CONV' | 'WINOGRAD' | 'PACK', number>;
+  gemmParams: Record<'ROW_TILES' | 'COL_TILES' | 'DEPTH' | 'KC' | 'A' | 'B' | 'C' | 'LDC' | 'SCRATCH' | 'SCRATCH_STRIDE' | 'TASK_ROWS' | 'TASK_COLS' | 'ACCUMULATE' | 'SLICES_IN_KERNEL', number>;
+  packParams: Record<'A_TASKS' | 'A_PANELS' | 'B_PANELS' | 'ROW_TILES' | 'COL_TILES' | 'DEPTH' | 'A_SOURCE' | 'A_PACKED' | 'B_PACKED' | 'RECORDS' | 'OFFSETS', number>;
   convParams: Record<'ROW_TILES' | 'COL_TILES' | 'DEPTH' | 'A' | 'B' | 'B_STRIDE' | 'RECORDS' | 'OFFSETS' | 'C' | 'LDC' | 'TASK_ROWS' | 'TASK_COLS' | 'ACCUMULATE', number>;
   winogradParams: Record<'TILES' | 'BLOCK_TILES' | 'PER_ROW' | 'CHANNELS' | 'ROWS' | 'ROWS_PADDED' | 'X' | 'ROW_BYTES' | 'PLANE_BYTES' | 'U' | 'V' | 'V_STRIDE' | 'CB' | 'CB_STRIDE' | 'OUT' | 'OUT_ROW_BYTES' | 'OUT_PLANE_BYTES', number>;
   runTask(ctl: Int32Array, memory: SharedMemory, k: TaskKernels, thread: number, task: number): void;
