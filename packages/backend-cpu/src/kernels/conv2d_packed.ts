@@ -92,7 +92,8 @@ export function forwardPacked(x: Float32Array, w: Float32Array, y: Float32Array,
   const shape = (threads: number) => taskShape(rowsPadded / MR, Math.ceil(maxPixels / NR), nc / NR, threads);
 
   // Memory, in 4-byte words: the weight of one group as it lies and packed, the padded input
-  // chunk, taps, panel records, a B slice per thread, the C block of a wave.
+  // chunk, taps, panel records, a B slice per thread, the C block of a wave (two on several
+  // threads: the caller copies one wave out while the workers start on the next).
   const wStart = 0;
   const aStart = wStart + rowsPadded * patchSize;
   const xStart = aStart + rowsPadded * patchSize;
@@ -103,19 +104,22 @@ export function forwardPacked(x: Float32Array, w: Float32Array, y: Float32Array,
     const bFloats = kcMax * taskCols * NR;
     const bStart = roundUp(recordStart + wavePanels * RECORD_WORDS, 4);
     const cStart = bStart + threads * bFloats;
-    return { bFloats, bStart, cStart, end: cStart + rowsPadded * wavePanels * NR };
+    const cFloats = rowsPadded * wavePanels * NR;
+    return { bFloats, bStart, cStart, cFloats, end: cStart + (threads > 1 ? 2 : 1) * cFloats };
   };
   const runner = jobRunner(g.outChannels * patchSize * g.batch * outArea, (threads) => layout(threads).end);
   const { taskRows, taskCols, wavePanels } = shape(runner.threads);
-  const { bFloats, bStart, cStart, end } = layout(runner.threads);
+  const { bFloats, bStart, cStart, cFloats, end } = layout(runner.threads);
   const heap = runner.heap(end)!;
   const module = runner.kernels;
   const words = new Int32Array(heap.buffer);
   const stepH = g.strideH * paddedW;
   const params = new Map([
     [CV.ROW_TILES, rowsPadded / MR], [CV.DEPTH, patchSize], [CV.A, aStart * 4], [CV.B, bStart * 4], [CV.B_STRIDE, bFloats * 4],
-    [CV.RECORDS, recordStart * 4], [CV.OFFSETS, tapStart * 4], [CV.C, cStart * 4], [CV.TASK_ROWS, taskRows], [CV.TASK_COLS, taskCols], [CV.ACCUMULATE, 0],
+    [CV.RECORDS, recordStart * 4], [CV.OFFSETS, tapStart * 4], [CV.TASK_ROWS, taskRows], [CV.TASK_COLS, taskCols], [CV.ACCUMULATE, 0],
   ]);
+  let wave = 0;
+  let copyPrevious: (() => void) | undefined;
 
   for (let n0 = 0; n0 < g.batch; n0 += chunkImages) {
     const images = Math.min(chunkImages, g.batch - n0);
@@ -136,12 +140,14 @@ export function forwardPacked(x: Float32Array, w: Float32Array, y: Float32Array,
         const panels = Math.ceil(width / NR);
         writeRecords(jc, panels, pixels, g, stepH, imageFloats, xStart, words, recordStart);
         const ldc = panels * NR;
-        params.set(CV.COL_TILES, panels).set(CV.LDC, ldc);
-        runner.run(jobs.CONV, params, Math.ceil(rowsPadded / MR / taskRows) * Math.ceil(panels / taskCols), 'conv2d');
-        copyOut(heap, cStart, ldc, jc, width, n0, grp, g, y);
+        const c = runner.threads > 1 ? cStart + (wave++ % 2) * cFloats : cStart;
+        params.set(CV.COL_TILES, panels).set(CV.LDC, ldc).set(CV.C, c * 4);
+        runner.run(jobs.CONV, params, Math.ceil(rowsPadded / MR / taskRows) * Math.ceil(panels / taskCols), 'conv2d', copyPrevious);
+        copyPrevious = copyOut.bind(null, heap, c, ldc, jc, width, n0, grp, g, y);
       }
     }
   }
+  copyPrevious?.();
 }
 
 /** Images [n0, n0 + images) of x into the chunk at heap[start] (and SLACK zeros after it), each channel a zero-padded paddedH × paddedW plane. */

@@ -49,6 +49,7 @@ describe.runIf(wasmGemmAvailable())('convolutions on the worker pool', () => {
 
   it.each<[string, Op, string, ConvCase]>([
     ['packed, 70 channels (two row blocks, a partial panel), 5×5 on 3 images of 13×11', 'forward', 'conv2d', { xShape: [3, 3, 13, 11], wShape: [70, 3, 5, 5], attrs: attrs(1, 1) }],
+    ['packed, 64 filters over 20,000 pixels: two waves of tasks, the first copied out while the second runs', 'forward', 'conv2d', { xShape: [2, 2, 100, 100], wShape: [64, 2, 3, 3], attrs: attrs(1, 1) }],
     ['packed, C_in 1 (LeNet conv1 shape, odd batch)', 'forward', 'conv2d', { xShape: [5, 1, 28, 28], wShape: [6, 1, 5, 5], attrs: attrs(1, 0) }],
     ['packed, 7×7 stride 2, depth 3·49 and 9 filters', 'forward', 'conv2d', { xShape: [2, 3, 37, 41], wShape: [9, 3, 7, 7], attrs: attrs(2, 3) }],
     ['packed, depth 60·9 = 540 > 512 (two slices), grouped', 'forward', 'conv2d', { xShape: [1, 60, 9, 10], wShape: [10, 30, 3, 3], attrs: attrs(1, 1, 2) }],

@@ -18,8 +18,8 @@ export interface JobRunner {
   readonly kernels: GemmModule;
   /** A float32 view of at least `floats` of the runner's memory (detached by the next call that grows it), or null where it cannot grow so far. */
   heap(floats: number): Float32Array | null;
-  /** Runs tasks 0..count-1 of job `kind` with `params` (control slots → values). */
-  run(kind: number, params: ReadonlyMap<number, number>, count: number, op: string): void;
+  /** Runs tasks 0..count-1 of job `kind` with `params` (control slots → values), and `meanwhile` first or while the workers start on them. */
+  run(kind: number, params: ReadonlyMap<number, number>, count: number, op: string, meanwhile?: () => void): void;
 }
 
 const runtime = threadRuntime();
@@ -32,7 +32,8 @@ const callingThread: JobRunner = {
     return wasmKernels(0).module;
   },
   heap: (floats) => wasmKernels(floats).heap,
-  run(kind, params, count) {
+  run(kind, params, count, _op, meanwhile) {
+    meanwhile?.();
     control[runtime.layout.KIND] = kind;
     for (const [slot, value] of params) control[slot] = value;
     const { module } = wasmKernels(0);

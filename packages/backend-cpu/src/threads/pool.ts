@@ -110,10 +110,12 @@ export class ThreadPool {
 
   /**
    * Runs `count` tasks of job `kind` with `params` (control slots → values) on every thread,
-   * the caller included, and returns when all are done. A task that throws does not stop the
+   * the caller included, and returns when all are done. `meanwhile` runs on the calling thread
+   * once the workers have the job, before it takes tasks itself (work that does not touch the
+   * job's memory, such as copying out the previous job's result). A task that throws does not stop the
    * others; the first error is rethrown here, and the pool stays usable.
    */
-  run(kind: number, params: ReadonlyMap<number, number>, count: number, op: string): void {
+  run(kind: number, params: ReadonlyMap<number, number>, count: number, op: string, meanwhile?: () => void): void {
     const ctl = this.control;
     ctl[KIND] = kind;
     for (const [slot, value] of params) ctl[slot] = value;
@@ -125,6 +127,7 @@ export class ThreadPool {
     Atomics.store(ctl, WAKE, this.generation);
     Atomics.notify(ctl, WAKE, Math.min(this.workers.length, count - 1));
     this.dispatched.set(op, (this.dispatched.get(op) ?? 0) + count);
+    meanwhile?.();
     this.runtime.runTasks(ctl, this.memory, this.kernels, 0, this.generation);
     for (let done = Atomics.load(ctl, DONE); done < count; done = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, done);
     if (Atomics.load(ctl, FAILED) !== 0) throw new Error(`${op}: a thread of the cpu backend's pool failed: ${this.failure()}`);
