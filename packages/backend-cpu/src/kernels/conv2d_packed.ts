@@ -19,7 +19,7 @@ import { gemmKernel } from './gemm.js';
 import { RECORD_WORDS } from './gemm_wasm.js';
 import { paddedExtent, type ConvGeometry } from './im2col.js';
 
-const { layout: jobs, convParams: CV } = threadRuntime();
+const { layout: jobs, convParams: CV, packParams: PK } = threadRuntime();
 
 /** Micro-kernel tile (gemm.wat). */
 const MR = 4;
@@ -111,12 +111,20 @@ export function forwardPacked(x: Float32Array, w: Float32Array, y: Float32Array,
   const { taskRows, taskCols, wavePanels } = shape(runner.threads);
   const { bFloats, bStart, cStart, cFloats, end } = layout(runner.threads);
   const heap = runner.heap(end)!;
-  const module = runner.kernels;
   const words = new Int32Array(heap.buffer);
   const stepH = g.strideH * paddedW;
   const params = new Map([
     [CV.ROW_TILES, rowsPadded / MR], [CV.DEPTH, patchSize], [CV.A, aStart * 4], [CV.B, bStart * 4], [CV.B_STRIDE, bFloats * 4],
     [CV.RECORDS, recordStart * 4], [CV.OFFSETS, tapStart * 4], [CV.TASK_ROWS, taskRows], [CV.TASK_COLS, taskCols], [CV.ACCUMULATE, 0],
+  ]);
+  // The weight's A panels, by ranges of rows on every thread (ResNet's 512-channel layers
+  // reuse each weight only 49 times per image: packing them is not small there).
+  const rowTiles = rowsPadded / MR;
+  const packPanels = Math.ceil(rowTiles / (runner.threads === 1 ? 1 : Math.min(rowTiles, 2 * runner.threads)));
+  const packTasks = Math.ceil(rowTiles / packPanels);
+  const packWeight = new Map([
+    [PK.A_TASKS, packTasks], [PK.A_PANELS, packPanels], [PK.B_PANELS, 1], [PK.ROW_TILES, rowTiles], [PK.COL_TILES, 0], [PK.DEPTH, patchSize],
+    [PK.A_SOURCE, wStart * 4], [PK.A_PACKED, aStart * 4], [PK.B_PACKED, 0], [PK.RECORDS, 0], [PK.OFFSETS, 0],
   ]);
   let wave = 0;
   let copyPrevious: (() => void) | undefined;
@@ -130,10 +138,7 @@ export function forwardPacked(x: Float32Array, w: Float32Array, y: Float32Array,
       const wGroup = grp * groupOut * patchSize;
       heap.set(w.subarray(wGroup, wGroup + groupOut * patchSize), wStart);
       heap.fill(0, wStart + groupOut * patchSize, wStart + rowsPadded * patchSize);
-      for (let pc = 0; pc < patchSize; pc += KC) {
-        const kc = Math.min(KC, patchSize - pc);
-        module.pack_a4(rowsPadded / MR, kc, (aStart + rowsPadded * pc) * 4, (wStart + pc) * 4, patchSize * 4);
-      }
+      runner.run(jobs.PACK, packWeight, packTasks, 'conv2d packing');
       writeTaps(g, grp, paddedH, paddedW, words, tapStart);
       for (let jc = 0; jc < pixels; jc += wavePanels * NR) {
         const width = Math.min(wavePanels * NR, pixels - jc);
