@@ -142,7 +142,7 @@ async function main(): Promise<void> {
   writeFileSync(join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`written to ${join(outDir, 'bench.json')}`);
   // The LeNet-5 report (lenet_report.ts, also `bench:lenet`) with the whole run, or when a filter names it.
-  if (filters.length === 0 || filters.some((f) => 'lenet'.includes(f.toLowerCase()))) {
+  if (filters.length === 0 || filters.some((f) => f.toLowerCase().includes('lenet'))) {
     spawnSync(process.execPath, [...process.execArgv, join(here, 'lenet_report.ts')], { stdio: 'inherit' });
   }
 }
