@@ -4,10 +4,16 @@
  * runtime has WASM SIMD), all in this one process so that the ratios compare like with like.
  * Arguments filter the cases by substring: `pnpm --filter @nn/bench bench 1024`.
  * Prints a table and writes it as JSON to .bench-out/bench.json.
+ *
+ * Each case runs in a child process of its own (this file again, with NN_BENCH_CASE naming
+ * the case): in one process every figure moved with what had run before it (ResNet-18's by
+ * 2× on both sides: the JIT's state, the heap, WebAssembly memories grown by earlier cases),
+ * so a case's ratio depended on the order of the cases.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -66,31 +72,65 @@ async function timeCase(c: BenchCase, impl: Implementation): Promise<Timing> {
   }
 }
 
+const caseKey = (c: BenchCase): string => `${c.group} ${c.name}`;
+
+/** One case on every implementation, in this process (a child's whole work). */
+async function runCase(c: BenchCase): Promise<CaseResult> {
+  const row: CaseResult = { group: c.group, name: c.name, flops: c.flops, results: {}, errors: {}, speedup: noSpeedup, cpuSpeedup: noSpeedup };
+  for (const impl of ['ours', 'tfjs-cpu', 'tfjs-wasm'] as const) {
+    await tf.setBackend(impl === 'tfjs-wasm' ? 'wasm' : 'cpu');
+    try {
+      row.results[impl] = withRate(await timeCase(c, impl), c.flops);
+    } catch (error) {
+      row.errors[impl] = error instanceof Error ? error.message : String(error);
+      console.error(`${caseKey(c)} on ${impl} failed: ${row.errors[impl]}`);
+    }
+  }
+  row.speedup = speedups(row.results, 'wall');
+  row.cpuSpeedup = speedups(row.results, 'cpu');
+  return row;
+}
+
+/** Runs one case in a fresh Node process (the same loader flags, this file) and reads back its row. */
+function runCaseInChild(c: BenchCase, scratchDir: string, index: number): CaseResult {
+  const rowFile = join(scratchDir, `case-${index}.json`);
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+    env: { ...process.env, NN_BENCH_CASE: caseKey(c), NN_BENCH_ROW: rowFile },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  try {
+    return JSON.parse(readFileSync(rowFile, 'utf8')) as CaseResult;
+  } catch {
+    const why = `its process ended with ${child.status === null ? `signal ${String(child.signal)}` : `code ${child.status}`} and no result`;
+    console.error(`${caseKey(c)}: ${why}`);
+    return { group: c.group, name: c.name, flops: c.flops, results: {}, errors: { ours: why }, speedup: noSpeedup, cpuSpeedup: noSpeedup };
+  }
+}
+
 async function main(): Promise<void> {
+  const only = process.env.NN_BENCH_CASE;
   const filters = process.argv.slice(2).filter((a) => a !== '--');
-  const cases = (await loadCases()).filter((c) => filters.length === 0 || filters.some((f) => `${c.group} ${c.name}`.includes(f)));
+  const cases = (await loadCases()).filter((c) => (only === undefined ? filters.length === 0 || filters.some((f) => caseKey(c).includes(f)) : caseKey(c) === only));
   await setBackend('cpu');
   await tf.setBackend('cpu');
   const wasmBinary = await initTfjsWasm();
+  if (only !== undefined) {
+    if (cases.length !== 1) throw new Error(`bench: NN_BENCH_CASE names no single case: '${only}'`);
+    writeFileSync(process.env.NN_BENCH_ROW!, JSON.stringify(await runCase(cases[0])));
+    return;
+  }
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`;
-  console.log(`@nn bench: ${cases.length} cases on ${machine}\n@nn backend: ${getBackend()}; tfjs-wasm: ${wasmBinary}; load average ${loadavg()[0].toFixed(2)}\n`);
+  console.log(`@nn bench: ${cases.length} cases on ${machine}, each in a process of its own\n@nn backend: ${getBackend()}; tfjs-wasm: ${wasmBinary}; load average ${loadavg()[0].toFixed(2)}\n`);
 
   const rows: CaseResult[] = [];
-  for (const c of cases) {
-    const row: CaseResult = { group: c.group, name: c.name, flops: c.flops, results: {}, errors: {}, speedup: noSpeedup, cpuSpeedup: noSpeedup };
-    for (const impl of ['ours', 'tfjs-cpu', 'tfjs-wasm'] as const) {
-      if (impl !== 'ours') await tf.setBackend(impl === 'tfjs-cpu' ? 'cpu' : 'wasm');
-      try {
-        row.results[impl] = withRate(await timeCase(c, impl), c.flops);
-      } catch (error) {
-        row.errors[impl] = error instanceof Error ? error.message : String(error);
-        console.error(`${c.group} ${c.name} on ${impl} failed: ${row.errors[impl]}`);
-      }
+  const scratchDir = mkdtempSync(join(tmpdir(), 'nn-bench-'));
+  try {
+    for (const [index, c] of cases.entries()) {
+      rows.push(runCaseInChild(c, scratchDir, index));
+      console.log(`done: ${caseKey(c)} (load ${loadavg()[0].toFixed(1)})`);
     }
-    row.speedup = speedups(row.results, 'wall');
-    row.cpuSpeedup = speedups(row.results, 'cpu');
-    rows.push(row);
-    console.log(`done: ${c.group} ${c.name}`);
+  } finally {
+    rmSync(scratchDir, { recursive: true, force: true });
   }
 
   console.log(`\nBy wall-clock time (median):\n${formatTable(rows, 'wall')}`);
@@ -101,6 +141,10 @@ async function main(): Promise<void> {
   const report = { date: new Date().toISOString(), machine, loadAverage: loadavg(), tfjsWasm: wasmBinary, cases: rows };
   writeFileSync(join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`written to ${join(outDir, 'bench.json')}`);
+  // The LeNet-5 report (lenet_report.ts, also `bench:lenet`) with the whole run, or when a filter names it.
+  if (filters.length === 0 || filters.some((f) => f.toLowerCase().includes('lenet'))) {
+    spawnSync(process.execPath, [...process.execArgv, join(here, 'lenet_report.ts')], { stdio: 'inherit' });
+  }
 }
 
 await main();

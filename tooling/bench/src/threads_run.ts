@@ -13,8 +13,13 @@
  * and the three implementations run interleaved, run by run, so that a burst of load hits all
  * three alike; each ratio is the median of the ratios within a round. Arguments filter the
  * cases by substring.
+ *
+ * Beside wall time it records, for @nn, the process's CPU time (both threads added up: the
+ * work the split costs) and, on Linux, the calling thread's own time on a CPU: its share of
+ * the op, the wall time two free cores would give. Unlike wall time, that does not depend on
+ * whether the scheduler had a second core to spare for the worker.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -55,6 +60,17 @@ async function initThreadedTfjsWasm(): Promise<string> {
   return `tfjs-backend-wasm-threaded-simd.wasm, ${threads} threads (through wasm_threads_shim: not stock tfjs)`;
 }
 
+/** The calling thread's time on a CPU so far, in ms (Linux's schedstat, nanosecond resolution), or NaN where unknown. */
+const schedstat = `/proc/self/task/${process.pid}/schedstat`;
+function callerCpuMs(): number {
+  return existsSync(schedstat) ? Number(readFileSync(schedstat, 'utf8').split(' ')[0]) / 1e6 : NaN;
+}
+
+function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 type Impl = 'ours-1' | 'ours-2' | 'tfjs-wasm-2';
 const IMPLS: Impl[] = ['ours-1', 'ours-2', 'tfjs-wasm-2'];
 /** Timed rounds per case: at least MIN_ROUNDS, more while a case takes under TARGET_MS in all. */
@@ -78,11 +94,22 @@ function median(values: number[]): number {
  * Wall times of the three implementations, interleaved run by run (in a rotating order), so
  * that the load of the moment falls on all three alike; one warm-up run each first.
  */
-function timeInterleaved(c: BenchCase): Record<Impl, number[]> {
+interface Times {
+  wall: Record<Impl, number[]>;
+  /** @nn's runs only: the process's CPU time and the calling thread's. */
+  cpu: Record<Impl, number[]>;
+  caller: Record<Impl, number[]>;
+}
+
+function timeInterleaved(c: BenchCase): Times {
   const ours = c.ours();
   const theirs = c.peer(tf);
   const runs: Record<Impl, () => void> = { 'ours-1': () => void ours.run(), 'ours-2': () => void ours.run(), 'tfjs-wasm-2': () => void theirs.run() };
-  const times: Record<Impl, number[]> = { 'ours-1': [], 'ours-2': [], 'tfjs-wasm-2': [] };
+  const times: Times = {
+    wall: { 'ours-1': [], 'ours-2': [], 'tfjs-wasm-2': [] },
+    cpu: { 'ours-1': [], 'ours-2': [], 'tfjs-wasm-2': [] },
+    caller: { 'ours-1': [], 'ours-2': [], 'tfjs-wasm-2': [] },
+  };
   try {
     const start = performance.now();
     for (const impl of IMPLS) {
@@ -95,9 +122,13 @@ function timeInterleaved(c: BenchCase): Record<Impl, number[]> {
       for (let i = 0; i < IMPLS.length; i++) {
         const impl = IMPLS[(round + i) % IMPLS.length];
         useThreads(impl);
+        const cpu0 = processCpuMs();
+        const caller0 = callerCpuMs();
         const t0 = performance.now();
         runs[impl]();
-        times[impl].push(performance.now() - t0);
+        times.wall[impl].push(performance.now() - t0);
+        times.cpu[impl].push(processCpuMs() - cpu0);
+        times.caller[impl].push(callerCpuMs() - caller0);
       }
     }
   } finally {
@@ -129,14 +160,16 @@ async function main(): Promise<void> {
   const rows = [];
   for (const c of cases) {
     const times = timeInterleaved(c);
-    const [one, two, theirs] = IMPLS.map((impl) => median(times[impl]));
-    const vsPeer = pairedRatio(times['tfjs-wasm-2'], times['ours-2']);
-    const vsOne = pairedRatio(times['ours-1'], times['ours-2']);
+    const [one, two, theirs] = IMPLS.map((impl) => median(times.wall[impl]));
+    const vsPeer = pairedRatio(times.wall['tfjs-wasm-2'], times.wall['ours-2']);
+    const vsOne = pairedRatio(times.wall['ours-1'], times.wall['ours-2']);
+    const [cpuOne, cpuTwo, callerOne, callerTwo] = [times.cpu['ours-1'], times.cpu['ours-2'], times.caller['ours-1'], times.caller['ours-2']].map(median);
     const gflops = (t: number): string => (c.flops > 0 ? `  ${(c.flops / (t * 1e6)).toFixed(1)} GF/s` : '');
-    rows.push({ case: `${c.group} ${c.name}`, flops: c.flops, times, oursOneMs: one, oursTwoMs: two, tfjsWasmTwoMs: theirs, oursTwoVsTfjsWasmTwo: vsPeer, oursTwoVsOursOne: vsOne, loadNow: loadavg()[0] });
+    rows.push({ case: `${c.group} ${c.name}`, flops: c.flops, times, oursOneMs: one, oursTwoMs: two, tfjsWasmTwoMs: theirs, oursTwoVsTfjsWasmTwo: vsPeer, oursTwoVsOursOne: vsOne, oursCpuMs: { one: cpuOne, two: cpuTwo }, oursCallerCpuMs: { one: callerOne, two: callerTwo }, loadNow: loadavg()[0] });
     console.log(
-      `${c.group} ${c.name} (${times['ours-2'].length} rounds, load ${loadavg()[0].toFixed(1)}): ours 1 thread ${ms(one)} ms${gflops(one)}; ours 2 threads ${ms(two)} ms${gflops(two)}; ` +
-        `tfjs-wasm 2 threads (shim, not stock) ${ms(theirs)} ms${gflops(theirs)}; ours-2 vs tfjs-wasm-2 ${vsPeer.toFixed(2)}×; ours-2 vs ours-1 ${vsOne.toFixed(2)}×`,
+      `${c.group} ${c.name} (${times.wall['ours-2'].length} rounds, load ${loadavg()[0].toFixed(1)}): ours 1 thread ${ms(one)} ms${gflops(one)}; ours 2 threads ${ms(two)} ms${gflops(two)}; ` +
+        `tfjs-wasm 2 threads (shim, not stock) ${ms(theirs)} ms${gflops(theirs)}; ours-2 vs tfjs-wasm-2 ${vsPeer.toFixed(2)}×; ours-2 vs ours-1 ${vsOne.toFixed(2)}×\n` +
+        `  ours, CPU time of the process: 1 thread ${ms(cpuOne)} ms, 2 threads ${ms(cpuTwo)} ms; of the calling thread: ${ms(callerOne)} ms, ${ms(callerTwo)} ms (${(callerOne / callerTwo).toFixed(2)}×)`,
     );
   }
   const loadAfter = loadavg();

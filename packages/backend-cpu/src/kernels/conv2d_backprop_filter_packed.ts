@@ -11,17 +11,21 @@
  * across chunks and depth slices (`block_acc`). It replaces the direct float64 loop (LeNet's
  * 1→6 5×5, the largest kernel of its training step) and im2col + GEMM (6→16 5×5): with the
  * input gradient of conv2d_backprop_input_conv.ts, LeNet-5's training step (batch 64, CPU
- * time, loaded VM) went from 27–28 to 22–24 ms.
+ * time, loaded VM) went from 27–28 to 22–24 ms. On several threads the tasks split dW by
+ * tiles (conv2d_packed.ts's taskShape), each over the whole depth, so the sums keep their order.
  */
+import { jobRunner } from '../threads/jobs.js';
+import { threadRuntime } from '../threads/runtime.js';
 import { copyRun, roundUp } from './gemm_pack.js';
-import { RECORD_WORDS, wasmKernels } from './gemm_wasm.js';
-import { INPUT_BUDGET, padImages, SLACK } from './conv2d_packed.js';
+import { RECORD_WORDS } from './gemm_wasm.js';
+import { INPUT_BUDGET, padImages, SLACK, taskShape } from './conv2d_packed.js';
 import { paddedExtent, type ConvGeometry } from './im2col.js';
+
+const { layout: jobs, convParams: CV } = threadRuntime();
 
 const MR = 4;
 const NR = 8;
 const KC = 512;
-const MC = 64;
 /** Floats of gathered dy per chunk (4 MiB). */
 const DY_BUDGET = 1 << 20;
 
@@ -36,18 +40,33 @@ export function backpropFilterPacked(x: Float32Array, dy: Float32Array, dw: Floa
   const depthMax = chunkImages * outArea;
   const panels = Math.ceil(patchSize / NR);
   const ldc = panels * NR;
+  const kcMax = Math.min(KC, depthMax);
 
-  // Module memory, in 4-byte words: padded input chunk, gathered dy, A slice, pixel offsets, tap records, B slice, sums per group.
+  // Memory, in 4-byte words: padded input chunk, gathered dy, dy packed as A (every depth
+  // slice), pixel offsets, tap records, a B slice per thread, sums per group.
   const xStart = 0;
   const dyStart = roundUp(xStart + chunkImages * imageFloats + SLACK, 4);
   const aStart = dyStart + rowsPadded * depthMax;
-  const pixelStart = aStart + rowsPadded * Math.min(KC, depthMax);
+  const pixelStart = aStart + rowsPadded * depthMax;
   const recordStart = pixelStart + depthMax;
   const bStart = roundUp(recordStart + panels * RECORD_WORDS, 4);
-  const cStart = bStart + Math.min(KC, depthMax) * ldc;
-  const { module, heap } = wasmKernels(cStart + g.groups * rowsPadded * ldc);
+  const layout = (threads: number) => {
+    const { taskCols } = taskShape(rowsPadded / MR, panels, panels, threads);
+    const cStart = bStart + threads * kcMax * taskCols * NR;
+    return { taskCols, cStart, end: cStart + g.groups * rowsPadded * ldc };
+  };
+  const runner = jobRunner(g.outChannels * patchSize * g.batch * outArea, (threads) => layout(threads).end);
+  const { taskRows } = taskShape(rowsPadded / MR, panels, panels, runner.threads);
+  const { taskCols, cStart, end } = layout(runner.threads);
+  const heap = runner.heap(end)!;
+  const module = runner.kernels;
   const words = new Int32Array(heap.buffer);
   heap.fill(0, cStart, cStart + g.groups * rowsPadded * ldc);
+  const params = new Map([
+    [CV.ROW_TILES, rowsPadded / MR], [CV.COL_TILES, panels], [CV.A, aStart * 4], [CV.B, bStart * 4], [CV.B_STRIDE, kcMax * taskCols * NR * 4],
+    [CV.RECORDS, recordStart * 4], [CV.OFFSETS, pixelStart * 4], [CV.LDC, ldc], [CV.TASK_ROWS, taskRows], [CV.TASK_COLS, taskCols], [CV.ACCUMULATE, 1],
+  ]);
+  const tasks = Math.ceil(rowsPadded / MR / taskRows) * Math.ceil(panels / taskCols);
 
   for (let n0 = 0; n0 < g.batch; n0 += chunkImages) {
     const images = Math.min(chunkImages, g.batch - n0);
@@ -66,6 +85,9 @@ export function backpropFilterPacked(x: Float32Array, dy: Float32Array, dw: Floa
         for (let t = 0; t < images; t++) copyRun(dy, ((n0 + t) * outChannels + grp * groupOut + o) * outArea, heap, dyStart + o * depth + t * outArea, outArea);
       }
       heap.fill(0, dyStart + groupOut * depth, dyStart + rowsPadded * depth);
+      for (let pc = 0; pc < depth; pc += KC) {
+        module.pack_a4(rowsPadded / MR, Math.min(KC, depth - pc), (aStart + rowsPadded * pc) * 4, (dyStart + pc) * 4, depth * 4);
+      }
       // Column j of the panels is tap r = (c, ki, kj) of the group's channels; columns past the last repeat it.
       for (let j = 0, o = recordStart; j < ldc; j++) {
         const r = Math.min(j, patchSize - 1);
@@ -78,15 +100,8 @@ export function backpropFilterPacked(x: Float32Array, dy: Float32Array, dw: Floa
         }
         words[o + 4 + (j % NR)] = (xStart + (grp * groupIn + c) * paddedArea + ki * g.dilationH * paddedW + kj * g.dilationW) * 4;
       }
-      const sums = cStart + grp * rowsPadded * ldc;
-      for (let pc = 0; pc < depth; pc += KC) {
-        const kc = Math.min(KC, depth - pc);
-        module.pack_a4(rowsPadded / MR, kc, aStart * 4, (dyStart + pc) * 4, depth * 4);
-        module.pack_im2col(panels, kc, bStart * 4, recordStart * 4, (pixelStart + pc) * 4);
-        for (let ic = 0; ic < groupOut; ic += MC) {
-          module.block_acc(Math.ceil(Math.min(MC, groupOut - ic) / MR), panels, kc, (aStart + ic * kc) * 4, bStart * 4, (sums + ic * ldc) * 4, ldc * 4);
-        }
-      }
+      params.set(CV.DEPTH, depth).set(CV.C, (cStart + grp * rowsPadded * ldc) * 4);
+      runner.run(jobs.CONV, params, tasks, 'conv2d filter gradient');
     }
   }
   for (let grp = 0; grp < g.groups; grp++) {

@@ -12,10 +12,14 @@
  * The GEMM's N runs over the output pixels of several images at once, so small images
  * (LeNet's 10×10 maps) still make long panels.
  */
+import { jobRunner } from '../threads/jobs.js';
+import { threadRuntime } from '../threads/runtime.js';
 import { copyRun, roundUp } from './gemm_pack.js';
 import { gemmKernel } from './gemm.js';
-import { RECORD_WORDS, wasmKernels } from './gemm_wasm.js';
+import { RECORD_WORDS } from './gemm_wasm.js';
 import { paddedExtent, type ConvGeometry } from './im2col.js';
+
+const { layout: jobs, convParams: CV, packParams: PK } = threadRuntime();
 
 /** Micro-kernel tile (gemm.wat). */
 const MR = 4;
@@ -29,6 +33,14 @@ const KC = 512;
 const MC = 64;
 const NC = 512;
 const C_BUDGET = 1 << 16;
+/** MC in MR-row tiles. */
+const MC_TILES = MC / MR;
+/** Tasks per thread in a wave, so that a thread the OS delays leaves little for the others to wait on. */
+const TASKS_PER_THREAD = 4;
+/** Narrowest task, in NR-column panels. */
+const MIN_TASK_COLS = 2;
+/** Floats of C (4 MiB) per wave of tasks on several threads, copied out after each. */
+const WAVE_BUDGET = 1 << 20;
 /** Floats of padded input per chunk of images (8 MiB): at least one image, however large. */
 export const INPUT_BUDGET = 1 << 21;
 /** Floats (64 MiB) that one image and the weight of a conv may take in module memory; larger convs keep the im2col tiles. */
@@ -51,6 +63,22 @@ export function prefersPacked(g: ConvGeometry): boolean {
   return gemmKernel() === 'wasm' && (g.groupIn > 1 || g.groupOut >= 4) && floats <= MODULE_BUDGET;
 }
 
+/**
+ * How a packed conv's C is cut into tasks for `threads` threads, in MR-row tiles and NR-column
+ * panels, and how many panels one job (a wave) covers. One thread: one task per wave of `nc`
+ * pixels, as the C block has always been. Several: tasks of MC rows and at most `nc` pixels,
+ * about TASKS_PER_THREAD per thread in a wave, and waves up to WAVE_BUDGET floats of C, so a
+ * large output needs few jobs and a small one (ResNet's 7² maps) still splits, by rows.
+ */
+export function taskShape(rowTiles: number, chunkPanels: number, ncPanels: number, threads: number): { taskRows: number; taskCols: number; wavePanels: number } {
+  if (threads === 1) return { taskRows: rowTiles, taskCols: ncPanels, wavePanels: ncPanels };
+  const rowChunks = Math.ceil(rowTiles / MC_TILES);
+  const wanted = Math.ceil((TASKS_PER_THREAD * threads) / rowChunks);
+  const taskCols = Math.max(MIN_TASK_COLS, Math.min(ncPanels, Math.ceil(chunkPanels / wanted)));
+  const budgetPanels = Math.floor(WAVE_BUDGET / (rowTiles * MR * NR * taskCols)) * taskCols;
+  return { taskRows: MC_TILES, taskCols, wavePanels: Math.max(1, Math.min(chunkPanels, Math.max(taskCols * wanted, budgetPanels))) };
+}
+
 export function forwardPacked(x: Float32Array, w: Float32Array, y: Float32Array, g: ConvGeometry): void {
   const { groupOut, patchSize, outArea, inChannels } = g;
   const [paddedH, paddedW] = paddedExtent(g);
@@ -61,19 +89,45 @@ export function forwardPacked(x: Float32Array, w: Float32Array, y: Float32Array,
   const maxPixels = chunkImages * outArea;
   const nc = Math.min(roundUp(maxPixels, NR), Math.max(NR * 8, Math.floor(C_BUDGET / rowsPadded / NR) * NR), NC);
   const kcMax = Math.min(KC, patchSize);
+  const shape = (threads: number) => taskShape(rowsPadded / MR, Math.ceil(maxPixels / NR), nc / NR, threads);
 
-  // Module memory, in 4-byte words: the weight of one group as it lies and packed, the padded
-  // input chunk, taps, panel records, B slice, C block.
+  // Memory, in 4-byte words: the weight of one group as it lies and packed, the padded input
+  // chunk, taps, panel records, a B slice per thread, the C block of a wave (two on several
+  // threads: the caller copies one wave out while the workers start on the next).
   const wStart = 0;
   const aStart = wStart + rowsPadded * patchSize;
   const xStart = aStart + rowsPadded * patchSize;
   const tapStart = xStart + chunkImages * imageFloats + SLACK;
   const recordStart = tapStart + patchSize;
-  const bStart = roundUp(recordStart + (nc / NR) * RECORD_WORDS, 4);
-  const cStart = bStart + kcMax * nc;
-  const { module, heap } = wasmKernels(cStart + rowsPadded * nc);
+  const layout = (threads: number) => {
+    const { taskCols, wavePanels } = shape(threads);
+    const bFloats = kcMax * taskCols * NR;
+    const bStart = roundUp(recordStart + wavePanels * RECORD_WORDS, 4);
+    const cStart = bStart + threads * bFloats;
+    const cFloats = rowsPadded * wavePanels * NR;
+    return { bFloats, bStart, cStart, cFloats, end: cStart + (threads > 1 ? 2 : 1) * cFloats };
+  };
+  const runner = jobRunner(g.outChannels * patchSize * g.batch * outArea, (threads) => layout(threads).end);
+  const { taskRows, taskCols, wavePanels } = shape(runner.threads);
+  const { bFloats, bStart, cStart, cFloats, end } = layout(runner.threads);
+  const heap = runner.heap(end)!;
   const words = new Int32Array(heap.buffer);
   const stepH = g.strideH * paddedW;
+  const params = new Map([
+    [CV.ROW_TILES, rowsPadded / MR], [CV.DEPTH, patchSize], [CV.A, aStart * 4], [CV.B, bStart * 4], [CV.B_STRIDE, bFloats * 4],
+    [CV.RECORDS, recordStart * 4], [CV.OFFSETS, tapStart * 4], [CV.TASK_ROWS, taskRows], [CV.TASK_COLS, taskCols], [CV.ACCUMULATE, 0],
+  ]);
+  // The weight's A panels, by ranges of rows on every thread (ResNet's 512-channel layers
+  // reuse each weight only 49 times per image: packing them is not small there).
+  const rowTiles = rowsPadded / MR;
+  const packPanels = Math.ceil(rowTiles / (runner.threads === 1 ? 1 : Math.min(rowTiles, 2 * runner.threads)));
+  const packTasks = Math.ceil(rowTiles / packPanels);
+  const packWeight = new Map([
+    [PK.A_TASKS, packTasks], [PK.A_PANELS, packPanels], [PK.B_PANELS, 1], [PK.ROW_TILES, rowTiles], [PK.COL_TILES, 0], [PK.DEPTH, patchSize],
+    [PK.A_SOURCE, wStart * 4], [PK.A_PACKED, aStart * 4], [PK.B_PACKED, 0], [PK.RECORDS, 0], [PK.OFFSETS, 0],
+  ]);
+  let wave = 0;
+  let copyPrevious: (() => void) | undefined;
 
   for (let n0 = 0; n0 < g.batch; n0 += chunkImages) {
     const images = Math.min(chunkImages, g.batch - n0);
@@ -84,29 +138,21 @@ export function forwardPacked(x: Float32Array, w: Float32Array, y: Float32Array,
       const wGroup = grp * groupOut * patchSize;
       heap.set(w.subarray(wGroup, wGroup + groupOut * patchSize), wStart);
       heap.fill(0, wStart + groupOut * patchSize, wStart + rowsPadded * patchSize);
-      for (let pc = 0; pc < patchSize; pc += KC) {
-        const kc = Math.min(KC, patchSize - pc);
-        module.pack_a4(rowsPadded / MR, kc, (aStart + rowsPadded * pc) * 4, (wStart + pc) * 4, patchSize * 4);
-      }
+      runner.run(jobs.PACK, packWeight, packTasks, 'conv2d packing');
       writeTaps(g, grp, paddedH, paddedW, words, tapStart);
-      for (let jc = 0; jc < pixels; jc += nc) {
-        const width = Math.min(nc, pixels - jc);
+      for (let jc = 0; jc < pixels; jc += wavePanels * NR) {
+        const width = Math.min(wavePanels * NR, pixels - jc);
         const panels = Math.ceil(width / NR);
         writeRecords(jc, panels, pixels, g, stepH, imageFloats, xStart, words, recordStart);
         const ldc = panels * NR;
-        for (let pc = 0; pc < patchSize; pc += KC) {
-          const kc = Math.min(KC, patchSize - pc);
-          module.pack_im2col(panels, kc, bStart * 4, recordStart * 4, (tapStart + pc) * 4);
-          const block = pc === 0 ? module.block : module.block_acc;
-          for (let ic = 0; ic < groupOut; ic += MC) {
-            const mc = Math.min(MC, groupOut - ic);
-            block(Math.ceil(mc / MR), panels, kc, (aStart + rowsPadded * pc + ic * kc) * 4, bStart * 4, (cStart + ic * ldc) * 4, ldc * 4);
-          }
-        }
-        copyOut(heap, cStart, ldc, jc, width, n0, grp, g, y);
+        const c = runner.threads > 1 ? cStart + (wave++ % 2) * cFloats : cStart;
+        params.set(CV.COL_TILES, panels).set(CV.LDC, ldc).set(CV.C, c * 4);
+        runner.run(jobs.CONV, params, Math.ceil(rowsPadded / MR / taskRows) * Math.ceil(panels / taskCols), 'conv2d', copyPrevious);
+        copyPrevious = copyOut.bind(null, heap, c, ldc, jc, width, n0, grp, g, y);
       }
     }
   }
+  copyPrevious?.();
 }
 
 /** Images [n0, n0 + images) of x into the chunk at heap[start] (and SLACK zeros after it), each channel a zero-padded paddedH × paddedW plane. */

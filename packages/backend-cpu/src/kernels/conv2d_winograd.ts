@@ -4,21 +4,25 @@
  * tile with 16 multiplies per (input, output channel) pair instead of 36, as 16 GEMMs
  * U_ξ [Cout × Cin] · V_ξ [Cin × tiles] on the SIMD micro-kernel. The weight (U = G g Gᵀ),
  * input (V = Bᵀ d B) and output (Y = Aᵀ M A) transforms are WebAssembly too (gemm.wat),
- * so JavaScript only copies the image in and the result out.
+ * so JavaScript only copies the image in and the result out. A block of tiles (input
+ * transform, 16 products, output transform) is one task of the worker pool's (runtime.ts).
  *
  * The transforms add and subtract tile values, so the float32 error grows a little over the
  * direct sum's: about 1e-6 relative to the output's scale on ResNet-sized layers (the
  * tests check it against a float64 reference, within the conformance tolerances).
  */
+import { jobRunner } from '../threads/jobs.js';
+import { threadRuntime } from '../threads/runtime.js';
 import { copyRun, roundUp } from './gemm_pack.js';
 import { MODULE_BUDGET } from './conv2d_packed.js';
 import { gemmKernel } from './gemm.js';
-import { wasmKernels } from './gemm_wasm.js';
 import type { ConvGeometry } from './im2col.js';
 
+const { layout: jobs, winogradParams: WG } = threadRuntime();
 const MR = 4;
 const NR = 8;
-const MC = 64;
+/** Blocks of tiles per thread on several threads, so that a thread the OS delays leaves little for the others. */
+const TASKS_PER_THREAD = 4;
 /** Floats of V and C buffers per block of tiles (1 MiB, about L2): 128 tiles at 64 channels; 4 MiB measured 5-10% slower. */
 const TILE_BUDGET = 1 << 18;
 /** winograd_input reads three floats of slack past a row's last tile group. */
@@ -58,40 +62,42 @@ export function forwardWinograd(x: Float32Array, w: Float32Array, y: Float32Arra
   const paddedW = 2 * tilesW + 4;
   const planeArea = paddedH * paddedW;
   const rowsPadded = roundUp(outChannels, MR);
-  const blockTiles = Math.min(roundUp(tiles, NR), Math.max(NR, Math.floor(TILE_BUDGET / (16 * (inChannels + rowsPadded)) / NR) * NR));
+  // One thread: blocks of tiles sized for L2. Several: also at least TASKS_PER_THREAD blocks a thread.
+  const budgetTiles = Math.max(NR, Math.floor(TILE_BUDGET / (16 * (inChannels + rowsPadded)) / NR) * NR);
+  const blockTilesFor = (threads: number) => Math.min(roundUp(tiles, NR), budgetTiles, threads === 1 ? Infinity : roundUp(Math.ceil(tiles / (TASKS_PER_THREAD * threads)), NR));
   const outPlane = 2 * tilesH * 2 * tilesW;
 
-  // Module memory, in 4-byte words: weight, U, padded image, V block, C block, output planes.
+  // Memory, in 4-byte words: weight, U, padded image, output planes, then a V block and a C block per thread.
   const wStart = 0;
   const uStart = wStart + outChannels * inChannels * 9;
   const xStart = uStart + 16 * rowsPadded * inChannels;
-  const vStart = roundUp(xStart + inChannels * planeArea + SLACK, 4);
-  const cStart = vStart + 16 * inChannels * blockTiles;
-  const outStart = cStart + 16 * rowsPadded * blockTiles;
-  const { module, heap } = wasmKernels(outStart + outChannels * outPlane);
+  const outStart = roundUp(xStart + inChannels * planeArea + SLACK, 4);
+  const vStart = outStart + outChannels * outPlane;
+  const layout = (threads: number) => {
+    const blockTiles = blockTilesFor(threads);
+    const vFloats = 16 * inChannels * blockTiles;
+    const cFloats = 16 * rowsPadded * blockTiles;
+    const cStart = vStart + threads * vFloats;
+    return { blockTiles, vFloats, cFloats, cStart, end: cStart + threads * cFloats };
+  };
+  const runner = jobRunner(outChannels * inChannels * 9 * g.batch * g.outArea, (threads) => layout(threads).end);
+  const { blockTiles, vFloats, cFloats, cStart, end } = layout(runner.threads);
+  const heap = runner.heap(end)!;
+  const module = runner.kernels;
 
   heap.set(w.subarray(0, outChannels * inChannels * 9), wStart);
   if (rowsPadded > outChannels) heap.fill(0, uStart, xStart);
-  const uXi = rowsPadded * inChannels;
-  module.winograd_weights(outChannels, inChannels, wStart * 4, uStart * 4, uXi * 4);
-  const vXi = inChannels * blockTiles;
-  const cXi = rowsPadded * blockTiles;
+  module.winograd_weights(outChannels, inChannels, wStart * 4, uStart * 4, rowsPadded * inChannels * 4);
+  const params = new Map([
+    [WG.TILES, tiles], [WG.BLOCK_TILES, blockTiles], [WG.PER_ROW, perRow], [WG.CHANNELS, inChannels], [WG.ROWS, outChannels],
+    [WG.ROWS_PADDED, rowsPadded], [WG.X, xStart * 4], [WG.ROW_BYTES, paddedW * 4], [WG.PLANE_BYTES, planeArea * 4], [WG.U, uStart * 4],
+    [WG.V, vStart * 4], [WG.V_STRIDE, vFloats * 4], [WG.CB, cStart * 4], [WG.CB_STRIDE, cFloats * 4], [WG.OUT, outStart * 4],
+    [WG.OUT_ROW_BYTES, 2 * tilesW * 4], [WG.OUT_PLANE_BYTES, outPlane * 4],
+  ]);
 
   for (let n = 0; n < g.batch; n++) {
     padImage(x, n, g, heap, xStart, paddedH, paddedW);
-    for (let t0 = 0; t0 < tiles; t0 += blockTiles) {
-      const count = Math.min(blockTiles, tiles - t0);
-      const panels = Math.ceil(count / NR);
-      const ldc = panels * NR;
-      module.winograd_input(count / 4, t0 / 4, perRow, inChannels, xStart * 4, paddedW * 4, planeArea * 4, vStart * 4, vXi * 4);
-      for (let xi = 0; xi < 16; xi++) {
-        for (let ic = 0; ic < outChannels; ic += MC) {
-          const mc = Math.min(MC, outChannels - ic);
-          module.block(Math.ceil(mc / MR), panels, inChannels, (uStart + xi * uXi + ic * inChannels) * 4, (vStart + xi * vXi) * 4, (cStart + xi * cXi + ic * ldc) * 4, ldc * 4);
-        }
-      }
-      module.winograd_output(outChannels, count / 4, t0 / 4, perRow, cStart * 4, ldc * 4, cXi * 4, outStart * 4, 2 * tilesW * 4, outPlane * 4);
-    }
+    runner.run(jobs.WINOGRAD, params, Math.ceil(tiles / blockTiles), 'conv2d winograd');
     // The output planes hold whole tiles: copy the outH × outW corner of each.
     for (let o = 0; o < outChannels; o++) {
       const src = outStart + o * outPlane;

@@ -10,8 +10,8 @@
  * for a particular worker. Workers are unref'd: they never keep a Node process alive.
  */
 import { GEMM_WASM_SHARED_BASE64, GEMM_WASM_SHARED_RELAXED_BASE64 } from '../kernels/gemm_wasm_module.js';
-import { decodeBase64, wasmApi, wasmGemmAvailable, wasmGemmRelaxed, type WasmMemory } from '../kernels/gemm_wasm.js';
-import { threadRuntime, type BlockFn, type ThreadRuntime } from './runtime.js';
+import { decodeBase64, wasmApi, wasmGemmAvailable, wasmGemmRelaxed, type GemmModule, type WasmMemory } from '../kernels/gemm_wasm.js';
+import { threadRuntime, type ThreadRuntime } from './runtime.js';
 import { workerSource } from './worker_source.js';
 
 /** The shared memory's maximum in 64 KiB pages (1 GiB), as gemm.wat's shared variant declares it (scripts/build-wasm.mjs). */
@@ -69,10 +69,12 @@ export class ThreadPool {
   readonly threads: number;
   private readonly memory: WasmMemory;
   private readonly control: Int32Array;
-  private readonly block: BlockFn;
+  /** The kernel instantiated on the shared memory, for the calling thread: its tasks, and the packing it does before a job. */
+  readonly kernels: GemmModule;
   private readonly workers: WorkerHandle[] = [];
   private generation = 0;
   private view = new Float32Array(0);
+  private readonly dispatched = new Map<string, number>();
   /** What the calling thread runs: the runtime itself (tests pass one evaluated from its source text). */
   private readonly runtime: ThreadRuntime;
 
@@ -85,7 +87,7 @@ export class ThreadPool {
     const bytes = decodeBase64(wasmGemmRelaxed() ? GEMM_WASM_SHARED_RELAXED_BASE64 : GEMM_WASM_SHARED_BASE64);
     const kernel = new wasm.Module(bytes);
     this.memory = new wasm.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
-    this.block = new wasm.Instance(kernel, { env: { memory: this.memory } }).exports.block as BlockFn;
+    this.kernels = new wasm.Instance(kernel, { env: { memory: this.memory } }).exports as unknown as GemmModule;
     this.control = new Int32Array(new SharedArrayBuffer(SIZE * 4));
     const source = workerSource();
     for (let thread = 1; thread < threads; thread++) {
@@ -108,10 +110,12 @@ export class ThreadPool {
 
   /**
    * Runs `count` tasks of job `kind` with `params` (control slots → values) on every thread,
-   * the caller included, and returns when all are done. A task that throws does not stop the
+   * the caller included, and returns when all are done. `meanwhile` runs on the calling thread
+   * once the workers have the job, before it takes tasks itself (work that does not touch the
+   * job's memory, such as copying out the previous job's result). A task that throws does not stop the
    * others; the first error is rethrown here, and the pool stays usable.
    */
-  run(kind: number, params: ReadonlyMap<number, number>, count: number, op: string): void {
+  run(kind: number, params: ReadonlyMap<number, number>, count: number, op: string, meanwhile?: () => void): void {
     const ctl = this.control;
     ctl[KIND] = kind;
     for (const [slot, value] of params) ctl[slot] = value;
@@ -122,7 +126,9 @@ export class ThreadPool {
     Atomics.store(ctl, CLAIM, this.generation << TASK_BITS);
     Atomics.store(ctl, WAKE, this.generation);
     Atomics.notify(ctl, WAKE, Math.min(this.workers.length, count - 1));
-    this.runtime.runTasks(ctl, this.memory, this.block, 0, this.generation);
+    this.dispatched.set(op, (this.dispatched.get(op) ?? 0) + count);
+    meanwhile?.();
+    this.runtime.runTasks(ctl, this.memory, this.kernels, 0, this.generation);
     for (let done = Atomics.load(ctl, DONE); done < count; done = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, done);
     if (Atomics.load(ctl, FAILED) !== 0) throw new Error(`${op}: a thread of the cpu backend's pool failed: ${this.failure()}`);
   }
@@ -138,6 +144,11 @@ export class ThreadPool {
   /** Tasks each thread has run since the pool started (the caller is thread 0): shows the workers take part. */
   tasksTaken(): number[] {
     return Array.from(this.control.subarray(TAKEN, TAKEN + this.threads));
+  }
+
+  /** Tasks the pool has been given for jobs named `op` ('gemm', 'conv2d', …): shows which ops use it. */
+  tasksDispatched(op: string): number {
+    return this.dispatched.get(op) ?? 0;
   }
 
   private failure(): string {

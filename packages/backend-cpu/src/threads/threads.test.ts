@@ -43,6 +43,9 @@ describe('the threaded GEMM', () => {
     [129, 75, 600, true, false, true],
     [9, 1027, 1100, false, true, false],
     [200, 33, 513, true, true, true],
+    // Untransposed and deeper than one slice: one thread adds the slices in the kernel (gemm_wasm_resident.ts).
+    [67, 131, 1100, false, false, false],
+    [70, 45, 600, false, false, true],
   ])('gives the bits of one thread for %i×%i×%i (transA %s, transB %s, accumulate %s), on 2 and 3 threads', (m, n, k, transA, transB, accumulate) => {
     const one = product(m, n, k, transA, transB, accumulate, 1);
     expect(sameBits(product(m, n, k, transA, transB, accumulate, 2), one)).toBe(true);

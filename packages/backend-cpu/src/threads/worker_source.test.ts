@@ -1,7 +1,7 @@
 import { Script, runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { gemmOnPool } from '../kernels/gemm_threaded.js';
-import { gemmPackedWasm } from '../kernels/gemm_wasm.js';
+import { gemmResidentWasm, prefersResident } from '../kernels/gemm_wasm_resident.js';
 import type { GemmArgs } from '../kernels/gemm.js';
 import { ThreadPool } from './pool.js';
 import { threadRuntime, type ThreadRuntime } from './runtime.js';
@@ -23,7 +23,9 @@ describe('the worker source', () => {
     const onPool = Float32Array.from({ length: m * n }, (_, i) => i);
     const single = onPool.slice();
     expect(gemmOnPool(pool, args(onPool))).toBe(true);
-    gemmPackedWasm(args(single));
+    // The path one thread takes for this product, whose bits the pool matches.
+    expect(prefersResident(args(single))).toBe(true);
+    gemmResidentWasm(args(single));
     expect(onPool).toEqual(single);
     expect(pool.tasksTaken()[0]).toBeGreaterThan(1);
     pool.terminate();

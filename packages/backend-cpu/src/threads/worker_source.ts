@@ -14,7 +14,7 @@ export function workerSource(): string {
 const runtime = (${threadRuntime.toString()})();
 function start(init) {
   const instance = new WebAssembly.Instance(init.kernel, { env: { memory: init.memory } });
-  runtime.workerLoop(new Int32Array(init.control), init.memory, instance.exports.block, init.thread);
+  runtime.workerLoop(new Int32Array(init.control), init.memory, instance.exports, init.thread);
 }
 if (typeof require === 'function') require('node:worker_threads').parentPort.once('message', start);
 else self.onmessage = (event) => start(event.data);
