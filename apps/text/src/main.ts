@@ -59,7 +59,7 @@ const dataOptions = (command: Command): Command =>
   command
     .option('--data <dir>', `a folder of Debian word lists (e.g. ${SYSTEM_DATA_DIR}); default: the embedded subset`)
     .option('--system', `read the word lists of this machine (${SYSTEM_DATA_DIR})`)
-    .option('--per-language <n>', 'words drawn per language (default: all of the embedded subset, 2,500 from full lists)', positiveInteger);
+    .option('--per-language <n>', 'words drawn per language (default: all of the embedded subset, 5,000 from full lists)', positiveInteger);
 
 interface DataFlags {
   data?: string;
@@ -98,12 +98,12 @@ export function buildProgram(io: IO): Command {
     .option('--out <dir>', 'folder for the checkpoints, metrics.json and confusion.png', 'out/classify')
     .option('--models <list>', `comma-separated, of ${ARCHITECTURES.join(', ')}`, modelList, [...ARCHITECTURES])
     .option('--langs <list>', `comma-separated language codes (default: every list found), of ${LANGUAGE_CODES.join(', ')}`, languageList)
-    .option('--epochs <n>', 'passes over the training words per model', positiveInteger, 6)
-    .option('--batch-size <n>', 'words per step', positiveInteger, 128)
-    .option('--lr <rate>', 'Adam learning rate', positiveNumber, 3e-3)
+    .option('--epochs <n>', "passes over the training words, for every model (default: each model's recipe)", positiveInteger)
+    .option('--batch-size <n>', "words per step, for every model (default: each model's recipe)", positiveInteger)
+    .option('--lr <rate>', "Adam's peak learning rate, for every model (default: each model's recipe)", positiveNumber)
     .addOption(seedOption())
     .addOption(backendOption())
-    .action(async (flags: DataFlags & { out: string; models: Architecture[]; langs?: string[]; epochs: number; batchSize: number; lr: number; seed: number; backend: BackendName }) => {
+    .action(async (flags: DataFlags & { out: string; models: Architecture[]; langs?: string[]; epochs?: number; batchSize?: number; lr?: number; seed: number; backend: BackendName }) => {
       await classify({ ...flags, dataDir: dataDirOf(flags), languages: flags.langs }, io.out, io.err);
     });
 

@@ -2,7 +2,7 @@ import '@nn/backend-cpu';
 import { padSequences } from '@nn/data';
 import { dispose, manualSeed } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
-import { ARCHITECTURES, buildClassifier, parameterCount } from './models.js';
+import { ARCHITECTURES, buildClassifier, DEFAULT_SHAPES, parameterCount } from './models.js';
 
 describe('the classifiers', () => {
   it.each(ARCHITECTURES)('%s: logits [B, C], and padding never changes a word’s logits', (arch) => {
@@ -19,5 +19,18 @@ describe('the classifiers', () => {
     const rowB = Array.from(b.dataSync()).slice(0, 4);
     rowA.forEach((v, k) => expect(rowB[k]).toBeCloseTo(v, 4));
     dispose([alone, batched, a, b]);
+  });
+
+  it('the recurrent models read the word both ways by default; a shape overrides the sizes', () => {
+    expect(DEFAULT_SHAPES.gru.bidirectional).toBe(true);
+    const both = buildClassifier({ arch: 'gru', vocabSize: 12, numClasses: 4 });
+    const one = buildClassifier({ arch: 'gru', vocabSize: 12, numClasses: 4, shape: { bidirectional: false } });
+    const { embedding, hidden } = DEFAULT_SHAPES.gru;
+    const gru = (directions: number): number => directions * 3 * hidden * (embedding + hidden + 2);
+    const rest = (directions: number): number => 12 * embedding + (directions * hidden + 1) * 4;
+    expect(parameterCount(both)).toBe(gru(2) + rest(2));
+    expect(parameterCount(one)).toBe(gru(1) + rest(1));
+    const cnn = buildClassifier({ arch: 'cnn', vocabSize: 12, numClasses: 4, shape: { widths: [3], hidden: 8, embedding: 4 } });
+    expect(parameterCount(cnn)).toBe(12 * 4 + (4 * 3 * 8 + 8) + (8 + 1) * 4);
   });
 });

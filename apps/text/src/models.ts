@@ -1,28 +1,53 @@
 /**
  * The four word classifiers, each reading a padded batch of characters (tokens [B, T] int32,
- * lengths [B]) and returning language logits [B, C]. Small on purpose (embedding 32–64,
- * hidden 64–128): a word is at most 20 characters, and the default run must stay short on
- * the CPU.
+ * lengths [B]) and returning language logits [B, C]. Their sizes (`Shape`) have defaults per
+ * architecture, chosen on the validation words to fit the default run's time on the CPU.
  *
- * - lstm, gru: the embedded characters through one recurrent layer; the last valid state
- *   (h_n, which `lengths` keeps clear of the padding) through a linear layer.
+ * - lstm, gru: the embedded characters through a bidirectional recurrent layer; the last
+ *   valid state of each direction (h_n, which `lengths` keeps clear of the padding),
+ *   concatenated, dropout, a linear layer.
  * - cnn: Kim (2014)'s "CNN for sentence classification" on characters, the lecture's CNN
- *   on text: convolutions of widths 2, 3 and 4 over the embedded characters, each
- *   max-pooled over the word's own positions, concatenated, dropout, linear.
- * - transformer: embedded characters plus sinusoidal positions through a 2-layer
+ *   on text: convolutions of several widths over the embedded characters, each max-pooled
+ *   over the word's own positions, concatenated, dropout, linear.
+ * - transformer: embedded characters plus sinusoidal positions through a pre-norm
  *   Transformer encoder that ignores the padding (srcKeyPaddingMask), mean-pooled over the
  *   word's positions, linear.
  */
-import { Conv1d, Dropout, Embedding, GRU, Linear, LSTM, Module, ModuleList, paddingMask, SinusoidalPositionalEncoding, TransformerEncoder, TransformerEncoderLayer } from '@nn/layers';
-import { concat, max, relu, sum, where, type Tensor } from '@nn/tensor';
+import { Conv1d, Dropout, Embedding, GRU, LayerNorm, Linear, LSTM, Module, ModuleList, paddingMask, SinusoidalPositionalEncoding, TransformerEncoder, TransformerEncoderLayer } from '@nn/layers';
+import { concat, max, relu, select, sum, where, type Tensor } from '@nn/tensor';
 
 export const ARCHITECTURES = ['lstm', 'gru', 'cnn', 'transformer'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
+
+/** A classifier's sizes; what each field means depends on the architecture (see DEFAULT_SHAPES). */
+export interface Shape {
+  /** Embedding width (the Transformer's model width). */
+  embedding: number;
+  /** Recurrent hidden size per direction; CNN filters per width; Transformer feed-forward width. */
+  hidden: number;
+  /** Recurrent: both directions; otherwise unused. */
+  bidirectional: boolean;
+  /** Transformer layers; otherwise unused. */
+  layers: number;
+  /** CNN kernel widths; otherwise unused. */
+  widths: number[];
+  /** Dropout before the output layer (and inside the Transformer). */
+  dropout: number;
+}
+
+export const DEFAULT_SHAPES: Record<Architecture, Shape> = {
+  lstm: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.2 },
+  gru: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.2 },
+  cnn: { embedding: 32, hidden: 128, bidirectional: false, layers: 1, widths: [2, 3, 4, 5, 6], dropout: 0.3 },
+  transformer: { embedding: 64, hidden: 128, bidirectional: false, layers: 2, widths: [], dropout: 0.1 },
+};
 
 export interface ClassifierConfig {
   arch: Architecture;
   vocabSize: number;
   numClasses: number;
+  /** Overrides of the architecture's default sizes. */
+  shape?: Partial<Shape>;
 }
 
 export abstract class Classifier extends Module<[Tensor, readonly number[]]> {
@@ -37,19 +62,26 @@ function paddingColumn(lengths: readonly number[], T: number): Tensor {
 class RecurrentClassifier extends Classifier {
   embedding: Embedding;
   rnn: LSTM | GRU;
+  dropout: Dropout;
   head: Linear;
+  private readonly features: number;
 
-  constructor(cell: 'lstm' | 'gru', vocabSize: number, numClasses: number) {
+  constructor(cell: 'lstm' | 'gru', vocabSize: number, numClasses: number, shape: Shape) {
     super();
-    this.embedding = new Embedding(vocabSize, 32, { paddingIdx: 0 });
-    this.rnn = cell === 'lstm' ? new LSTM(32, 128, { batchFirst: true }) : new GRU(32, 128, { batchFirst: true });
-    this.head = new Linear(128, numClasses);
+    this.embedding = new Embedding(vocabSize, shape.embedding, { paddingIdx: 0 });
+    const options = { batchFirst: true, bidirectional: shape.bidirectional };
+    this.rnn = cell === 'lstm' ? new LSTM(shape.embedding, shape.hidden, options) : new GRU(shape.embedding, shape.hidden, options);
+    this.features = shape.hidden * (shape.bidirectional ? 2 : 1);
+    this.dropout = new Dropout(shape.dropout);
+    this.head = new Linear(this.features, numClasses);
   }
 
   forward(tokens: Tensor, lengths: readonly number[]): Tensor {
     const [, state] = this.rnn.forward(this.embedding.forward(tokens), null, { lengths });
-    const hN = Array.isArray(state) ? state[0] : state; // LSTM: (h_n, c_n)
-    return this.head.forward(hN.reshape([tokens.shape[0], 128]));
+    const hN = Array.isArray(state) ? state[0] : state; // LSTM: (h_n, c_n); [directions, B, H]
+    // The forward direction's last state has read the word left to right, the reverse one right to left.
+    const both = hN.shape[0] === 2 ? concat([select(hN, 0, 0), select(hN, 0, 1)], 1) : hN.reshape([tokens.shape[0], this.features]);
+    return this.head.forward(this.dropout.forward(both));
   }
 }
 
@@ -59,17 +91,17 @@ class CharCNN extends Classifier {
   dropout: Dropout;
   head: Linear;
 
-  constructor(vocabSize: number, numClasses: number) {
+  constructor(vocabSize: number, numClasses: number, shape: Shape) {
     super();
-    this.embedding = new Embedding(vocabSize, 32, { paddingIdx: 0 });
-    this.convs = new ModuleList([2, 3, 4].map((width) => new Conv1d(32, 64, width, { padding: 'same' })));
-    this.dropout = new Dropout(0.3);
-    this.head = new Linear(3 * 64, numClasses);
+    this.embedding = new Embedding(vocabSize, shape.embedding, { paddingIdx: 0 });
+    this.convs = new ModuleList(shape.widths.map((width) => new Conv1d(shape.embedding, shape.hidden, width, { padding: 'same' })));
+    this.dropout = new Dropout(shape.dropout);
+    this.head = new Linear(shape.widths.length * shape.hidden, numClasses);
   }
 
   forward(tokens: Tensor, lengths: readonly number[]): Tensor {
     const [B, T] = tokens.shape;
-    const x = this.embedding.forward(tokens).transpose(1, 2); // [B, 32, T]: channels first, as Conv1d reads
+    const x = this.embedding.forward(tokens).transpose(1, 2); // [B, E, T]: channels first, as Conv1d reads
     const padding = paddingColumn(lengths, T).reshape([B, 1, T]);
     // Max over the word's own positions only: padding gets -inf-like values first.
     const pooled = [...this.convs].map((conv) => max(where(padding, -1e9, relu(conv.forward(x))), 2));
@@ -82,13 +114,19 @@ class CharTransformer extends Classifier {
   positions: SinusoidalPositionalEncoding;
   encoder: TransformerEncoder;
   head: Linear;
+  private readonly width: number;
 
-  constructor(vocabSize: number, numClasses: number) {
+  constructor(vocabSize: number, numClasses: number, shape: Shape) {
     super();
-    this.embedding = new Embedding(vocabSize, 64, { paddingIdx: 0 });
-    this.positions = new SinusoidalPositionalEncoding(64, { batchFirst: true, maxLen: 64, dropout: 0.1 });
-    this.encoder = new TransformerEncoder(new TransformerEncoderLayer(64, 4, { dimFeedforward: 128, dropout: 0.1, batchFirst: true }), 2);
-    this.head = new Linear(64, numClasses);
+    const d = shape.embedding;
+    this.width = d;
+    this.embedding = new Embedding(vocabSize, d, { paddingIdx: 0 });
+    this.positions = new SinusoidalPositionalEncoding(d, { batchFirst: true, maxLen: 64, dropout: shape.dropout });
+    // Pre-norm (normFirst) layers, and a final LayerNorm as PyTorch's TransformerEncoder(norm=...) takes:
+    // the residual path stays an identity, which trains without the long warm-up post-norm needs.
+    const layer = new TransformerEncoderLayer(d, 4, { dimFeedforward: shape.hidden, dropout: shape.dropout, batchFirst: true, normFirst: true });
+    this.encoder = new TransformerEncoder(layer, shape.layers, { norm: new LayerNorm(d) });
+    this.head = new Linear(d, numClasses);
   }
 
   forward(tokens: Tensor, lengths: readonly number[]): Tensor {
@@ -100,24 +138,38 @@ class CharTransformer extends Classifier {
     const h = this.encoder.forward(x, { srcKeyPaddingMask: paddingMask(lengths, T) });
     const padding = paddingColumn(lengths, T);
     const counts = lengths.map((n) => [Math.max(n, 1)]);
-    return this.head.forward(sum(where(padding, 0, h), 1).div(counts).reshape([B, 64]));
+    return this.head.forward(sum(where(padding, 0, h), 1).div(counts).reshape([B, this.width]));
   }
 }
 
-export function buildClassifier({ arch, vocabSize, numClasses }: ClassifierConfig): Classifier {
+export function buildClassifier({ arch, vocabSize, numClasses, shape }: ClassifierConfig): Classifier {
+  if (!(ARCHITECTURES as readonly string[]).includes(arch)) throw new Error(`--models: unknown model '${String(arch)}' (expected ${ARCHITECTURES.join(', ')})`);
+  const s = { ...DEFAULT_SHAPES[arch], ...shape };
   switch (arch) {
     case 'lstm':
     case 'gru':
-      return new RecurrentClassifier(arch, vocabSize, numClasses);
+      return new RecurrentClassifier(arch, vocabSize, numClasses, s);
     case 'cnn':
-      return new CharCNN(vocabSize, numClasses);
+      return new CharCNN(vocabSize, numClasses, s);
     case 'transformer':
-      return new CharTransformer(vocabSize, numClasses);
-    default:
-      throw new Error(`--models: unknown model '${String(arch)}' (expected ${ARCHITECTURES.join(', ')})`);
+      return new CharTransformer(vocabSize, numClasses, s);
   }
 }
 
 export function parameterCount(model: Module<never[], unknown>): number {
   return model.parameters().reduce((n, p) => n + p.size, 0);
 }
+
+/** How a classifier is trained by default: Adam's peak learning rate (OneCycleLR), epochs, words per step. */
+export interface Recipe {
+  epochs: number;
+  batchSize: number;
+  lr: number;
+}
+
+export const DEFAULT_RECIPES: Record<Architecture, Recipe> = {
+  lstm: { epochs: 8, batchSize: 128, lr: 4e-3 },
+  gru: { epochs: 8, batchSize: 128, lr: 4e-3 },
+  cnn: { epochs: 12, batchSize: 128, lr: 3e-3 },
+  transformer: { epochs: 8, batchSize: 128, lr: 2e-3 },
+};
