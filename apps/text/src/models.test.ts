@@ -1,8 +1,8 @@
 import '@nn/backend-cpu';
 import { padSequences } from '@nn/data';
-import { dispose, manualSeed } from '@nn/tensor';
+import { dispose, manualSeed, tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
-import { ARCHITECTURES, buildClassifier, DEFAULT_SHAPES, parameterCount } from './models.js';
+import { ARCHITECTURES, buildClassifier, DEFAULT_SHAPES, hideCharacters, parameterCount } from './models.js';
 
 describe('the classifiers', () => {
   it.each(ARCHITECTURES)('%s: logits [B, C], and padding never changes a word’s logits', (arch) => {
@@ -32,5 +32,20 @@ describe('the classifiers', () => {
     expect(parameterCount(one)).toBe(gru(1) + rest(1));
     const cnn = buildClassifier({ arch: 'cnn', vocabSize: 12, numClasses: 4, shape: { widths: [3], hidden: 8, embedding: 4 } });
     expect(parameterCount(cnn)).toBe(12 * 4 + (4 * 3 * 8 + 8) + (8 + 1) * 4);
+  });
+
+  it('hideCharacters reads letters as unknown (1) at its rate, never the padding (0), the same by seed', () => {
+    const ids = Array.from({ length: 2000 }, (_, i) => (i % 10 === 9 ? 0 : 2 + (i % 7)));
+    const tokens = tensor(Int32Array.from(ids), [200, 10], 'int32');
+    manualSeed(5);
+    const hidden = Array.from(hideCharacters(tokens, 0.25).dataSync());
+    hidden.forEach((h, i) => expect(h === ids[i] || (h === 1 && ids[i] > 1)).toBe(true));
+    expect(hidden.filter((h, i) => ids[i] === 0).every((h) => h === 0)).toBe(true);
+    const rate = hidden.filter((h) => h === 1).length / 1800;
+    expect(rate).toBeGreaterThan(0.2);
+    expect(rate).toBeLessThan(0.3);
+    manualSeed(5);
+    expect(Array.from(hideCharacters(tokens, 0.25).dataSync())).toEqual(hidden);
+    dispose([tokens]);
   });
 });

@@ -14,7 +14,7 @@
  *   word's positions, linear.
  */
 import { Conv1d, Dropout, Embedding, GRU, LayerNorm, Linear, LSTM, Module, ModuleList, paddingMask, SinusoidalPositionalEncoding, TransformerEncoder, TransformerEncoderLayer } from '@nn/layers';
-import { concat, max, relu, select, sum, where, type Tensor } from '@nn/tensor';
+import { concat, getGenerator, max, relu, select, sum, tensor, where, type Tensor } from '@nn/tensor';
 
 export const ARCHITECTURES = ['lstm', 'gru', 'cnn', 'transformer'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
@@ -33,13 +33,15 @@ export interface Shape {
   widths: number[];
   /** Dropout before the output layer (and inside the Transformer). */
   dropout: number;
+  /** In training, the chance that each letter is read as unknown (see `Classifier.hideCharacters`). */
+  charDropout: number;
 }
 
 export const DEFAULT_SHAPES: Record<Architecture, Shape> = {
-  lstm: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.2 },
-  gru: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.2 },
-  cnn: { embedding: 32, hidden: 128, bidirectional: false, layers: 1, widths: [2, 3, 4, 5, 6], dropout: 0.3 },
-  transformer: { embedding: 64, hidden: 128, bidirectional: false, layers: 2, widths: [], dropout: 0.1 },
+  lstm: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.3, charDropout: 0.1 },
+  gru: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.3, charDropout: 0.1 },
+  cnn: { embedding: 32, hidden: 128, bidirectional: false, layers: 1, widths: [2, 3, 4, 5, 6], dropout: 0.3, charDropout: 0 },
+  transformer: { embedding: 64, hidden: 128, bidirectional: false, layers: 2, widths: [], dropout: 0.1, charDropout: 0 },
 };
 
 export interface ClassifierConfig {
@@ -51,8 +53,30 @@ export interface ClassifierConfig {
 }
 
 export abstract class Classifier extends Module<[Tensor, readonly number[]]> {
+  charDropout = 0;
+
   abstract override forward(tokens: Tensor, lengths: readonly number[]): Tensor;
+
+  /** The tokens the model reads: in training, with letters hidden at the rate `charDropout`. */
+  protected hideCharacters(tokens: Tensor): Tensor {
+    return this.training && this.charDropout > 0 ? hideCharacters(tokens, this.charDropout) : tokens;
+  }
 }
+
+/**
+ * Each letter (not the padding) becomes the unknown token with chance p, drawn from the global
+ * generator (so seeded): a model trained so cannot lean on one telling letter or n-gram and has
+ * to gather the evidence of the whole word, as naive Bayes's sum over all n-grams does.
+ */
+export function hideCharacters(tokens: Tensor, p: number): Tensor {
+  const ids = Int32Array.from(tokens.dataSync());
+  const generator = getGenerator();
+  for (let i = 0; i < ids.length; i++) if (ids[i] > UNKNOWN && generator.nextFloat() < p) ids[i] = UNKNOWN;
+  return tensor(ids, tokens.shape, 'int32');
+}
+
+/** CharVocabulary's indices: padding 0, unknown 1, letters from 2. */
+const UNKNOWN = 1;
 
 /** The padding positions of a batch as bool [B, T, 1] (true where padding), for masked pooling of [B, T, F]. */
 function paddingColumn(lengths: readonly number[], T: number): Tensor {
@@ -77,7 +101,7 @@ class RecurrentClassifier extends Classifier {
   }
 
   forward(tokens: Tensor, lengths: readonly number[]): Tensor {
-    const [, state] = this.rnn.forward(this.embedding.forward(tokens), null, { lengths });
+    const [, state] = this.rnn.forward(this.embedding.forward(this.hideCharacters(tokens)), null, { lengths });
     const hN = Array.isArray(state) ? state[0] : state; // LSTM: (h_n, c_n); [directions, B, H]
     // The forward direction's last state has read the word left to right, the reverse one right to left.
     const both = hN.shape[0] === 2 ? concat([select(hN, 0, 0), select(hN, 0, 1)], 1) : hN.reshape([tokens.shape[0], this.features]);
@@ -101,7 +125,7 @@ class CharCNN extends Classifier {
 
   forward(tokens: Tensor, lengths: readonly number[]): Tensor {
     const [B, T] = tokens.shape;
-    const x = this.embedding.forward(tokens).transpose(1, 2); // [B, E, T]: channels first, as Conv1d reads
+    const x = this.embedding.forward(this.hideCharacters(tokens)).transpose(1, 2); // [B, E, T]: channels first, as Conv1d reads
     const padding = paddingColumn(lengths, T).reshape([B, 1, T]);
     // Max over the word's own positions only: padding gets -inf-like values first.
     const pooled = [...this.convs].map((conv) => max(where(padding, -1e9, relu(conv.forward(x))), 2));
@@ -134,7 +158,7 @@ class CharTransformer extends Classifier {
     // No √d scaling of the embeddings ("Attention is all you need" scales embeddings that start
     // small): Embedding starts at N(0, 1), already the size of the ±1 sinusoids; scaled by 8 it
     // drowned the positions, and the model learnt half as fast.
-    const x = this.positions.forward(this.embedding.forward(tokens));
+    const x = this.positions.forward(this.embedding.forward(this.hideCharacters(tokens)));
     const h = this.encoder.forward(x, { srcKeyPaddingMask: paddingMask(lengths, T) });
     const padding = paddingColumn(lengths, T);
     const counts = lengths.map((n) => [Math.max(n, 1)]);
@@ -148,12 +172,17 @@ export function buildClassifier({ arch, vocabSize, numClasses, shape }: Classifi
   switch (arch) {
     case 'lstm':
     case 'gru':
-      return new RecurrentClassifier(arch, vocabSize, numClasses, s);
+      return withCharDropout(new RecurrentClassifier(arch, vocabSize, numClasses, s), s);
     case 'cnn':
-      return new CharCNN(vocabSize, numClasses, s);
+      return withCharDropout(new CharCNN(vocabSize, numClasses, s), s);
     case 'transformer':
-      return new CharTransformer(vocabSize, numClasses, s);
+      return withCharDropout(new CharTransformer(vocabSize, numClasses, s), s);
   }
+}
+
+function withCharDropout(model: Classifier, shape: Shape): Classifier {
+  model.charDropout = shape.charDropout;
+  return model;
 }
 
 export function parameterCount(model: Module<never[], unknown>): number {
@@ -168,8 +197,8 @@ export interface Recipe {
 }
 
 export const DEFAULT_RECIPES: Record<Architecture, Recipe> = {
-  lstm: { epochs: 8, batchSize: 128, lr: 4e-3 },
-  gru: { epochs: 8, batchSize: 128, lr: 4e-3 },
+  lstm: { epochs: 10, batchSize: 256, lr: 5e-3 },
+  gru: { epochs: 12, batchSize: 256, lr: 5e-3 },
   cnn: { epochs: 12, batchSize: 128, lr: 3e-3 },
-  transformer: { epochs: 8, batchSize: 128, lr: 2e-3 },
+  transformer: { epochs: 8, batchSize: 256, lr: 3e-3 },
 };
