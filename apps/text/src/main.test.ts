@@ -88,7 +88,7 @@ describe('train-lm and generate on a small seeded run', () => {
   it('the loss falls, perplexity is reported, and generation repeats by seed', async () => {
     const dir = await tempDir();
     const c = capture();
-    expect(await main(['train-lm', '--out', dir, '--lang', 'pl', '--epochs', '3', '--hidden', '32', '--per-language', '80', '--seed', '2'], c.io)).toBe(0);
+    expect(await main(['train-lm', '--out', dir, '--lang', 'pl', '--epochs', '3', '--hidden', '32', '--per-language', '160', '--seed', '2'], c.io)).toBe(0);
     const metrics = JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8')) as { languages: { language: string; validationPerplexity: number; lossPerEpoch: number[] }[] };
     const [pl] = metrics.languages;
     expect(pl.language).toBe('pl');

@@ -123,7 +123,7 @@ export function buildProgram(io: IO): Command {
   dataOptions(program.command('train-lm').description('train a character LSTM language model per language; writes <lang>.safetensors and metrics.json (validation perplexity) to --out'))
     .option('--out <dir>', 'folder for the language models', 'out/lm')
     .option('--lang <list>', 'comma-separated language codes (default: all)', languageList)
-    .option('--epochs <n>', 'passes over the training words per language', positiveInteger, 8)
+    .option('--epochs <n>', 'passes over the training words per language', positiveInteger, 4)
     .option('--batch-size <n>', 'words per step', positiveInteger, 64)
     .option('--hidden <n>', 'LSTM hidden size', positiveInteger, 128)
     .option('--lr <rate>', 'Adam learning rate', positiveNumber, 5e-3)
