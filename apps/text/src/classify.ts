@@ -190,7 +190,7 @@ export async function classify(options: ClassifyOptions, out: Writer, progress: 
     margin = pairedComparison(truths, confusions.get(bestRow.model)!.predictions, nbScores.predictions);
     out.write(
       `${bestRow.model} against naive Bayes on the same ${truths.length.toLocaleString('en-US')} test words: ${signedPoints(margin.difference)} ± ${(100 * margin.standardError).toFixed(2)} points ` +
-        `(${(margin.difference / Math.max(margin.standardError, 1e-12)).toFixed(1)} standard errors; ${margin.onlyA} words only it got right, ${margin.onlyB} only naive Bayes)\n`,
+        `(${signed((margin.difference / Math.max(margin.standardError, 1e-12)).toFixed(1))} standard errors; ${margin.onlyA} words only it got right, ${margin.onlyB} only naive Bayes)\n`,
     );
   }
   const names = corpus.languages.map((l) => l.name);
@@ -226,7 +226,9 @@ export async function classify(options: ClassifyOptions, out: Writer, progress: 
 /** Fraction of the steps spent warming the learning rate up. */
 const WARM_UP = 0.1;
 
-const signedPoints = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(2)}`;
+/** A figure with its sign, the minus a typographic one. */
+const signed = (text: string): string => (text.startsWith('-') ? `−${text.slice(1)}` : `+${text}`);
+const signedPoints = (x: number): string => signed((100 * x).toFixed(2));
 
 function definedOnly<T extends object>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -2,12 +2,13 @@ import '@nn/backend-cpu';
 import { padSequences } from '@nn/data';
 import { dispose, manualSeed, tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
-import { ARCHITECTURES, buildClassifier, DEFAULT_SHAPES, hideCharacters, parameterCount } from './models.js';
+import { ARCHITECTURES, buildClassifier, DEFAULT_SHAPES, hashedNgrams, hideCharacters, parameterCount } from './models.js';
 
 describe('the classifiers', () => {
   it.each(ARCHITECTURES)('%s: logits [B, C], and padding never changes a word’s logits', (arch) => {
     manualSeed(3);
-    const model = buildClassifier({ arch, vocabSize: 12, numClasses: 4 });
+    // fastText's table of 2^18 rows is slow to build; its hashing is the same at any size.
+    const model = buildClassifier({ arch, vocabSize: 12, numClasses: 4, shape: arch === 'fasttext' ? { hidden: 4096 } : {} });
     model.eval();
     expect(parameterCount(model)).toBeGreaterThan(1000);
     const alone = padSequences([[5, 6, 7]]);
@@ -47,5 +48,18 @@ describe('the classifiers', () => {
     manualSeed(5);
     expect(Array.from(hideCharacters(tokens, 0.25).dataSync())).toEqual(hidden);
     dispose([tokens]);
+  });
+
+  it("hashedNgrams: each word's 1- to n-grams with its ends marked, in buckets 1.., the same padded or not", () => {
+    const batch = padSequences([[5, 6, 7], [2, 3, 4, 5, 6, 7, 8, 9]]);
+    const { ids, counts } = hashedNgrams(batch.tokens, [3, 8], 3, 50);
+    // A word of L letters: L unigrams, then L + 2 − n + 1 n-grams of ^word$ for n = 2, 3.
+    expect(counts).toEqual([3 + 4 + 3, 8 + 9 + 8]);
+    const rows = ids.toArray() as number[][];
+    expect(rows[1].every((id) => id >= 1 && id < 50)).toBe(true);
+    expect(rows[0].slice(counts[0]).every((id) => id === 0)).toBe(true);
+    const alone = hashedNgrams(padSequences([[5, 6, 7]]).tokens, [3], 3, 50);
+    expect((alone.ids.toArray() as number[][])[0]).toEqual(rows[0].slice(0, counts[0]));
+    dispose([batch, ids, alone.ids]);
   });
 });

@@ -9,6 +9,10 @@
  * - cnn: Kim (2014)'s "CNN for sentence classification" on characters, the lecture's CNN
  *   on text: convolutions of several widths over the embedded characters, each max-pooled
  *   over the word's own positions, concatenated, dropout, linear.
+ * - fasttext: Joulin et al. (2016)'s fastText classifier, as its language identifier does
+ *   it: every character 1- to 5-gram of `^word$` hashed into a large embedding table, the
+ *   word the mean of its n-grams' vectors, a linear layer. The features of naive Bayes,
+ *   weighed by gradient descent instead of counted.
  * - transformer: embedded characters plus sinusoidal positions through a pre-norm
  *   Transformer encoder that ignores the padding (srcKeyPaddingMask), mean-pooled over the
  *   word's positions, linear.
@@ -16,7 +20,7 @@
 import { Conv1d, Dropout, Embedding, GRU, LayerNorm, Linear, LSTM, Module, ModuleList, paddingMask, SinusoidalPositionalEncoding, TransformerEncoder, TransformerEncoderLayer } from '@nn/layers';
 import { concat, getGenerator, max, relu, select, sum, tensor, where, type Tensor } from '@nn/tensor';
 
-export const ARCHITECTURES = ['lstm', 'gru', 'cnn', 'transformer'] as const;
+export const ARCHITECTURES = ['lstm', 'gru', 'cnn', 'transformer', 'fasttext'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
 
 /** A classifier's sizes; what each field means depends on the architecture (see DEFAULT_SHAPES). */
@@ -42,6 +46,8 @@ export const DEFAULT_SHAPES: Record<Architecture, Shape> = {
   gru: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.3, charDropout: 0.1 },
   cnn: { embedding: 32, hidden: 128, bidirectional: false, layers: 1, widths: [2, 3, 4, 5, 6], dropout: 0.3, charDropout: 0 },
   transformer: { embedding: 64, hidden: 128, bidirectional: false, layers: 2, widths: [], dropout: 0.1, charDropout: 0 },
+  // hidden: the hash buckets; layers: the longest n-gram.
+  fasttext: { embedding: 32, hidden: 1 << 18, bidirectional: false, layers: 5, widths: [], dropout: 0, charDropout: 0.15 },
 };
 
 export interface ClassifierConfig {
@@ -166,6 +172,60 @@ class CharTransformer extends Classifier {
   }
 }
 
+/**
+ * The n-grams of each word (orders 1..maxN over its character indices, with the ends marked)
+ * hashed (FNV-1a) into buckets 1..buckets − 1, as [B, G] int32; 0 pads the shorter words.
+ */
+export function hashedNgrams(tokens: Tensor, lengths: readonly number[], maxN: number, buckets: number): { ids: Tensor; counts: number[] } {
+  const [B, T] = tokens.shape;
+  const chars = tokens.dataSync();
+  const rows: number[][] = [];
+  for (let b = 0; b < B; b++) {
+    // −1 and −2 mark the start and the end; the letters are their indices (≥ 1).
+    const word = [-1, ...Array.from(chars.subarray(b * T, b * T + lengths[b])), -2];
+    const row: number[] = [];
+    for (let n = 1; n <= maxN; n++) {
+      for (let i = 0; i + n <= word.length; i++) {
+        if (n === 1 && word[i] < 0) continue;
+        let h = 0x811c9dc5 ^ n;
+        for (let k = i; k < i + n; k++) h = Math.imul(h ^ (word[k] & 0xffff), 0x01000193);
+        row.push(1 + ((h >>> 0) % (buckets - 1)));
+      }
+    }
+    rows.push(row);
+  }
+  const G = Math.max(1, ...rows.map((r) => r.length));
+  const ids = new Int32Array(B * G);
+  rows.forEach((r, b) => ids.set(r, b * G));
+  return { ids: tensor(ids, [B, G], 'int32'), counts: rows.map((r) => Math.max(r.length, 1)) };
+}
+
+class FastText extends Classifier {
+  embedding: Embedding;
+  head: Linear;
+  private readonly shape: Shape;
+
+  constructor(numClasses: number, shape: Shape) {
+    super();
+    this.shape = shape;
+    this.embedding = new Embedding(shape.hidden, shape.embedding, { paddingIdx: 0 });
+    // fastText's start, uniform ±1/dim, not N(0, 1): a rare n-gram gets few updates, and its
+    // starting noise would outweigh what they teach. Row 0, the padding, stays zero.
+    const values = Float32Array.from({ length: shape.hidden * shape.embedding }, (_, i) => (i < shape.embedding ? 0 : (2 * getGenerator().nextFloat() - 1) / shape.embedding));
+    const start = tensor(values, [shape.hidden, shape.embedding]);
+    this.embedding.loadStateDict({ weight: start });
+    start.dispose();
+    this.head = new Linear(shape.embedding, numClasses);
+  }
+
+  forward(tokens: Tensor, lengths: readonly number[]): Tensor {
+    const { ids, counts } = hashedNgrams(this.hideCharacters(tokens), lengths, this.shape.layers, this.shape.hidden);
+    // Padding rows of the table are zero (paddingIdx), so the sum over G is the sum over the word's own n-grams.
+    const mean = sum(this.embedding.forward(ids), 1).div(counts.map((c) => [c]));
+    return this.head.forward(mean);
+  }
+}
+
 export function buildClassifier({ arch, vocabSize, numClasses, shape }: ClassifierConfig): Classifier {
   if (!(ARCHITECTURES as readonly string[]).includes(arch)) throw new Error(`--models: unknown model '${String(arch)}' (expected ${ARCHITECTURES.join(', ')})`);
   const s = { ...DEFAULT_SHAPES[arch], ...shape };
@@ -177,6 +237,8 @@ export function buildClassifier({ arch, vocabSize, numClasses, shape }: Classifi
       return withCharDropout(new CharCNN(vocabSize, numClasses, s), s);
     case 'transformer':
       return withCharDropout(new CharTransformer(vocabSize, numClasses, s), s);
+    case 'fasttext':
+      return withCharDropout(new FastText(numClasses, s), s);
   }
 }
 
@@ -197,8 +259,9 @@ export interface Recipe {
 }
 
 export const DEFAULT_RECIPES: Record<Architecture, Recipe> = {
-  lstm: { epochs: 10, batchSize: 256, lr: 5e-3 },
-  gru: { epochs: 12, batchSize: 256, lr: 5e-3 },
+  lstm: { epochs: 4, batchSize: 256, lr: 5e-3 },
+  gru: { epochs: 8, batchSize: 256, lr: 5e-3 },
   cnn: { epochs: 12, batchSize: 128, lr: 3e-3 },
-  transformer: { epochs: 8, batchSize: 256, lr: 3e-3 },
+  transformer: { epochs: 4, batchSize: 256, lr: 3e-3 },
+  fasttext: { epochs: 5, batchSize: 256, lr: 1e-2 },
 };
