@@ -93,7 +93,7 @@ export function buildProgram(io: IO): Command {
   dataOptions(
     program
       .command('classify')
-      .description('train naive Bayes and the char LSTM, GRU, CNN and Transformer on the same split; writes checkpoints, vocab.json, metrics.json and confusion.png to --out'),
+      .description('train naive Bayes (tuned on the validation words) and the char LSTM, GRU, CNN, Transformer and fastText on the same split; writes checkpoints, vocab.json, metrics.json and confusion.png to --out'),
   )
     .option('--out <dir>', 'folder for the checkpoints, metrics.json and confusion.png', 'out/classify')
     .option('--models <list>', `comma-separated, of ${ARCHITECTURES.join(', ')}`, modelList, [...ARCHITECTURES])

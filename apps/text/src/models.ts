@@ -263,5 +263,5 @@ export const DEFAULT_RECIPES: Record<Architecture, Recipe> = {
   gru: { epochs: 8, batchSize: 256, lr: 5e-3 },
   cnn: { epochs: 12, batchSize: 128, lr: 3e-3 },
   transformer: { epochs: 4, batchSize: 256, lr: 3e-3 },
-  fasttext: { epochs: 5, batchSize: 256, lr: 1e-2 },
+  fasttext: { epochs: 8, batchSize: 256, lr: 1e-2 },
 };
