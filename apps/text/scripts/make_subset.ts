@@ -1,6 +1,6 @@
 /**
  * Writes the embedded default data set, data/words/<code>.txt: a seeded, balanced sample of
- * 2,500 words per language from Debian's word lists (cleaned and with the words of more than
+ * 5,000 words per language from Debian's word lists (cleaned and with the words of more than
  * one list dropped, as `--data` does; see src/words.ts), and copies each list's licence to
  * data/words/licenses/. Run it once by hand; the output is committed.
  *

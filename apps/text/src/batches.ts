@@ -16,7 +16,15 @@ export function encodeExamples(vocab: CharVocabulary, examples: readonly Example
 
 /** Training batches of similar lengths, in a new seeded order each epoch; or, without a seed, every example in order. */
 export function wordLoader(dataset: Dataset<EncodedExample>, batchSize: number, seed?: number) {
+  return new DataLoader(dataset, { batchSampler: bucketSampler(dataset, batchSize, seed), collate: padCollate<EncodedExample>({ maxLength: MAX_WORD_LENGTH }) });
+}
+
+function bucketSampler(dataset: Dataset<EncodedExample>, batchSize: number, seed?: number): BucketBatchSampler {
   const lengths = Array.from({ length: dataset.length }, (_, i) => (dataset.get(i) as EncodedExample)[0].length);
-  const batchSampler = new BucketBatchSampler(lengths, { batchSize, seed, shuffle: seed !== undefined });
-  return new DataLoader(dataset, { batchSampler, collate: padCollate<EncodedExample>({ maxLength: MAX_WORD_LENGTH }) });
+  return new BucketBatchSampler(lengths, { batchSize, seed, shuffle: seed !== undefined });
+}
+
+/** For wordLoader(dataset, batchSize) without a seed: the dataset index of each row its batches yield, in order. */
+export function unseededOrder(dataset: Dataset<EncodedExample>, batchSize: number): number[] {
+  return bucketSampler(dataset, batchSize).batches().flat();
 }

@@ -1,22 +1,26 @@
 /**
- * `classify`: the language of a word. Trains the naive Bayes baseline and the chosen neural
- * models (default all four) on the same seeded split, keeps each model's weights of its best
- * validation epoch (Adam, the learning rate annealed on a cosine), scores them on the test words, and writes the model folder: one
- * checkpoint per model, vocab.json, metrics.json (the comparison table) and confusion.png
- * (of the best model).
+ * `classify`: the language of a word. Trains the naive Bayes baseline (its n-gram order and
+ * smoothing chosen on the validation words) and the chosen neural models (default all four)
+ * on the same seeded split, keeps each model's weights of its best validation epoch (Adam,
+ * the learning rate warmed up and then annealed on a cosine, per step: OneCycleLR), scores
+ * them on the test words with their standard errors, compares the best model with naive
+ * Bayes word by word (the paired difference and its standard error), and writes the model
+ * folder: one checkpoint per model, vocab.json, metrics.json (the comparison table) and
+ * confusion.png (of the best model).
  */
 import { join } from 'node:path';
 import { CharVocabulary } from '@nn/data';
-import { Adam, CosineAnnealingLR, crossEntropy } from '@nn/layers';
+import { Adam, crossEntropy, OneCycleLR } from '@nn/layers';
 import { checkOutputDir, makeOutputDir, writeFileAtomic } from '@nn/layers/node';
 import { dispose, manualSeed } from '@nn/tensor';
 import { useBackend, type BackendName } from '@nn/app-kit/backend';
 import { encodeExamples, wordLoader } from './batches.js';
 import { loadModelFile, modelFile, saveModelFile } from './checkpoint.js';
-import { loadCorpus, splitCorpus } from './data.js';
+import { loadCorpus, splitCorpus, type Example } from './data.js';
 import { scoreClassifier, confusionScores, type Scores } from './evaluate.js';
-import { buildClassifier, parameterCount, type Architecture } from './models.js';
-import { NaiveBayes } from './naive_bayes.js';
+import { buildClassifier, DEFAULT_RECIPES, parameterCount, type Architecture, type Recipe } from './models.js';
+import { tuneNaiveBayes } from './naive_bayes.js';
+import { pairedComparison, standardError, type PairedComparison } from './significance.js';
 import { writeConfusionPicture, writeMetrics } from './outputs.js';
 import { EpochBar, type Writer } from './progress.js';
 import { round, startTimer, type Elapsed } from './timing.js';
@@ -27,9 +31,10 @@ export interface ClassifyOptions {
   languages?: string[];
   perLanguage?: number;
   models: Architecture[];
-  epochs: number;
-  batchSize: number;
-  lr: number;
+  /** Overrides of every model's recipe (DEFAULT_RECIPES). */
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
   seed: number;
   backend: BackendName;
 }
@@ -38,24 +43,36 @@ export interface ModelRow {
   model: string;
   parameters: number;
   testAccuracy: number;
+  /** Binomial standard error of the test accuracy. */
+  testStandardError: number;
   validationAccuracy: number;
   bestEpoch: number;
   /** Mean training loss of each epoch. */
   lossPerEpoch: number[];
+  recipe?: Recipe;
   train: Elapsed;
 }
 
 export interface ClassifyResult {
   rows: ModelRow[];
   best: string;
+  /** The best model against naive Bayes on the test words (absent without a neural model). */
+  margin?: PairedComparison;
   files: string[];
 }
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 
 export function formatTable(rows: readonly ModelRow[]): string {
-  const header = ['model', 'test accuracy', 'parameters', 'train CPU s', 'train wall s'];
-  const lines = rows.map((r) => [r.model, pct(r.testAccuracy), r.parameters.toLocaleString('en-US'), r.train.cpuSeconds.toFixed(1), r.train.wallSeconds.toFixed(1)]);
+  const header = ['model', 'validation', 'test accuracy', 'parameters', 'train CPU s', 'train wall s'];
+  const lines = rows.map((r) => [
+    r.model,
+    pct(r.validationAccuracy),
+    `${pct(r.testAccuracy)} ± ${(100 * r.testStandardError).toFixed(1)}`,
+    r.parameters.toLocaleString('en-US'),
+    r.train.cpuSeconds.toFixed(1),
+    r.train.wallSeconds.toFixed(1),
+  ]);
   const widths = header.map((h, k) => Math.max(h.length, ...lines.map((l) => l[k].length)));
   const row = (cells: string[]): string => cells.map((c, k) => (k === 0 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join('  ');
   return [row(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(row)].join('\n');
@@ -85,44 +102,42 @@ export async function classify(options: ClassifyOptions, out: Writer, progress: 
       `${vocab.size} characters; backend ${backend}\n`,
   );
 
-  // The baseline.
+  // The baseline, on the same training words, its n-gram order and smoothing chosen on the validation words.
+  const labelled = (examples: readonly Example[]) => ({ words: examples.map((e) => e.word), labels: examples.map((e) => e.label) });
   const nbTimer = startTimer();
-  const nb = new NaiveBayes(C).fit(
-    split.train.map((e) => e.word),
-    split.train.map((e) => e.label),
-  );
+  const tuned = tuneNaiveBayes(C, labelled(split.train), labelled(split.validation));
   const nbTrain = nbTimer();
+  const truths = split.test.map((e) => e.label);
   const nbScores = confusionScores(
-    split.test.map((e) => e.label),
-    split.test.map((e) => nb.predict(e.word)),
+    truths,
+    split.test.map((e) => tuned.model.predict(e.word)),
     C,
   );
-  const nbValidation = confusionScores(
-    split.validation.map((e) => e.label),
-    split.validation.map((e) => nb.predict(e.word)),
-    C,
-  );
-  const rows: ModelRow[] = [{ model: 'naive Bayes (1–3-grams)', parameters: 0, testAccuracy: nbScores.accuracy, validationAccuracy: nbValidation.accuracy, bestEpoch: 0, lossPerEpoch: [], train: nbTrain }];
-  out.write(`naive Bayes baseline: test accuracy ${pct(nbScores.accuracy)}\n`);
+  const nbName = `naive Bayes (1–${tuned.model.maxN}-grams, α ${tuned.model.alpha})`;
+  const rows: ModelRow[] = [
+    { model: nbName, parameters: 0, testAccuracy: nbScores.accuracy, testStandardError: standardError(nbScores.accuracy, truths.length), validationAccuracy: tuned.validationAccuracy, bestEpoch: 0, lossPerEpoch: [], train: nbTrain },
+  ];
+  out.write(`${nbName}: validation accuracy ${pct(tuned.validationAccuracy)} (the best of ${Object.keys(tuned.tried).length} settings), test accuracy ${pct(nbScores.accuracy)}\n`);
 
   const trainSet = encodeExamples(vocab, split.train);
   const valSet = encodeExamples(vocab, split.validation);
   const testSet = encodeExamples(vocab, split.test);
-  const confusions = new Map<string, Scores>([[rows[0].model, nbScores]]);
+  const confusions = new Map<string, Scores>([[nbName, nbScores]]);
   const bar = new EpochBar(progress);
   for (const arch of options.models) {
+    const recipe: Recipe = { ...DEFAULT_RECIPES[arch], ...definedOnly({ epochs: options.epochs, batchSize: options.batchSize, lr: options.lr }) };
     manualSeed(options.seed);
     const model = buildClassifier({ arch, vocabSize: vocab.size, numClasses: C });
-    const optimizer = new Adam(model.parameters(), { lr: options.lr });
-    // Cosine annealing over the epochs: big steps first, then settling into the minimum.
-    const scheduler = new CosineAnnealingLR(optimizer, options.epochs);
-    const loader = wordLoader(trainSet, options.batchSize, options.seed);
+    const optimizer = new Adam(model.parameters(), { lr: recipe.lr });
+    const loader = wordLoader(trainSet, recipe.batchSize, options.seed);
+    // Per step: a short warm-up (Adam's first steps are noisy), then a cosine down to almost nothing.
+    const scheduler = new OneCycleLR(optimizer, recipe.lr, { totalSteps: recipe.epochs * loader.length, pctStart: WARM_UP });
     const timer = startTimer();
     let best = { accuracy: -1, epoch: 0 };
     const lossPerEpoch: number[] = [];
     const path = modelFile(options.out, arch);
-    for (let epoch = 1; epoch <= options.epochs; epoch++) {
-      bar.start(`${arch} epoch ${epoch}/${options.epochs}`, trainSet.length);
+    for (let epoch = 1; epoch <= recipe.epochs; epoch++) {
+      bar.start(`${arch} epoch ${epoch}/${recipe.epochs}`, trainSet.length);
       const epochTimer = startTimer();
       let lossSum = 0;
       let seen = 0;
@@ -131,13 +146,13 @@ export async function classify(options: ClassifyOptions, out: Writer, progress: 
         optimizer.zeroGrad();
         loss.backward();
         optimizer.step();
+        scheduler.step();
         lossSum += loss.item() * labels.shape[0];
         seen += labels.shape[0];
         dispose([tokens, lengths, labels, loss]);
         bar.update(seen, lossSum / seen, epochTimer().wallSeconds);
       }
       bar.stop();
-      scheduler.step();
       lossPerEpoch.push(lossSum / seen);
       const val = scoreClassifier(model, valSet, C);
       const kept = val.accuracy > best.accuracy;
@@ -152,7 +167,17 @@ export async function classify(options: ClassifyOptions, out: Writer, progress: 
     const test = scoreClassifier(kept.model, testSet, C);
     files.push(path);
     confusions.set(arch, test);
-    rows.push({ model: arch, parameters: parameterCount(model), testAccuracy: test.accuracy, validationAccuracy: best.accuracy, bestEpoch: best.epoch, lossPerEpoch, train });
+    rows.push({
+      model: arch,
+      parameters: parameterCount(model),
+      testAccuracy: test.accuracy,
+      testStandardError: standardError(test.accuracy, truths.length),
+      validationAccuracy: best.accuracy,
+      bestEpoch: best.epoch,
+      lossPerEpoch,
+      recipe,
+      train,
+    });
     out.write(`${arch}: test accuracy ${pct(test.accuracy)} (epoch ${best.epoch})\n`);
   }
 
@@ -160,6 +185,14 @@ export async function classify(options: ClassifyOptions, out: Writer, progress: 
   // The best model by validation accuracy, so that the test set does not choose it.
   const bestRow = neural.length > 0 ? neural.reduce((a, b) => (b.validationAccuracy > a.validationAccuracy ? b : a)) : rows[0];
   out.write(`\n${formatTable(rows)}\n\n`);
+  let margin: PairedComparison | undefined;
+  if (neural.length > 0) {
+    margin = pairedComparison(truths, confusions.get(bestRow.model)!.predictions, nbScores.predictions);
+    out.write(
+      `${bestRow.model} against naive Bayes on the same ${truths.length.toLocaleString('en-US')} test words: ${signedPoints(margin.difference)} ± ${(100 * margin.standardError).toFixed(2)} points ` +
+        `(${signed((margin.difference / Math.max(margin.standardError, 1e-12)).toFixed(1))} standard errors; ${margin.onlyA} words only it got right, ${margin.onlyB} only naive Bayes)\n`,
+    );
+  }
   const names = corpus.languages.map((l) => l.name);
   files.push(await writeConfusionPicture(options.out, `${bestRow.model}: test confusion (accuracy ${pct(bestRow.testAccuracy)})`, names, confusions.get(bestRow.model)!.confusion));
   const elapsed = runTimer();
@@ -170,13 +203,33 @@ export async function classify(options: ClassifyOptions, out: Writer, progress: 
       languages: classes,
       words: { train: split.train.length, validation: split.validation.length, test: split.test.length, sharedDropped: corpus.shared },
       characters: vocab.size,
-      settings: { epochs: options.epochs, batchSize: options.batchSize, lr: options.lr, seed: options.seed, backend: options.backend },
+      settings: { seed: options.seed, backend: options.backend, warmUp: WARM_UP },
+      naiveBayes: { maxN: tuned.model.maxN, alpha: tuned.model.alpha, validationAccuracyTried: Object.fromEntries(Object.entries(tuned.tried).map(([k, v]) => [k, round(v)])) },
       best: bestRow.model,
-      table: rows.map((r) => ({ ...r, lossPerEpoch: r.lossPerEpoch.map((l) => round(l)), testAccuracy: round(r.testAccuracy), validationAccuracy: round(r.validationAccuracy), train: { cpuSeconds: round(r.train.cpuSeconds, 1), wallSeconds: round(r.train.wallSeconds, 1) } })),
+      table: rows.map((r) => ({
+        ...r,
+        lossPerEpoch: r.lossPerEpoch.map((l) => round(l)),
+        testAccuracy: round(r.testAccuracy),
+        testStandardError: round(r.testStandardError),
+        validationAccuracy: round(r.validationAccuracy),
+        train: { cpuSeconds: round(r.train.cpuSeconds, 1), wallSeconds: round(r.train.wallSeconds, 1) },
+      })),
+      againstNaiveBayes: margin && { model: bestRow.model, difference: round(margin.difference), standardError: round(margin.standardError), onlyModel: margin.onlyA, onlyNaiveBayes: margin.onlyB },
       confusion: Object.fromEntries([...confusions].map(([name, s]) => [name, s.confusion])),
       run: { cpuSeconds: round(elapsed.cpuSeconds, 1), wallSeconds: round(elapsed.wallSeconds, 1) },
     }),
   );
   out.write(`best: ${bestRow.model}; whole run ${elapsed.cpuSeconds.toFixed(0)} CPU s, ${elapsed.wallSeconds.toFixed(0)} s wall\nwrote ${files.join(', ')}\n`);
-  return { rows, best: bestRow.model, files };
+  return { rows, best: bestRow.model, margin, files };
+}
+
+/** Fraction of the steps spent warming the learning rate up. */
+const WARM_UP = 0.1;
+
+/** A figure with its sign, the minus a typographic one. */
+const signed = (text: string): string => (text.startsWith('-') ? `−${text.slice(1)}` : `+${text}`);
+const signedPoints = (x: number): string => signed((100 * x).toFixed(2));
+
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -3,10 +3,10 @@ import { loadCorpus, splitCorpus } from './data.js';
 import { LANGUAGE_CODES } from './languages.js';
 
 describe('the embedded subset', () => {
-  it('holds 2,500 clean words per language, none in two languages', async () => {
+  it('holds 5,000 clean words per language, none in two languages', async () => {
     const corpus = await loadCorpus();
     expect(corpus.languages.map((l) => l.code)).toEqual(LANGUAGE_CODES);
-    expect(corpus.words.map((w) => w.length)).toEqual(LANGUAGE_CODES.map(() => 2500));
+    expect(corpus.words.map((w) => w.length)).toEqual(LANGUAGE_CODES.map(() => 5000));
     const all = corpus.words.flat();
     expect(new Set(all).size).toBe(all.length);
     expect(corpus.shared).toBe(0);

@@ -14,7 +14,7 @@ import { dropShared, readWordList } from './words.js';
 export const EMBEDDED_DATA_DIR = fileURLToPath(new URL('../data/words', import.meta.url));
 export const SYSTEM_DATA_DIR = '/usr/share/dict';
 /** Words per language drawn from a full list (the embedded subset has this many). */
-export const DEFAULT_PER_LANGUAGE = 2500;
+export const DEFAULT_PER_LANGUAGE = 5000;
 
 export interface Corpus {
   languages: Language[];

@@ -2,13 +2,15 @@
 import { noGrad } from '@nn/autograd';
 import { argmax, dispose } from '@nn/tensor';
 import type { Dataset } from '@nn/data';
-import { wordLoader, type EncodedExample } from './batches.js';
+import { unseededOrder, wordLoader, type EncodedExample } from './batches.js';
 import type { Classifier } from './models.js';
 
 export interface Scores {
   accuracy: number;
   /** confusion[true][predicted]. */
   confusion: number[][];
+  /** The predicted class of each word, in the data set's order. */
+  predictions: number[];
 }
 
 export function confusionScores(truths: readonly number[], predictions: readonly number[], numClasses: number): Scores {
@@ -18,7 +20,7 @@ export function confusionScores(truths: readonly number[], predictions: readonly
     confusion[t][predictions[i]]++;
     if (t === predictions[i]) right++;
   });
-  return { accuracy: truths.length === 0 ? 0 : right / truths.length, confusion };
+  return { accuracy: truths.length === 0 ? 0 : right / truths.length, confusion, predictions: [...predictions] };
 }
 
 export function scoreClassifier(model: Classifier, dataset: Dataset<EncodedExample>, numClasses: number): Scores {
@@ -35,5 +37,12 @@ export function scoreClassifier(model: Classifier, dataset: Dataset<EncodedExamp
     }
   });
   model.train();
-  return confusionScores(truths, predictions, numClasses);
+  // The loader groups words by length; put the predictions back in the data set's order.
+  const inOrder = new Array<number>(predictions.length);
+  const truthsInOrder = new Array<number>(truths.length);
+  unseededOrder(dataset, 256).forEach((index, row) => {
+    inOrder[index] = predictions[row];
+    truthsInOrder[index] = truths[row];
+  });
+  return confusionScores(truthsInOrder, inOrder, numClasses);
 }

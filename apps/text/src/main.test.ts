@@ -34,11 +34,21 @@ describe('classify and predict on a small seeded run', () => {
     const metrics = JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8')) as {
       languages: string[];
       best: string;
-      table: { model: string; parameters: number; testAccuracy: number; lossPerEpoch: number[]; train: { cpuSeconds: number } }[];
+      table: { model: string; parameters: number; testAccuracy: number; testStandardError: number; lossPerEpoch: number[]; train: { cpuSeconds: number } }[];
+      naiveBayes: { maxN: number; alpha: number; validationAccuracyTried: Record<string, number> };
+      againstNaiveBayes: { model: string; difference: number; standardError: number; onlyModel: number; onlyNaiveBayes: number };
       confusion: Record<string, number[][]>;
     };
     expect(metrics.languages).toEqual(['en', 'de', 'pl']);
-    expect(metrics.table.map((r) => r.model)).toEqual(['naive Bayes (1–3-grams)', 'gru', 'cnn']);
+    // Naive Bayes' order and smoothing were chosen on the validation words, among 6 × 5 settings.
+    expect(Object.keys(metrics.naiveBayes.validationAccuracyTried)).toHaveLength(30);
+    expect(metrics.table.map((r) => r.model)).toEqual([`naive Bayes (1–${metrics.naiveBayes.maxN}-grams, α ${metrics.naiveBayes.alpha})`, 'gru', 'cnn']);
+    // 18 test words: the binomial standard error of each accuracy.
+    for (const row of metrics.table) expect(row.testStandardError).toBeCloseTo(Math.sqrt((row.testAccuracy * (1 - row.testAccuracy)) / 18), 3);
+    // The best model against naive Bayes, word by word.
+    const margin = metrics.againstNaiveBayes;
+    expect(margin.model).toBe(metrics.best);
+    expect(margin.difference).toBeCloseTo((margin.onlyModel - margin.onlyNaiveBayes) / 18, 3);
     for (const row of metrics.table.slice(1)) {
       expect(row.lossPerEpoch).toHaveLength(4);
       expect(row.lossPerEpoch[3]).toBeLessThan(row.lossPerEpoch[0]);
@@ -51,7 +61,8 @@ describe('classify and predict on a small seeded run', () => {
     const vocab = vocabularyFromJSON(await readFile(join(dir, 'vocab.json'), 'utf8'));
     expect(vocab.kind).toBe('char');
     for (const f of ['gru.safetensors', 'cnn.safetensors']) expect((await readFile(join(dir, f))).length).toBeGreaterThan(1000);
-    expect(c.text()).toMatch(/naive Bayes \(1–3-grams\)\s+\d+\.\d %/);
+    expect(c.text()).toMatch(/naive Bayes \(1–\d-grams, α [\d.]+\)\s+\d+\.\d %\s+\d+\.\d % ± \d+\.\d/);
+    expect(c.text()).toMatch(/(gru|cnn) against naive Bayes on the same 18 test words: [+−]\d+\.\d\d ± \d+\.\d\d points/);
   }, 180_000);
 
   it('predict prints the top 3 with probabilities, and says which characters it never saw', async () => {
@@ -77,7 +88,7 @@ describe('train-lm and generate on a small seeded run', () => {
   it('the loss falls, perplexity is reported, and generation repeats by seed', async () => {
     const dir = await tempDir();
     const c = capture();
-    expect(await main(['train-lm', '--out', dir, '--lang', 'pl', '--epochs', '3', '--hidden', '32', '--per-language', '80', '--seed', '2'], c.io)).toBe(0);
+    expect(await main(['train-lm', '--out', dir, '--lang', 'pl', '--epochs', '3', '--hidden', '32', '--per-language', '160', '--seed', '2'], c.io)).toBe(0);
     const metrics = JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8')) as { languages: { language: string; validationPerplexity: number; lossPerEpoch: number[] }[] };
     const [pl] = metrics.languages;
     expect(pl.language).toBe('pl');

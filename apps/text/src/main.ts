@@ -59,7 +59,7 @@ const dataOptions = (command: Command): Command =>
   command
     .option('--data <dir>', `a folder of Debian word lists (e.g. ${SYSTEM_DATA_DIR}); default: the embedded subset`)
     .option('--system', `read the word lists of this machine (${SYSTEM_DATA_DIR})`)
-    .option('--per-language <n>', 'words drawn per language (default: all of the embedded subset, 2,500 from full lists)', positiveInteger);
+    .option('--per-language <n>', 'words drawn per language (default: all of the embedded subset, 5,000 from full lists)', positiveInteger);
 
 interface DataFlags {
   data?: string;
@@ -93,17 +93,17 @@ export function buildProgram(io: IO): Command {
   dataOptions(
     program
       .command('classify')
-      .description('train naive Bayes and the char LSTM, GRU, CNN and Transformer on the same split; writes checkpoints, vocab.json, metrics.json and confusion.png to --out'),
+      .description('train naive Bayes (tuned on the validation words) and the char LSTM, GRU, CNN, Transformer and fastText on the same split; writes checkpoints, vocab.json, metrics.json and confusion.png to --out'),
   )
     .option('--out <dir>', 'folder for the checkpoints, metrics.json and confusion.png', 'out/classify')
     .option('--models <list>', `comma-separated, of ${ARCHITECTURES.join(', ')}`, modelList, [...ARCHITECTURES])
     .option('--langs <list>', `comma-separated language codes (default: every list found), of ${LANGUAGE_CODES.join(', ')}`, languageList)
-    .option('--epochs <n>', 'passes over the training words per model', positiveInteger, 6)
-    .option('--batch-size <n>', 'words per step', positiveInteger, 128)
-    .option('--lr <rate>', 'Adam learning rate', positiveNumber, 3e-3)
+    .option('--epochs <n>', "passes over the training words, for every model (default: each model's recipe)", positiveInteger)
+    .option('--batch-size <n>', "words per step, for every model (default: each model's recipe)", positiveInteger)
+    .option('--lr <rate>', "Adam's peak learning rate, for every model (default: each model's recipe)", positiveNumber)
     .addOption(seedOption())
     .addOption(backendOption())
-    .action(async (flags: DataFlags & { out: string; models: Architecture[]; langs?: string[]; epochs: number; batchSize: number; lr: number; seed: number; backend: BackendName }) => {
+    .action(async (flags: DataFlags & { out: string; models: Architecture[]; langs?: string[]; epochs?: number; batchSize?: number; lr?: number; seed: number; backend: BackendName }) => {
       await classify({ ...flags, dataDir: dataDirOf(flags), languages: flags.langs }, io.out, io.err);
     });
 
@@ -123,7 +123,7 @@ export function buildProgram(io: IO): Command {
   dataOptions(program.command('train-lm').description('train a character LSTM language model per language; writes <lang>.safetensors and metrics.json (validation perplexity) to --out'))
     .option('--out <dir>', 'folder for the language models', 'out/lm')
     .option('--lang <list>', 'comma-separated language codes (default: all)', languageList)
-    .option('--epochs <n>', 'passes over the training words per language', positiveInteger, 8)
+    .option('--epochs <n>', 'passes over the training words per language', positiveInteger, 4)
     .option('--batch-size <n>', 'words per step', positiveInteger, 64)
     .option('--hidden <n>', 'LSTM hidden size', positiveInteger, 128)
     .option('--lr <rate>', 'Adam learning rate', positiveNumber, 5e-3)

@@ -1,13 +1,14 @@
 import '@nn/backend-cpu';
 import { padSequences } from '@nn/data';
-import { dispose, manualSeed } from '@nn/tensor';
+import { dispose, manualSeed, tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
-import { ARCHITECTURES, buildClassifier, parameterCount } from './models.js';
+import { ARCHITECTURES, buildClassifier, DEFAULT_SHAPES, hashedNgrams, hideCharacters, parameterCount } from './models.js';
 
 describe('the classifiers', () => {
   it.each(ARCHITECTURES)('%s: logits [B, C], and padding never changes a word’s logits', (arch) => {
     manualSeed(3);
-    const model = buildClassifier({ arch, vocabSize: 12, numClasses: 4 });
+    // fastText's table of 2^18 rows is slow to build; its hashing is the same at any size.
+    const model = buildClassifier({ arch, vocabSize: 12, numClasses: 4, shape: arch === 'fasttext' ? { hidden: 4096 } : {} });
     model.eval();
     expect(parameterCount(model)).toBeGreaterThan(1000);
     const alone = padSequences([[5, 6, 7]]);
@@ -19,5 +20,46 @@ describe('the classifiers', () => {
     const rowB = Array.from(b.dataSync()).slice(0, 4);
     rowA.forEach((v, k) => expect(rowB[k]).toBeCloseTo(v, 4));
     dispose([alone, batched, a, b]);
+  });
+
+  it('the recurrent models read the word both ways by default; a shape overrides the sizes', () => {
+    expect(DEFAULT_SHAPES.gru.bidirectional).toBe(true);
+    const both = buildClassifier({ arch: 'gru', vocabSize: 12, numClasses: 4 });
+    const one = buildClassifier({ arch: 'gru', vocabSize: 12, numClasses: 4, shape: { bidirectional: false } });
+    const { embedding, hidden } = DEFAULT_SHAPES.gru;
+    const gru = (directions: number): number => directions * 3 * hidden * (embedding + hidden + 2);
+    const rest = (directions: number): number => 12 * embedding + (directions * hidden + 1) * 4;
+    expect(parameterCount(both)).toBe(gru(2) + rest(2));
+    expect(parameterCount(one)).toBe(gru(1) + rest(1));
+    const cnn = buildClassifier({ arch: 'cnn', vocabSize: 12, numClasses: 4, shape: { widths: [3], hidden: 8, embedding: 4 } });
+    expect(parameterCount(cnn)).toBe(12 * 4 + (4 * 3 * 8 + 8) + (8 + 1) * 4);
+  });
+
+  it('hideCharacters reads letters as unknown (1) at its rate, never the padding (0), the same by seed', () => {
+    const ids = Array.from({ length: 2000 }, (_, i) => (i % 10 === 9 ? 0 : 2 + (i % 7)));
+    const tokens = tensor(Int32Array.from(ids), [200, 10], 'int32');
+    manualSeed(5);
+    const hidden = Array.from(hideCharacters(tokens, 0.25).dataSync());
+    hidden.forEach((h, i) => expect(h === ids[i] || (h === 1 && ids[i] > 1)).toBe(true));
+    expect(hidden.filter((h, i) => ids[i] === 0).every((h) => h === 0)).toBe(true);
+    const rate = hidden.filter((h) => h === 1).length / 1800;
+    expect(rate).toBeGreaterThan(0.2);
+    expect(rate).toBeLessThan(0.3);
+    manualSeed(5);
+    expect(Array.from(hideCharacters(tokens, 0.25).dataSync())).toEqual(hidden);
+    dispose([tokens]);
+  });
+
+  it("hashedNgrams: each word's 1- to n-grams with its ends marked, in buckets 1.., the same padded or not", () => {
+    const batch = padSequences([[5, 6, 7], [2, 3, 4, 5, 6, 7, 8, 9]]);
+    const { ids, counts } = hashedNgrams(batch.tokens, [3, 8], 3, 50);
+    // A word of L letters: L unigrams, then L + 2 − n + 1 n-grams of ^word$ for n = 2, 3.
+    expect(counts).toEqual([3 + 4 + 3, 8 + 9 + 8]);
+    const rows = ids.toArray() as number[][];
+    expect(rows[1].every((id) => id >= 1 && id < 50)).toBe(true);
+    expect(rows[0].slice(counts[0]).every((id) => id === 0)).toBe(true);
+    const alone = hashedNgrams(padSequences([[5, 6, 7]]).tokens, [3], 3, 50);
+    expect((alone.ids.toArray() as number[][])[0]).toEqual(rows[0].slice(0, counts[0]));
+    dispose([batch, ids, alone.ids]);
   });
 });

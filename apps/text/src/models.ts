@@ -1,33 +1,88 @@
 /**
  * The four word classifiers, each reading a padded batch of characters (tokens [B, T] int32,
- * lengths [B]) and returning language logits [B, C]. Small on purpose (embedding 32–64,
- * hidden 64–128): a word is at most 20 characters, and the default run must stay short on
- * the CPU.
+ * lengths [B]) and returning language logits [B, C]. Their sizes (`Shape`) have defaults per
+ * architecture, chosen on the validation words to fit the default run's time on the CPU.
  *
- * - lstm, gru: the embedded characters through one recurrent layer; the last valid state
- *   (h_n, which `lengths` keeps clear of the padding) through a linear layer.
+ * - lstm, gru: the embedded characters through a bidirectional recurrent layer; the last
+ *   valid state of each direction (h_n, which `lengths` keeps clear of the padding),
+ *   concatenated, dropout, a linear layer.
  * - cnn: Kim (2014)'s "CNN for sentence classification" on characters, the lecture's CNN
- *   on text: convolutions of widths 2, 3 and 4 over the embedded characters, each
- *   max-pooled over the word's own positions, concatenated, dropout, linear.
- * - transformer: embedded characters plus sinusoidal positions through a 2-layer
+ *   on text: convolutions of several widths over the embedded characters, each max-pooled
+ *   over the word's own positions, concatenated, dropout, linear.
+ * - fasttext: Joulin et al. (2016)'s fastText classifier, as its language identifier does
+ *   it: every character 1- to 5-gram of `^word$` hashed into a large embedding table, the
+ *   word the mean of its n-grams' vectors, a linear layer. The features of naive Bayes,
+ *   weighed by gradient descent instead of counted.
+ * - transformer: embedded characters plus sinusoidal positions through a pre-norm
  *   Transformer encoder that ignores the padding (srcKeyPaddingMask), mean-pooled over the
  *   word's positions, linear.
  */
-import { Conv1d, Dropout, Embedding, GRU, Linear, LSTM, Module, ModuleList, paddingMask, SinusoidalPositionalEncoding, TransformerEncoder, TransformerEncoderLayer } from '@nn/layers';
-import { concat, max, relu, sum, where, type Tensor } from '@nn/tensor';
+import { Conv1d, Dropout, Embedding, GRU, LayerNorm, Linear, LSTM, Module, ModuleList, paddingMask, SinusoidalPositionalEncoding, TransformerEncoder, TransformerEncoderLayer } from '@nn/layers';
+import { concat, getGenerator, max, relu, select, sum, tensor, where, type Tensor } from '@nn/tensor';
 
-export const ARCHITECTURES = ['lstm', 'gru', 'cnn', 'transformer'] as const;
+export const ARCHITECTURES = ['lstm', 'gru', 'cnn', 'transformer', 'fasttext'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
+
+/** A classifier's sizes; what each field means depends on the architecture (see DEFAULT_SHAPES). */
+export interface Shape {
+  /** Embedding width (the Transformer's model width). */
+  embedding: number;
+  /** Recurrent hidden size per direction; CNN filters per width; Transformer feed-forward width. */
+  hidden: number;
+  /** Recurrent: both directions; otherwise unused. */
+  bidirectional: boolean;
+  /** Transformer layers; otherwise unused. */
+  layers: number;
+  /** CNN kernel widths; otherwise unused. */
+  widths: number[];
+  /** Dropout before the output layer (and inside the Transformer). */
+  dropout: number;
+  /** In training, the chance that each letter is read as unknown (see `Classifier.hideCharacters`). */
+  charDropout: number;
+}
+
+export const DEFAULT_SHAPES: Record<Architecture, Shape> = {
+  lstm: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.3, charDropout: 0.1 },
+  gru: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.3, charDropout: 0.1 },
+  cnn: { embedding: 32, hidden: 128, bidirectional: false, layers: 1, widths: [2, 3, 4, 5, 6], dropout: 0.3, charDropout: 0 },
+  transformer: { embedding: 64, hidden: 128, bidirectional: false, layers: 2, widths: [], dropout: 0.1, charDropout: 0 },
+  // hidden: the hash buckets; layers: the longest n-gram.
+  fasttext: { embedding: 32, hidden: 1 << 18, bidirectional: false, layers: 5, widths: [], dropout: 0, charDropout: 0.15 },
+};
 
 export interface ClassifierConfig {
   arch: Architecture;
   vocabSize: number;
   numClasses: number;
+  /** Overrides of the architecture's default sizes. */
+  shape?: Partial<Shape>;
 }
 
 export abstract class Classifier extends Module<[Tensor, readonly number[]]> {
+  charDropout = 0;
+
   abstract override forward(tokens: Tensor, lengths: readonly number[]): Tensor;
+
+  /** The tokens the model reads: in training, with letters hidden at the rate `charDropout`. */
+  protected hideCharacters(tokens: Tensor): Tensor {
+    return this.training && this.charDropout > 0 ? hideCharacters(tokens, this.charDropout) : tokens;
+  }
 }
+
+/**
+ * Each letter (not the padding) becomes the unknown token with chance p, drawn from the global
+ * generator (so seeded): a model trained so cannot lean on one telling letter or n-gram and has
+ * to gather the evidence of the whole word, as naive Bayes's sum over all n-grams does.
+ */
+export function hideCharacters(tokens: Tensor, p: number): Tensor {
+  const ids = Int32Array.from(tokens.dataSync());
+  const generator = getGenerator();
+  for (let i = 0; i < ids.length; i++) if (ids[i] > UNKNOWN && generator.nextFloat() < p) ids[i] = UNKNOWN;
+  return tensor(ids, tokens.shape, 'int32');
+}
+
+/** CharVocabulary's indices: padding 0, unknown 1, letters from 2. */
+const UNKNOWN = 1;
 
 /** The padding positions of a batch as bool [B, T, 1] (true where padding), for masked pooling of [B, T, F]. */
 function paddingColumn(lengths: readonly number[], T: number): Tensor {
@@ -37,19 +92,26 @@ function paddingColumn(lengths: readonly number[], T: number): Tensor {
 class RecurrentClassifier extends Classifier {
   embedding: Embedding;
   rnn: LSTM | GRU;
+  dropout: Dropout;
   head: Linear;
+  private readonly features: number;
 
-  constructor(cell: 'lstm' | 'gru', vocabSize: number, numClasses: number) {
+  constructor(cell: 'lstm' | 'gru', vocabSize: number, numClasses: number, shape: Shape) {
     super();
-    this.embedding = new Embedding(vocabSize, 32, { paddingIdx: 0 });
-    this.rnn = cell === 'lstm' ? new LSTM(32, 128, { batchFirst: true }) : new GRU(32, 128, { batchFirst: true });
-    this.head = new Linear(128, numClasses);
+    this.embedding = new Embedding(vocabSize, shape.embedding, { paddingIdx: 0 });
+    const options = { batchFirst: true, bidirectional: shape.bidirectional };
+    this.rnn = cell === 'lstm' ? new LSTM(shape.embedding, shape.hidden, options) : new GRU(shape.embedding, shape.hidden, options);
+    this.features = shape.hidden * (shape.bidirectional ? 2 : 1);
+    this.dropout = new Dropout(shape.dropout);
+    this.head = new Linear(this.features, numClasses);
   }
 
   forward(tokens: Tensor, lengths: readonly number[]): Tensor {
-    const [, state] = this.rnn.forward(this.embedding.forward(tokens), null, { lengths });
-    const hN = Array.isArray(state) ? state[0] : state; // LSTM: (h_n, c_n)
-    return this.head.forward(hN.reshape([tokens.shape[0], 128]));
+    const [, state] = this.rnn.forward(this.embedding.forward(this.hideCharacters(tokens)), null, { lengths });
+    const hN = Array.isArray(state) ? state[0] : state; // LSTM: (h_n, c_n); [directions, B, H]
+    // The forward direction's last state has read the word left to right, the reverse one right to left.
+    const both = hN.shape[0] === 2 ? concat([select(hN, 0, 0), select(hN, 0, 1)], 1) : hN.reshape([tokens.shape[0], this.features]);
+    return this.head.forward(this.dropout.forward(both));
   }
 }
 
@@ -59,17 +121,17 @@ class CharCNN extends Classifier {
   dropout: Dropout;
   head: Linear;
 
-  constructor(vocabSize: number, numClasses: number) {
+  constructor(vocabSize: number, numClasses: number, shape: Shape) {
     super();
-    this.embedding = new Embedding(vocabSize, 32, { paddingIdx: 0 });
-    this.convs = new ModuleList([2, 3, 4].map((width) => new Conv1d(32, 64, width, { padding: 'same' })));
-    this.dropout = new Dropout(0.3);
-    this.head = new Linear(3 * 64, numClasses);
+    this.embedding = new Embedding(vocabSize, shape.embedding, { paddingIdx: 0 });
+    this.convs = new ModuleList(shape.widths.map((width) => new Conv1d(shape.embedding, shape.hidden, width, { padding: 'same' })));
+    this.dropout = new Dropout(shape.dropout);
+    this.head = new Linear(shape.widths.length * shape.hidden, numClasses);
   }
 
   forward(tokens: Tensor, lengths: readonly number[]): Tensor {
     const [B, T] = tokens.shape;
-    const x = this.embedding.forward(tokens).transpose(1, 2); // [B, 32, T]: channels first, as Conv1d reads
+    const x = this.embedding.forward(this.hideCharacters(tokens)).transpose(1, 2); // [B, E, T]: channels first, as Conv1d reads
     const padding = paddingColumn(lengths, T).reshape([B, 1, T]);
     // Max over the word's own positions only: padding gets -inf-like values first.
     const pooled = [...this.convs].map((conv) => max(where(padding, -1e9, relu(conv.forward(x))), 2));
@@ -82,13 +144,19 @@ class CharTransformer extends Classifier {
   positions: SinusoidalPositionalEncoding;
   encoder: TransformerEncoder;
   head: Linear;
+  private readonly width: number;
 
-  constructor(vocabSize: number, numClasses: number) {
+  constructor(vocabSize: number, numClasses: number, shape: Shape) {
     super();
-    this.embedding = new Embedding(vocabSize, 64, { paddingIdx: 0 });
-    this.positions = new SinusoidalPositionalEncoding(64, { batchFirst: true, maxLen: 64, dropout: 0.1 });
-    this.encoder = new TransformerEncoder(new TransformerEncoderLayer(64, 4, { dimFeedforward: 128, dropout: 0.1, batchFirst: true }), 2);
-    this.head = new Linear(64, numClasses);
+    const d = shape.embedding;
+    this.width = d;
+    this.embedding = new Embedding(vocabSize, d, { paddingIdx: 0 });
+    this.positions = new SinusoidalPositionalEncoding(d, { batchFirst: true, maxLen: 64, dropout: shape.dropout });
+    // Pre-norm (normFirst) layers, and a final LayerNorm as PyTorch's TransformerEncoder(norm=...) takes:
+    // the residual path stays an identity, which trains without the long warm-up post-norm needs.
+    const layer = new TransformerEncoderLayer(d, 4, { dimFeedforward: shape.hidden, dropout: shape.dropout, batchFirst: true, normFirst: true });
+    this.encoder = new TransformerEncoder(layer, shape.layers, { norm: new LayerNorm(d) });
+    this.head = new Linear(d, numClasses);
   }
 
   forward(tokens: Tensor, lengths: readonly number[]): Tensor {
@@ -96,28 +164,104 @@ class CharTransformer extends Classifier {
     // No √d scaling of the embeddings ("Attention is all you need" scales embeddings that start
     // small): Embedding starts at N(0, 1), already the size of the ±1 sinusoids; scaled by 8 it
     // drowned the positions, and the model learnt half as fast.
-    const x = this.positions.forward(this.embedding.forward(tokens));
+    const x = this.positions.forward(this.embedding.forward(this.hideCharacters(tokens)));
     const h = this.encoder.forward(x, { srcKeyPaddingMask: paddingMask(lengths, T) });
     const padding = paddingColumn(lengths, T);
     const counts = lengths.map((n) => [Math.max(n, 1)]);
-    return this.head.forward(sum(where(padding, 0, h), 1).div(counts).reshape([B, 64]));
+    return this.head.forward(sum(where(padding, 0, h), 1).div(counts).reshape([B, this.width]));
   }
 }
 
-export function buildClassifier({ arch, vocabSize, numClasses }: ClassifierConfig): Classifier {
+/**
+ * The n-grams of each word (orders 1..maxN over its character indices, with the ends marked)
+ * hashed (FNV-1a) into buckets 1..buckets − 1, as [B, G] int32; 0 pads the shorter words.
+ */
+export function hashedNgrams(tokens: Tensor, lengths: readonly number[], maxN: number, buckets: number): { ids: Tensor; counts: number[] } {
+  const [B, T] = tokens.shape;
+  const chars = tokens.dataSync();
+  const rows: number[][] = [];
+  for (let b = 0; b < B; b++) {
+    // −1 and −2 mark the start and the end; the letters are their indices (≥ 1).
+    const word = [-1, ...Array.from(chars.subarray(b * T, b * T + lengths[b])), -2];
+    const row: number[] = [];
+    for (let n = 1; n <= maxN; n++) {
+      for (let i = 0; i + n <= word.length; i++) {
+        if (n === 1 && word[i] < 0) continue;
+        let h = 0x811c9dc5 ^ n;
+        for (let k = i; k < i + n; k++) h = Math.imul(h ^ (word[k] & 0xffff), 0x01000193);
+        row.push(1 + ((h >>> 0) % (buckets - 1)));
+      }
+    }
+    rows.push(row);
+  }
+  const G = Math.max(1, ...rows.map((r) => r.length));
+  const ids = new Int32Array(B * G);
+  rows.forEach((r, b) => ids.set(r, b * G));
+  return { ids: tensor(ids, [B, G], 'int32'), counts: rows.map((r) => Math.max(r.length, 1)) };
+}
+
+class FastText extends Classifier {
+  embedding: Embedding;
+  head: Linear;
+  private readonly shape: Shape;
+
+  constructor(numClasses: number, shape: Shape) {
+    super();
+    this.shape = shape;
+    this.embedding = new Embedding(shape.hidden, shape.embedding, { paddingIdx: 0 });
+    // fastText's start, uniform ±1/dim, not N(0, 1): a rare n-gram gets few updates, and its
+    // starting noise would outweigh what they teach. Row 0, the padding, stays zero.
+    const values = Float32Array.from({ length: shape.hidden * shape.embedding }, (_, i) => (i < shape.embedding ? 0 : (2 * getGenerator().nextFloat() - 1) / shape.embedding));
+    const start = tensor(values, [shape.hidden, shape.embedding]);
+    this.embedding.loadStateDict({ weight: start });
+    start.dispose();
+    this.head = new Linear(shape.embedding, numClasses);
+  }
+
+  forward(tokens: Tensor, lengths: readonly number[]): Tensor {
+    const { ids, counts } = hashedNgrams(this.hideCharacters(tokens), lengths, this.shape.layers, this.shape.hidden);
+    // Padding rows of the table are zero (paddingIdx), so the sum over G is the sum over the word's own n-grams.
+    const mean = sum(this.embedding.forward(ids), 1).div(counts.map((c) => [c]));
+    return this.head.forward(mean);
+  }
+}
+
+export function buildClassifier({ arch, vocabSize, numClasses, shape }: ClassifierConfig): Classifier {
+  if (!(ARCHITECTURES as readonly string[]).includes(arch)) throw new Error(`--models: unknown model '${String(arch)}' (expected ${ARCHITECTURES.join(', ')})`);
+  const s = { ...DEFAULT_SHAPES[arch], ...shape };
   switch (arch) {
     case 'lstm':
     case 'gru':
-      return new RecurrentClassifier(arch, vocabSize, numClasses);
+      return withCharDropout(new RecurrentClassifier(arch, vocabSize, numClasses, s), s);
     case 'cnn':
-      return new CharCNN(vocabSize, numClasses);
+      return withCharDropout(new CharCNN(vocabSize, numClasses, s), s);
     case 'transformer':
-      return new CharTransformer(vocabSize, numClasses);
-    default:
-      throw new Error(`--models: unknown model '${String(arch)}' (expected ${ARCHITECTURES.join(', ')})`);
+      return withCharDropout(new CharTransformer(vocabSize, numClasses, s), s);
+    case 'fasttext':
+      return withCharDropout(new FastText(numClasses, s), s);
   }
+}
+
+function withCharDropout(model: Classifier, shape: Shape): Classifier {
+  model.charDropout = shape.charDropout;
+  return model;
 }
 
 export function parameterCount(model: Module<never[], unknown>): number {
   return model.parameters().reduce((n, p) => n + p.size, 0);
 }
+
+/** How a classifier is trained by default: Adam's peak learning rate (OneCycleLR), epochs, words per step. */
+export interface Recipe {
+  epochs: number;
+  batchSize: number;
+  lr: number;
+}
+
+export const DEFAULT_RECIPES: Record<Architecture, Recipe> = {
+  lstm: { epochs: 4, batchSize: 256, lr: 5e-3 },
+  gru: { epochs: 8, batchSize: 256, lr: 5e-3 },
+  cnn: { epochs: 12, batchSize: 128, lr: 3e-3 },
+  transformer: { epochs: 4, batchSize: 256, lr: 3e-3 },
+  fasttext: { epochs: 8, batchSize: 256, lr: 1e-2 },
+};

@@ -1,8 +1,9 @@
 /**
- * The baseline: multinomial naive Bayes over character n-grams (n = 1..3 by default) of the
- * word padded with boundary marks ("^chat$" gives ^c, ch, ..., t$, ^ch, ...), add-α
- * (Laplace) smoothing, as Cavnar & Trenkle's n-gram language identification and
- * scikit-learn's MultinomialNB do. No tensors: counting is the whole model.
+ * The baseline: multinomial naive Bayes over character n-grams (n = 1..maxN) of the word
+ * padded with boundary marks ("^chat$" gives ^c, ch, ..., t$, ^ch, ...), add-α smoothing, as
+ * Cavnar & Trenkle's n-gram language identification and scikit-learn's MultinomialNB do. No
+ * tensors: counting is the whole model. `tuneNaiveBayes` picks maxN and α on the validation
+ * words, as the neural models pick their epoch there, so the comparison is fair.
  */
 export interface NaiveBayesOptions {
   /** n-gram orders 1..maxN. Default 3. */
@@ -24,13 +25,30 @@ export function charNgrams(word: string, maxN: number): string[] {
   return grams;
 }
 
+/** What fit() counted, shared by the settings views of one fit (`withSettings`). */
+interface Counts {
+  maxN: number;
+  /** Per class, each n-gram's count. */
+  grams: Map<string, number>[];
+  /** Per class and order n (index n), the n-grams counted of orders 1..n. */
+  totalsUpTo: number[][];
+  /** Per order n (index n), the distinct n-grams of orders 1..n: the smoothing's vocabulary. */
+  vocabularyUpTo: number[];
+  /** Training words per class. */
+  docs: number[];
+  /** Every n-gram seen in training, of any class. */
+  seen: Set<string>;
+}
+
+function checkSettings(maxN: number, alpha: number): void {
+  if (!Number.isInteger(maxN) || maxN < 1) throw new Error(`NaiveBayes: maxN must be an integer >= 1, got ${maxN}`);
+  if (!(alpha > 0)) throw new Error(`NaiveBayes: alpha must be positive, got ${alpha}`);
+}
+
 export class NaiveBayes {
   readonly maxN: number;
   readonly alpha: number;
-  private readonly counts: Map<string, number>[];
-  private readonly totals: number[];
-  private readonly logPriors: number[];
-  private readonly vocabulary = new Set<string>();
+  private counts: Counts | null = null;
 
   constructor(
     readonly numClasses: number,
@@ -38,37 +56,56 @@ export class NaiveBayes {
   ) {
     this.maxN = options.maxN ?? 3;
     this.alpha = options.alpha ?? 1;
-    if (!Number.isInteger(this.maxN) || this.maxN < 1) throw new Error(`NaiveBayes: maxN must be an integer >= 1, got ${this.maxN}`);
-    if (!(this.alpha > 0)) throw new Error(`NaiveBayes: alpha must be positive, got ${this.alpha}`);
-    this.counts = Array.from({ length: numClasses }, () => new Map<string, number>());
-    this.totals = new Array<number>(numClasses).fill(0);
-    this.logPriors = new Array<number>(numClasses).fill(0);
+    checkSettings(this.maxN, this.alpha);
   }
 
   fit(words: readonly string[], labels: readonly number[]): this {
-    const docs = new Array<number>(this.numClasses).fill(0);
+    const C = this.numClasses;
+    const grams = Array.from({ length: C }, () => new Map<string, number>());
+    const docs = new Array<number>(C).fill(0);
+    const byOrder = Array.from({ length: C }, () => new Array<number>(this.maxN + 1).fill(0));
+    const seen = new Set<string>();
     words.forEach((word, i) => {
       const label = labels[i];
-      if (!Number.isInteger(label) || label < 0 || label >= this.numClasses) throw new Error(`NaiveBayes: label ${label} of word ${i} is not in [0, ${this.numClasses})`);
+      if (!Number.isInteger(label) || label < 0 || label >= C) throw new Error(`NaiveBayes: label ${label} of word ${i} is not in [0, ${C})`);
       docs[label]++;
       for (const gram of charNgrams(word, this.maxN)) {
-        this.counts[label].set(gram, (this.counts[label].get(gram) ?? 0) + 1);
-        this.totals[label]++;
-        this.vocabulary.add(gram);
+        grams[label].set(gram, (grams[label].get(gram) ?? 0) + 1);
+        byOrder[label][Array.from(gram).length]++;
+        seen.add(gram);
       }
     });
-    docs.forEach((d, c) => (this.logPriors[c] = Math.log((d + this.alpha) / (words.length + this.alpha * this.numClasses))));
+    const distinct = new Array<number>(this.maxN + 1).fill(0);
+    for (const gram of seen) distinct[Array.from(gram).length]++;
+    const cumulative = (xs: number[]): number[] => xs.map((_, n) => xs.slice(0, n + 1).reduce((a, b) => a + b, 0));
+    this.counts = { maxN: this.maxN, grams, totalsUpTo: byOrder.map(cumulative), vocabularyUpTo: cumulative(distinct), docs, seen };
     return this;
+  }
+
+  /** The same fitted counts read with other settings (maxN at most the fitted one): tuning needs one fit, not one per setting. */
+  withSettings(options: NaiveBayesOptions): NaiveBayes {
+    const counts = this.fitted('withSettings');
+    const view = new NaiveBayes(this.numClasses, { maxN: options.maxN ?? this.maxN, alpha: options.alpha ?? this.alpha });
+    if (view.maxN > counts.maxN) throw new Error(`NaiveBayes: withSettings maxN ${view.maxN} is above the fitted maxN ${counts.maxN}`);
+    view.counts = counts;
+    return view;
+  }
+
+  private fitted(op: string): Counts {
+    if (this.counts === null) throw new Error(`NaiveBayes: ${op} before fit`);
+    return this.counts;
   }
 
   /** log P(class) + Σ log P(gram | class), per class; n-grams never seen in training are skipped, as MultinomialNB's vocabulary does. */
   logScores(word: string): number[] {
-    const v = this.vocabulary.size;
-    const grams = charNgrams(word, this.maxN).filter((g) => this.vocabulary.has(g));
-    return this.logPriors.map((prior, c) => {
-      const denominator = Math.log(this.totals[c] + this.alpha * v);
-      let score = prior;
-      for (const gram of grams) score += Math.log((this.counts[c].get(gram) ?? 0) + this.alpha) - denominator;
+    const { grams: counts, totalsUpTo, vocabularyUpTo, docs, seen } = this.fitted('logScores');
+    const v = vocabularyUpTo[this.maxN];
+    const total = docs.reduce((a, b) => a + b, 0);
+    const known = charNgrams(word, this.maxN).filter((g) => seen.has(g));
+    return docs.map((d, c) => {
+      const denominator = Math.log(totalsUpTo[c][this.maxN] + this.alpha * v);
+      let score = Math.log((d + this.alpha) / (total + this.alpha * this.numClasses));
+      for (const gram of known) score += Math.log((counts[c].get(gram) ?? 0) + this.alpha) - denominator;
       return score;
     });
   }
@@ -86,4 +123,46 @@ export class NaiveBayes {
     const scores = this.logScores(word);
     return scores.indexOf(Math.max(...scores));
   }
+}
+
+export interface LabelledWords {
+  words: readonly string[];
+  labels: readonly number[];
+}
+
+export interface NaiveBayesGrid {
+  orders: readonly number[];
+  alphas: readonly number[];
+}
+
+/** The settings tried by `tuneNaiveBayes`: up to 6-grams (longer ones are mostly whole short words), α from 0.01 to 1. */
+export const NAIVE_BAYES_GRID: NaiveBayesGrid = { orders: [1, 2, 3, 4, 5, 6], alphas: [0.01, 0.03, 0.1, 0.3, 1] };
+
+export interface TunedNaiveBayes {
+  model: NaiveBayes;
+  validationAccuracy: number;
+  /** Validation accuracy of every setting tried, `n<maxN> α<alpha>`. */
+  tried: Record<string, number>;
+}
+
+export function accuracyOf(model: NaiveBayes, data: LabelledWords): number {
+  let right = 0;
+  data.words.forEach((w, i) => (right += model.predict(w) === data.labels[i] ? 1 : 0));
+  return data.words.length === 0 ? 0 : right / data.words.length;
+}
+
+/** Fits once on the training words and keeps the setting best on the validation words (the first, i.e. the simplest, on a tie). */
+export function tuneNaiveBayes(numClasses: number, train: LabelledWords, validation: LabelledWords, grid: NaiveBayesGrid = NAIVE_BAYES_GRID): TunedNaiveBayes {
+  const full = new NaiveBayes(numClasses, { maxN: Math.max(...grid.orders) }).fit(train.words, train.labels);
+  const tried: Record<string, number> = {};
+  let best: { model: NaiveBayes; validationAccuracy: number } | null = null;
+  for (const maxN of grid.orders) {
+    for (const alpha of grid.alphas) {
+      const model = full.withSettings({ maxN, alpha });
+      const validationAccuracy = accuracyOf(model, validation);
+      tried[`n${maxN} α${alpha}`] = validationAccuracy;
+      if (best === null || validationAccuracy > best.validationAccuracy) best = { model, validationAccuracy };
+    }
+  }
+  return { ...best!, tried };
 }
