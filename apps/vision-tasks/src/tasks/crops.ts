@@ -6,7 +6,7 @@
  * at an eighth of that.
  */
 import { crop, resize, type Image } from '@nn/data';
-import { Generator, tensor, type Tensor } from '@nn/tensor';
+import { tensor, type Generator, type Tensor } from '@nn/tensor';
 
 /** Side of a crop: Fashion-MNIST's own. */
 export const CROP_SIZE = 28;

@@ -19,7 +19,7 @@ class Fixed extends Module<[Tensor], Tensor> {
 describe('nameObjects (the second stage of detection)', () => {
   it('reports each found box once per likely class, scored objectness × probability, best first', () => {
     // Softmax of logits ln(0.6), ln(0.3), ln(0.06), ln(0.04/7) × 7: probabilities 0.6, 0.3, 0.06, then 0.04/7 each
-    // (under NAMED_MIN_PROBABILITY 0.05). Mirrored crops give the same, so the average is the same.
+    // (under NAMED_MIN_PROBABILITY 0.05). Every test-time view gives the same, so the average is the same.
     const logits = [Math.log(0.6), Math.log(0.3), Math.log(0.06), ...Array.from({ length: 7 }, () => Math.log(0.04 / 7))];
     const image = { channels: 3, height: 64, width: 64, data: new Float32Array(3 * 64 * 64) };
     const found = [[{ box: [0.25, 0.25, 0.75, 0.75] as [number, number, number, number], score: 0.5, classId: 0 }], []];

@@ -65,9 +65,9 @@ export const segment: TaskRunner = {
     schedule: 'constant',
     epochs: 3,
     batchSize: 16,
-    trainScenes: 1000,
+    trainScenes: 800,
     testScenes: 200,
-    classifier: { epochs: 8, crops: 12_000, batchSize: 64, lr: 3e-3 },
+    classifier: { epochs: 12, crops: 12_000, batchSize: 64, lr: 3e-3 },
   },
 
   build(config) {

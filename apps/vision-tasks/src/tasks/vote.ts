@@ -69,12 +69,37 @@ export function voteComponents(labels: ArrayLike<number>, probabilities: ArrayLi
 }
 
 /**
+ * Patches whose boxes overlap, merged into one (repeatedly, until no two boxes overlap): a
+ * sandal's straps or a bag's handle come out as several patches, but the scenes keep the
+ * boxes of different garments apart, so overlapping boxes are one garment.
+ */
+export function mergeOverlapping(found: readonly Patch[]): Patch[] {
+  const merged = found.map((p) => ({ pixels: [...p.pixels], box: [...p.box] as Patch['box'] }));
+  const overlap = (a: Patch['box'], b: Patch['box']): boolean => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let i = 0; i < merged.length && !changed; i++) {
+      for (let j = i + 1; j < merged.length && !changed; j++) {
+        if (!overlap(merged[i].box, merged[j].box)) continue;
+        const [a, b] = [merged[i], merged[j]];
+        a.pixels.push(...b.pixels);
+        a.box = [Math.min(a.box[0], b.box[0]), Math.min(a.box[1], b.box[1]), Math.max(a.box[2], b.box[2]), Math.max(a.box[3], b.box[3])];
+        merged.splice(j, 1);
+        changed = true;
+      }
+    }
+  }
+  return merged;
+}
+
+/**
  * `clothes`: 1 where the U-Net finds clothes [H·W]; `name(patches)`: the class (1..C, 0 is the
- * background) of each patch. Returns the class mask (a new array).
+ * background) of each garment: a patch, or patches whose boxes overlap (mergeOverlapping).
+ * Returns the class mask (a new array).
  */
 export function nameComponents(clothes: ArrayLike<number>, height: number, width: number, name: (found: Patch[]) => ArrayLike<number>): Uint8Array {
   const out = new Uint8Array(height * width);
-  const found = patches(clothes, height, width);
+  const found = mergeOverlapping(patches(clothes, height, width));
   const classes = name(found);
   found.forEach(({ pixels }, k) => {
     for (const i of pixels) out[i] = classes[k];
