@@ -124,16 +124,3 @@ export function classifyBoxes(net: Model, boxes: readonly { image: Image; box: C
   });
   return out;
 }
-
-/** The share of the scenes' true boxes that the classifier names right (the second stage alone). */
-export function cropAccuracy(net: Model, scenes: readonly Scene[], masked = false): number {
-  const all = objects(scenes, masked);
-  if (all.length === 0) return NaN;
-  const p = classifyBoxes(net, all);
-  let right = 0;
-  all.forEach((o, n) => {
-    const row = p.subarray(10 * n, 10 * n + 10);
-    if (row.indexOf(Math.max(...row)) === o.classId) right++;
-  });
-  return right / all.length;
-}
