@@ -1,24 +1,40 @@
 /**
- * A trained model's folder: `model.safetensors` holds the weights, and its `__metadata__` the
- * task and the config that rebuild the model, so the one file is the model.
+ * A trained model's folder: `model.safetensors` holds the weights of both stages (the second
+ * stage's under `stage2.`), and its `__metadata__` the task and the config that rebuild them,
+ * so the one file is the model.
  */
 import { join } from 'node:path';
 import { loadWithMetadata, save } from '@nn/layers/node';
 import { TASKS, type Task } from './data.js';
 import { BACKBONE_NAMES } from './tasks/backbones.js';
+import { CLASSIFIER_NAME, cropNet } from './tasks/classifier.js';
 import { DETECTORS, RUNNERS, type Detector, type Model, type ModelConfig } from './tasks/index.js';
 
 export const CHECKPOINT_FILE = 'model.safetensors';
 const FORMAT = 'nn-vision-tasks/1';
 
-export async function saveModel(dir: string, task: Task, config: ModelConfig, model: Model): Promise<string> {
+/** The prefix of the second stage's weights in the one file. */
+const STAGE2 = 'stage2.';
+
+export async function saveModel(dir: string, task: Task, config: ModelConfig, model: Model, classifier?: Model): Promise<string> {
   const path = join(dir, CHECKPOINT_FILE);
-  await save(model.stateDict(), path, { metadata: { format: FORMAT, task, mode: config.mode, width: String(config.width), backbone: config.backbone, ...(config.detector === undefined ? {} : { detector: config.detector }) } });
+  const weights = model.stateDict();
+  if (classifier !== undefined) for (const [key, value] of Object.entries(classifier.stateDict())) weights[STAGE2 + key] = value;
+  const metadata = {
+    format: FORMAT,
+    task,
+    mode: config.mode,
+    width: String(config.width),
+    backbone: config.backbone,
+    ...(config.detector === undefined ? {} : { detector: config.detector }),
+    ...(config.classifier === undefined ? {} : { classifier: CLASSIFIER_NAME, classifierWidth: String(config.classifier.width), classifierInput: config.classifier.masked ? 'masked' : 'box' }),
+  };
+  await save(weights, path, { metadata });
   return path;
 }
 
 /** The model of a checkpoint file, or of a folder holding model.safetensors. */
-export async function loadModel(path: string): Promise<{ task: Task; config: ModelConfig; model: Model }> {
+export async function loadModel(path: string): Promise<{ task: Task; config: ModelConfig; model: Model; classifier?: Model }> {
   const file = path.endsWith('.safetensors') ? path : join(path, CHECKPOINT_FILE);
   const { stateDict, metadata } = await loadWithMetadata(file);
   const bad = (entry: string, why: string): Error => new Error(`${file}: the metadata entry '${entry}' ${why}`);
@@ -34,8 +50,22 @@ export async function loadModel(path: string): Promise<{ task: Task; config: Mod
   // Checkpoints from before the second detector hold no entry: YOLO v1.
   const detector = metadata.detector ?? 'yolo';
   if (task === 'detect' && !(DETECTORS as readonly string[]).includes(detector)) throw bad('detector', `must be one of ${DETECTORS.join(', ')}, got ${JSON.stringify(detector)}`);
-  const config: ModelConfig = { mode, width, backbone: task === 'segment' ? 'unet' : backbone, ...(task === 'detect' ? { detector: detector as Detector } : {}) };
+  // Checkpoints from before the second stage hold no entry: one stage.
+  let second: ModelConfig['classifier'];
+  if (metadata.classifier !== undefined) {
+    if (metadata.classifier !== CLASSIFIER_NAME) throw bad('classifier', `must be ${CLASSIFIER_NAME}, got ${JSON.stringify(metadata.classifier)}`);
+    const classifierWidth = Number(metadata.classifierWidth);
+    if (!(classifierWidth > 0)) throw bad('classifierWidth', `must be a positive number, got ${JSON.stringify(metadata.classifierWidth)}`);
+    const input = metadata.classifierInput;
+    if (input !== 'masked' && input !== 'box') throw bad('classifierInput', `must be masked or box, got ${JSON.stringify(input)}`);
+    second = { width: classifierWidth, ...(input === 'masked' ? { masked: true } : {}) };
+  }
+  const config: ModelConfig = { mode, width, backbone: task === 'segment' ? 'unet' : backbone, ...(task === 'detect' ? { detector: detector as Detector } : {}), ...(second === undefined ? {} : { classifier: second }) };
+  const first = Object.fromEntries(Object.entries(stateDict).filter(([key]) => !key.startsWith(STAGE2)));
   const model = RUNNERS[task].build(config);
-  model.loadStateDict(stateDict);
-  return { task, config, model };
+  model.loadStateDict(first);
+  if (second === undefined) return { task, config, model };
+  const classifier = cropNet(second.width);
+  classifier.loadStateDict(Object.fromEntries(Object.entries(stateDict).flatMap(([key, value]) => (key.startsWith(STAGE2) ? [[key.slice(STAGE2.length), value]] : []))));
+  return { task, config, model, classifier };
 }

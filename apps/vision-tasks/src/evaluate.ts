@@ -18,8 +18,8 @@ export interface EvaluateOptions {
 export async function evaluate(options: EvaluateOptions, out: Writer): Promise<Record<string, unknown>> {
   await checkOutputDir(options.out, '--out');
   const backend = await useBackend(options.backend);
-  const { task, config, model } = await loadModel(options.model);
+  const { task, config, model, classifier } = await loadModel(options.model);
   const testScenes = await makeScenes(options.itemsDir, 'test', task, options.testScenes ?? RUNNERS[task].defaults.testScenes, options.seed);
   await makeOutputDir(options.out, '--out');
-  return testAndReport(options.out, task, config, model, testScenes, { backend, seed: options.seed, checkpoint: options.model }, out);
+  return testAndReport(options.out, task, config, model, classifier, testScenes, { backend, seed: options.seed, checkpoint: options.model }, out);
 }

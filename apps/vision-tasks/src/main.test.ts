@@ -21,7 +21,8 @@ function capture(): { io: { out: { write(s: string): void }; err: { write(s: str
 interface Metrics {
   task: string;
   lossPerEpoch: number[];
-  test: { pixelAccuracy: number; meanIou: number; meanBoxIou: number; classAccuracy: number; map50: number; perClass: unknown[] };
+  test: { pixelAccuracy: number; meanIou: number; meanBoxIou: number; classAccuracy: number; classAccuracyFirstStage?: number; map50: number; map50FirstStage?: number; clothesIou?: number; iouPerClass?: unknown[]; perClass: unknown[] };
+  stage2?: { lossPerEpoch: number[]; crops: number };
 }
 const readMetrics = async (dir: string): Promise<Metrics> => JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8')) as Metrics;
 
@@ -44,15 +45,43 @@ describe('quick runs of each task (small data, few steps, a loose bar)', () => {
     expect(again.text()).toContain(`mean IoU ${metrics.test.meanIou.toFixed(3)}`);
   }, 120_000);
 
-  it('localize (on a ResNet-34 backbone): trains and scores boxes and classes', async () => {
+  it('segment (two stages, the default): the U-Net finds clothes, the crop classifier names each patch; evaluate reads both back', async () => {
     const dir = await tempDir();
     const c = capture();
-    expect(await main(['train', '--task', 'localize', '--out', dir, '--train-scenes', '64', '--test-scenes', '16', '--epochs', '2', '--width', '0.125', '--backbone', 'resnet34'], c.io)).toBe(0);
+    const args = ['train', '--task', 'segment', '--out', dir, '--train-scenes', '48', '--test-scenes', '16', '--epochs', '2', '--width', '4', '--crops', '256', '--classifier-epochs', '2', '--classifier-width', '0.5'];
+    expect(await main(args, c.io)).toBe(0);
+    expect(c.text()).toContain('segment (multiclass, unet, width 4 + cropnet)');
+    expect(c.text()).toContain('second stage: cropnet (width 0.5) on 256 masked crops per epoch, 2 epochs');
+    const metrics = await readMetrics(dir);
+    expect(metrics.stage2?.lossPerEpoch[1]).toBeLessThan(metrics.stage2!.lossPerEpoch[0]);
+    expect(metrics.test.clothesIou).toBeGreaterThan(0.2);
+    expect(metrics.test.iouPerClass).toHaveLength(11);
+    const again = capture();
+    expect(await main(['evaluate', dir, '--test-scenes', '16'], again.io)).toBe(0);
+    expect(again.text()).toContain(`mean IoU ${metrics.test.meanIou.toFixed(3)}`);
+  }, 120_000);
+
+  it("localize (on a ResNet-34 backbone): trains and scores boxes and classes, and the first stage's classes beside", async () => {
+    const dir = await tempDir();
+    const c = capture();
+    expect(await main(['train', '--task', 'localize', '--out', dir, '--train-scenes', '64', '--test-scenes', '16', '--epochs', '2', '--width', '0.125', '--backbone', 'resnet34', '--crops', '128', '--classifier-epochs', '1', '--classifier-width', '0.5'], c.io)).toBe(0);
     const metrics = await readMetrics(dir);
     expect(metrics.lossPerEpoch[1]).toBeLessThan(metrics.lossPerEpoch[0]);
     expect(metrics.test.meanBoxIou).toBeGreaterThan(0.05);
     expect(metrics.test.classAccuracy).toBeGreaterThanOrEqual(0);
-    expect(c.text()).toContain('localize (multiclass, resnet34, width 0.125)');
+    expect(metrics.test.classAccuracyFirstStage).toBeGreaterThanOrEqual(0);
+    expect(c.text()).toContain('localize (multiclass, resnet34, width 0.125 + cropnet)');
+  }, 60_000);
+
+  it('localize --classifier none: one stage, as before', async () => {
+    const dir = await tempDir();
+    const c = capture();
+    expect(await main(['train', '--task', 'localize', '--out', dir, '--train-scenes', '32', '--test-scenes', '8', '--epochs', '1', '--width', '0.125', '--classifier', 'none'], c.io)).toBe(0);
+    const metrics = await readMetrics(dir);
+    expect(metrics.stage2).toBeUndefined();
+    expect(metrics.test.classAccuracyFirstStage).toBeUndefined();
+    const again = capture();
+    expect(await main(['evaluate', dir, '--test-scenes', '8'], again.io)).toBe(0);
   }, 60_000);
 
   it('detect --detector yolo: trains the YOLO grid, writes mAP and the precision–recall picture; predict reads a PNG', async () => {
@@ -69,13 +98,14 @@ describe('quick runs of each task (small data, few steps, a loose bar)', () => {
     expect(p.text()).toMatch(/predictions\.png: /);
   }, 60_000);
 
-  it('detect (centre heatmaps, the default): trains, and evaluate rebuilds that detector from the checkpoint', async () => {
+  it('detect (centre heatmaps + crop classifier, the default): trains, and evaluate rebuilds both stages from the checkpoint', async () => {
     const dir = await tempDir();
     const c = capture();
-    expect(await main(['train', '--task', 'detect', '--out', dir, '--train-scenes', '64', '--test-scenes', '16', '--epochs', '2', '--width', '0.125'], c.io)).toBe(0);
-    expect(c.text()).toContain('detect (multiclass, centernet on resnet18, width 0.125)');
+    expect(await main(['train', '--task', 'detect', '--out', dir, '--train-scenes', '64', '--test-scenes', '16', '--epochs', '2', '--width', '0.125', '--crops', '128', '--classifier-epochs', '1', '--classifier-width', '0.5'], c.io)).toBe(0);
+    expect(c.text()).toContain('detect (multiclass, centernet on resnet18, width 0.125 + cropnet)');
     const metrics = await readMetrics(dir);
     expect(metrics.lossPerEpoch[1]).toBeLessThan(metrics.lossPerEpoch[0]);
+    expect(metrics.test.map50FirstStage).toBeGreaterThanOrEqual(0);
     const again = capture();
     expect(await main(['evaluate', dir, '--test-scenes', '16'], again.io)).toBe(0);
     expect(again.text()).toContain(`mAP@0.5 ${metrics.test.map50.toFixed(3)}`);
@@ -92,5 +122,8 @@ describe('errors are one line', () => {
     const m = capture();
     expect(await main(['train', '--task', 'detect', '--mode', 'binary', '--out', dir], m.io)).toBe(1);
     expect(m.errors()).toBe('vision-tasks: --mode binary: only --task segment has a binary mode\n');
+    const b = capture();
+    expect(await main(['train', '--task', 'segment', '--mode', 'binary', '--classifier', 'cropnet', '--out', dir], b.io)).toBe(1);
+    expect(b.errors()).toBe('vision-tasks: --classifier cropnet: --mode binary has no classes to name\n');
   });
 });

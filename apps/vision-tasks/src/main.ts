@@ -13,7 +13,7 @@ import { predict } from './predict.js';
 import type { Writer } from './progress.js';
 import { BACKBONE_NAMES } from './tasks/backbones.js';
 import { DETECTORS, type Detector } from './tasks/index.js';
-import { SCHEDULES, train, type Schedule } from './train.js';
+import { SCHEDULES, STAGE2_CHOICES, train, type Schedule, type Stage2 } from './train.js';
 
 export interface IO {
   out: Writer;
@@ -56,6 +56,10 @@ interface TrainFlags {
   backbone?: string;
   detector?: Detector;
   schedule?: Schedule;
+  classifier?: Stage2;
+  classifierEpochs?: number;
+  crops?: number;
+  classifierWidth?: number;
   seed: number;
 }
 
@@ -81,6 +85,10 @@ export function buildProgram(io: IO): Command {
     .addOption(new Option('--backbone <name>', 'localize, detect: the zoo classifier under the head (default resnet18)').choices(BACKBONE_NAMES))
     .addOption(new Option('--detector <name>', 'detect: YOLO v1 grid or centre heatmaps (CenterNet)').choices(DETECTORS))
     .addOption(new Option('--schedule <name>', 'learning rate: one cycle per run, stepped per batch (--lr is its peak), or constant').choices(SCHEDULES))
+    .addOption(new Option('--classifier <name>', 'second stage: a small CNN names each found object from its crop (default cropnet; none for --mode binary and --detector yolo)').choices(STAGE2_CHOICES))
+    .option('--classifier-epochs <n>', 'second stage: passes (fresh training scenes each)', positiveInteger)
+    .option('--crops <n>', 'second stage: training crops per epoch', positiveInteger)
+    .option('--classifier-width <w>', 'second stage: channel multiplier of the crop classifier (default 1)', positiveNumber)
     .addOption(itemsOption())
     .addOption(seedOption())
     .addOption(backendOption())

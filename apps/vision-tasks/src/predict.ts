@@ -36,11 +36,11 @@ async function readImage(path: string): Promise<Image> {
 export async function predict(options: PredictOptions, out: Writer): Promise<void> {
   await checkOutputDir(options.out, '--out');
   await useBackend(options.backend);
-  const { task, config, model } = await loadModel(options.model);
+  const { task, config, model, classifier } = await loadModel(options.model);
   const images = await Promise.all(options.images.map(readImage));
   // A scene without targets: evaluate's metrics are ignored, its predictions kept.
   const scenes = images.map((image) => ({ image, mask: new Uint8Array(SCENE_SIZE * SCENE_SIZE), boxes: new Float32Array(4), labels: Int32Array.of(1), instanceMasks: new Uint8Array(0), sourceIndices: new Int32Array(0) }));
-  const { predictions } = RUNNERS[task].evaluate(model, scenes, config, 32);
+  const { predictions } = RUNNERS[task].evaluate(model, scenes, config, 32, classifier);
   predictions.forEach((p, i) => {
     const name = basename(options.images[i]);
     if (p.mask !== undefined) {

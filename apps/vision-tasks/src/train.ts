@@ -1,7 +1,8 @@
 /**
  * `vision-tasks train --task segment|localize|detect`: seeded scenes, Adam, a progress bar per
- * epoch, then the held-out test scenes; leaves model.safetensors, metrics.json, loss.png and
- * predictions.png (and precision_recall.png for detect) in --out.
+ * epoch; then the second stage (classifier.ts) on crops of fresh training scenes; then the
+ * held-out test scenes. Leaves model.safetensors, metrics.json, loss.png and predictions.png
+ * (and precision_recall.png for detect) in --out.
  */
 import { Adam, OneCycleLR } from '@nn/layers';
 import { checkOutputDir, displayPath, makeOutputDir } from '@nn/layers/node';
@@ -11,8 +12,9 @@ import { saveModel } from './checkpoint.js';
 import { imageBatch, type Task } from './data.js';
 import { writeLossPicture } from './outputs.js';
 import { EpochBar, type Writer } from './progress.js';
-import { makeScenes, testAndReport } from './run.js';
-import { RUNNERS, type Detector, type ModelConfig } from './tasks/index.js';
+import { cropScenes, makeScenes, testAndReport } from './run.js';
+import { cropNet, trainClassifier } from './tasks/classifier.js';
+import { RUNNERS, type Detector, type Model, type ModelConfig } from './tasks/index.js';
 
 export interface TrainOptions {
   task: Task;
@@ -29,8 +31,16 @@ export interface TrainOptions {
   backbone?: string;
   detector?: Detector;
   schedule?: Schedule;
+  /** The second stage: 'cropnet' (the default, but for segment --mode binary and YOLO) or 'none'. */
+  classifier?: Stage2;
+  classifierEpochs?: number;
+  crops?: number;
+  classifierWidth?: number;
   seed: number;
 }
+
+export const STAGE2_CHOICES = ['cropnet', 'none'] as const;
+export type Stage2 = (typeof STAGE2_CHOICES)[number];
 
 /** 'onecycle': the lr warms up to --lr and anneals to near 0, stepped per batch (Smith & Topin); 'constant': --lr throughout. */
 export const SCHEDULES = ['onecycle', 'constant'] as const;
@@ -54,6 +64,10 @@ export async function train(options: TrainOptions, out: Writer, err: Writer): Pr
   const config: ModelConfig = { mode: options.mode ?? d.config.mode, width: options.width ?? d.config.width, backbone: options.backbone ?? d.config.backbone, ...(options.task === 'detect' ? { detector: options.detector ?? d.config.detector ?? 'yolo' } : {}) };
   if (options.task !== 'detect' && options.detector !== undefined) throw new Error('--detector: only --task detect has a detector');
   if (options.task !== 'segment' && config.mode === 'binary') throw new Error('--mode binary: only --task segment has a binary mode');
+  // Binary masks and YOLO's grid have no second stage: there is nothing to name, or no box list to name.
+  const oneStage = config.mode === 'binary' || config.detector === 'yolo';
+  if (options.classifier === 'cropnet' && oneStage) throw new Error(`--classifier cropnet: ${config.mode === 'binary' ? '--mode binary has no classes to name' : '--detector yolo has no second stage (use --detector centernet)'}`);
+  if ((options.classifier ?? (oneStage ? 'none' : 'cropnet')) === 'cropnet') config.classifier = { width: options.classifierWidth ?? 1, ...(d.config.classifier?.masked ? { masked: true } : {}) };
   if (options.task === 'segment' && options.backbone !== undefined) throw new Error('--backbone: --task segment uses the U-Net (set its width with --width)');
   const epochs = options.epochs ?? d.epochs;
   const batchSize = options.batchSize ?? d.batchSize;
@@ -70,7 +84,8 @@ export async function train(options: TrainOptions, out: Writer, err: Writer): Pr
   const schedule = options.schedule ?? d.schedule;
   const stepsPerEpoch = Math.ceil(trainScenes.length / batchSize);
   const scheduler = schedule === 'onecycle' ? new OneCycleLR(optimizer, lr, { epochs, stepsPerEpoch, pctStart: 0.2 }) : null;
-  out.write(`${options.task} (${config.mode}, ${config.detector === undefined ? '' : `${config.detector} on `}${config.backbone}, width ${config.width}) on ${backend}: ${trainScenes.length} training scenes, ${epochs} epochs, batch ${batchSize}, Adam lr ${lr} (${schedule})\n`);
+  const stages = config.classifier === undefined ? '' : ' + cropnet';
+  out.write(`${options.task} (${config.mode}, ${config.detector === undefined ? '' : `${config.detector} on `}${config.backbone}, width ${config.width}${stages}) on ${backend}: ${trainScenes.length} training scenes, ${epochs} epochs, batch ${batchSize}, Adam lr ${lr} (${schedule})\n`);
   const bar = new EpochBar(err);
   const losses: number[] = [];
   for (let epoch = 0; epoch < epochs; epoch++) {
@@ -105,22 +120,46 @@ export async function train(options: TrainOptions, out: Writer, err: Writer): Pr
     out.write(`epoch ${epoch + 1}/${epochs}  loss ${(sum / done).toFixed(4)}  ${Math.round(done / seconds)} scenes/s  ${seconds.toFixed(1)} s\n`);
   }
   optimizer.zeroGrad();
+  const firstCpu = process.cpuUsage(cpuStarted);
+  const stage1CpuSeconds = (firstCpu.user + firstCpu.system) / 1e6;
+  const second = config.classifier === undefined ? undefined : await trainStage2(options, config.classifier, out);
   const trainSeconds = (performance.now() - started) / 1000;
   // CPU time says how long the run takes on a machine of its own (wall time grows with the load).
   const cpu = process.cpuUsage(cpuStarted);
   const trainCpuSeconds = (cpu.user + cpu.system) / 1e6;
   await makeOutputDir(options.out, '--out');
-  const checkpoint = await saveModel(options.out, options.task, config, model);
+  const checkpoint = await saveModel(options.out, options.task, config, model, second?.net);
   await writeLossPicture(options.out, `${options.task}: training loss per epoch`, losses);
   const metrics = await testAndReport(
     options.out,
     options.task,
     config,
     model,
+    second?.net,
     testScenes,
-    { backend, epochs, batchSize, lr, schedule, seed: options.seed, trainScenes: trainScenes.length, trainSeconds, trainCpuSeconds, lossPerEpoch: losses },
+    { backend, epochs, batchSize, lr, schedule, seed: options.seed, trainScenes: trainScenes.length, trainSeconds, trainCpuSeconds, stage1CpuSeconds, lossPerEpoch: losses, ...(second === undefined ? {} : { stage2: second.report }) },
     out,
   );
   out.write(`saved ${displayPath(checkpoint)} (${trainSeconds.toFixed(0)} s of training, ${trainCpuSeconds.toFixed(0)} s of CPU time)\n`);
   return metrics;
+}
+
+/** The second stage: the crop classifier, on crops of its own fresh training scenes each epoch. */
+async function trainStage2(options: TrainOptions, stage: NonNullable<ModelConfig['classifier']>, out: Writer): Promise<{ net: Model; report: Record<string, unknown> }> {
+  const d = RUNNERS[options.task].defaults.classifier;
+  const { width } = stage;
+  const settings = { epochs: options.classifierEpochs ?? d.epochs, crops: options.crops ?? d.crops, batchSize: d.batchSize, lr: d.lr, width, masked: stage.masked === true };
+  const scene = await cropScenes(options.itemsDir, options.task, options.seed);
+  const cpuStarted = process.cpuUsage();
+  manualSeed(options.seed + 1);
+  const net = cropNet(width);
+  out.write(`second stage: cropnet (width ${width}) on ${settings.crops}${settings.masked ? ' masked' : ''} crops per epoch, ${settings.epochs} epochs, batch ${settings.batchSize}, Adam, one cycle to ${settings.lr}\n`);
+  const lossPerEpoch = trainClassifier(net, {
+    ...settings,
+    scene,
+    seed: options.seed,
+    onEpoch: (epoch, loss, seconds) => out.write(`crops epoch ${epoch + 1}/${settings.epochs}  loss ${loss.toFixed(4)}  ${Math.round(settings.crops / seconds)} crops/s  ${seconds.toFixed(1)} s\n`),
+  });
+  const cpu = process.cpuUsage(cpuStarted);
+  return { net, report: { ...settings, lossPerEpoch, cpuSeconds: (cpu.user + cpu.system) / 1e6 } };
 }

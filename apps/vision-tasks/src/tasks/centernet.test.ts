@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import '@nn/backend-cpu';
 import { resnet18, vgg11_bn, type ResNet } from '@nn/models-zoo';
 import { setBackend, tensor } from '@nn/tensor';
-import { CenterNet, centerNetLoss, decodeCenterNet, encodeCenterTargets } from './centernet.js';
+import { CenterNet, centerNetLoss, decodeCenterNet, decodeCenterObjects, encodeCenterTargets } from './centernet.js';
 
 await setBackend('cpu');
 
@@ -46,6 +46,22 @@ describe('decodeCenterNet', () => {
     expect(d.score).toBeCloseTo(1 / (1 + Math.exp(-3)), 6);
     // Centre (2 + 0.4) / 4 = 0.6, (1 + 0.2) / 4 = 0.3; corners ± half of 0.5 and 0.25.
     d.box.forEach((v, k) => expect(v).toBeCloseTo([0.35, 0.175, 0.85, 0.425][k], 5));
+  });
+});
+
+describe('decodeCenterObjects', () => {
+  it('finds an object whatever its class: the largest class logit of a cell is its objectness', () => {
+    // Class 0 peaks at cell 5 (logit 2), class 1 at cell 6 (logit 3): two classes' neighbouring peaks
+    // are one object; the merged map's only peak is cell 6, decoded with class 1's box.
+    const values = outputs(3, -6).dataSync().slice();
+    values[5] = 2;
+    const [found] = decodeCenterObjects(tensor(values, [1, 6, 4, 4]), 2);
+    expect(found).toHaveLength(1);
+    expect(found[0].classId).toBe(0);
+    expect(found[0].score).toBeCloseTo(1 / (1 + Math.exp(-3)), 6);
+    found[0].box.forEach((v, k) => expect(v).toBeCloseTo([0.35, 0.175, 0.85, 0.425][k], 5));
+    // The per-class decoding sees two objects there.
+    expect(decodeCenterNet(tensor(values, [1, 6, 4, 4]), 2)[0]).toHaveLength(2);
   });
 });
 

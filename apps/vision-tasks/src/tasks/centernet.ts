@@ -147,9 +147,32 @@ export interface CenterDetection {
  * in its class and scores at least `scoreThreshold`; at most `maxDetections` per image.
  */
 export function decodeCenterNet(output: Tensor, numClasses: number, scoreThreshold = 0.05, maxDetections = 20): CenterDetection[][] {
+  return decodeValues(output.dataSync(), output.shape, numClasses, scoreThreshold, maxDetections);
+}
+
+/**
+ * The objects of raw outputs whatever their class (for a second stage to name): the heatmaps'
+ * largest logit per cell is the cell's objectness, decoded as one class (`classId` 0).
+ */
+export function decodeCenterObjects(output: Tensor, numClasses: number, scoreThreshold = 0.05, maxDetections = 20): CenterDetection[][] {
   const [n, channels, g] = output.shape;
   const plane = g * g;
   const values = output.dataSync();
+  const merged = new Float32Array(n * 5 * plane);
+  for (let b = 0; b < n; b++) {
+    for (let i = 0; i < plane; i++) {
+      let best = -Infinity;
+      for (let c = 0; c < numClasses; c++) best = Math.max(best, values[(b * channels + c) * plane + i]);
+      merged[b * 5 * plane + i] = best;
+    }
+    merged.set(values.subarray((b * channels + numClasses) * plane, (b + 1) * channels * plane), (b * 5 + 1) * plane);
+  }
+  return decodeValues(merged, [n, 5, g, g], 1, scoreThreshold, maxDetections);
+}
+
+function decodeValues(values: ArrayLike<number>, shape: readonly number[], numClasses: number, scoreThreshold: number, maxDetections: number): CenterDetection[][] {
+  const [n, channels, g] = shape;
+  const plane = g * g;
   const score = (i: number): number => 1 / (1 + Math.exp(-values[i]));
   const result: CenterDetection[][] = [];
   for (let b = 0; b < n; b++) {

@@ -18,6 +18,20 @@ export interface ModelConfig {
   backbone: string;
   /** detect: YOLO v1's grid or the centre-based detector (centernet.ts). */
   detector?: Detector;
+  /**
+   * The second stage (classifier.ts): a small CNN that names each found object from its crop,
+   * with its width multiplier, and whether it reads garments cut out along their masks
+   * (segment) or crops with their background. Absent: the first stage names the objects itself.
+   */
+  classifier?: { width: number; masked?: boolean };
+}
+
+/** The second stage's default training: `crops` per epoch, from fresh training scenes each epoch. */
+export interface ClassifierDefaults {
+  epochs: number;
+  crops: number;
+  batchSize: number;
+  lr: number;
 }
 
 export const DETECTORS = ['yolo', 'centernet'] as const;
@@ -35,10 +49,13 @@ export interface TaskRunner {
   /** The model of a config, freshly initialised. */
   build(config: ModelConfig): Model;
   /** The default config, and learning rate and epochs of the default run. */
-  defaults: { config: ModelConfig; lr: number; schedule: 'onecycle' | 'constant'; epochs: number; batchSize: number; trainScenes: number; testScenes: number };
+  defaults: { config: ModelConfig; lr: number; schedule: 'onecycle' | 'constant'; epochs: number; batchSize: number; trainScenes: number; testScenes: number; classifier: ClassifierDefaults };
   /** The default learning rate where it depends on the config (detect: YOLO v1 keeps its 2e-3). */
   defaultLr?(config: ModelConfig): number;
   loss(model: Model, images: Tensor, batch: readonly Scene[], config: ModelConfig): Tensor;
-  /** Scores on scenes (eval mode, no gradients), and one prediction per scene. */
-  evaluate(model: Model, scenes: readonly Scene[], config: ModelConfig, batchSize: number): { metrics: Record<string, unknown>; predictions: Prediction[] };
+  /**
+   * Scores on scenes (eval mode, no gradients), and one prediction per scene; `classifier` is
+   * the second stage where the config has one.
+   */
+  evaluate(model: Model, scenes: readonly Scene[], config: ModelConfig, batchSize: number, classifier?: Model): { metrics: Record<string, unknown>; predictions: Prediction[] };
 }

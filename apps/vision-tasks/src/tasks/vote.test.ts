@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { voteComponents } from './vote.js';
+import { mergeOverlapping, nameComponents, patches, voteComponents } from './vote.js';
 
 // A 3×4 image, 3 classes (0 background). Two patches of clothes: the left one (4 pixels) is
 // labelled 1, 1, 2, 1 per pixel; the right one (2 pixels) is labelled 2, 2.
@@ -28,5 +28,37 @@ describe('voteComponents', () => {
     const p = probabilitiesOf(labels.map((l) => [l === 0 ? 1 : 0, l === 1 ? 1 : 0, l === 2 ? 1 : 0]));
     // Left patch: 1, 1, 2(pixel 4), 1 with certainty → class 1 (3 votes against 1).
     expect(Array.from(voteComponents(labels, p, 3, height, width))).toEqual([1, 1, 0, 2, 1, 1, 0, 2, 0, 0, 0, 0]);
+  });
+});
+
+describe('patches and nameComponents (two stages)', () => {
+  it('finds each 4-connected patch with its box, and gives all its pixels the class named for it', () => {
+    // Clothes at pixels 0, 1, 4, 5 (left patch: x 0..2, y 0..2) and 3, 7 (right patch: x 3..4, y 0..2);
+    // pixel 3 touches 2 (background) and 7 only.
+    const clothes = labels.map((l) => Number(l > 0));
+    expect(patches(clothes, height, width)).toEqual([
+      { pixels: [0, 4, 5, 1], box: [0, 0, 2, 2] },
+      { pixels: [3, 7], box: [3, 0, 4, 2] },
+    ]);
+    // The namer sees the patches in that order and names them 7 and 2.
+    const named = nameComponents(clothes, height, width, (found) => found.map((p) => (p.box[0] === 0 ? 7 : 2)));
+    expect(Array.from(named)).toEqual([7, 7, 0, 2, 7, 7, 0, 2, 0, 0, 0, 0]);
+  });
+});
+
+describe('mergeOverlapping', () => {
+  it('merges patches whose boxes overlap (a sandal in pieces), repeatedly, and keeps apart boxes that only touch', () => {
+    const found = [
+      { pixels: [1], box: [0, 0, 4, 4] as [number, number, number, number] },
+      { pixels: [2], box: [6, 0, 8, 2] as [number, number, number, number] },
+      { pixels: [3], box: [3, 3, 7, 5] as [number, number, number, number] },
+      { pixels: [4], box: [8, 0, 9, 1] as [number, number, number, number] },
+    ];
+    // 0 and 2 overlap (x 3..4, y 3..4): merged to [0, 0, 7, 5], which now overlaps 1 (x 6..7, y 0..2):
+    // all three are one garment, [0, 0, 8, 5]. Patch 3 starts at x 8, where 1 ends: it only touches.
+    expect(mergeOverlapping(found)).toEqual([
+      { pixels: [1, 3, 2], box: [0, 0, 8, 5] },
+      { pixels: [4], box: [8, 0, 9, 1] },
+    ]);
   });
 });
