@@ -22,7 +22,8 @@ import { buildClassifier, DEFAULT_RECIPES, parameterCount, type Architecture, ty
 import { tuneNaiveBayes } from './naive_bayes.js';
 import { pairedComparison, standardError, type PairedComparison } from './significance.js';
 import { writeConfusionPicture, writeMetrics } from './outputs.js';
-import { EpochBar, type Writer } from './progress.js';
+import type { Writer } from '@nn/app-kit/cli';
+import { EpochBar } from '@nn/app-kit/progress';
 import { round, startTimer, type Elapsed } from './timing.js';
 
 export interface ClassifyOptions {
@@ -123,7 +124,7 @@ export async function classify(options: ClassifyOptions, out: Writer, progress: 
   const valSet = encodeExamples(vocab, split.validation);
   const testSet = encodeExamples(vocab, split.test);
   const confusions = new Map<string, Scores>([[nbName, nbScores]]);
-  const bar = new EpochBar(progress);
+  const bar = new EpochBar(progress, 'words');
   for (const arch of options.models) {
     const recipe: Recipe = { ...DEFAULT_RECIPES[arch], ...definedOnly({ epochs: options.epochs, batchSize: options.batchSize, lr: options.lr }) };
     manualSeed(options.seed);

@@ -6,7 +6,7 @@ import { useBackend, type BackendName } from '@nn/app-kit/backend';
 import { loadLanguageModel, modelFile } from './checkpoint.js';
 import { sampleWord } from './language_model.js';
 import { languageByCode } from './languages.js';
-import type { Writer } from './progress.js';
+import type { Writer } from '@nn/app-kit/cli';
 import { MAX_WORD_LENGTH } from './words.js';
 
 export interface GenerateOptions {

@@ -3,8 +3,8 @@
  * code instead of exiting, and writes through the given streams, so tests call it directly.
  * A failure is one line, never a stack trace (set TEXT_DEBUG=1 to see one).
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { fileErrorText } from '@nn/layers/node';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { configureProgram, integer, positiveInteger, positiveNumber, runProgram, type IO as WriterIO } from '@nn/app-kit/cli';
 import { BACKENDS, type BackendName } from '@nn/app-kit/backend';
 import { classify } from './classify.js';
 import { SYSTEM_DATA_DIR } from './data.js';
@@ -12,31 +12,11 @@ import { generate } from './generate.js';
 import { LANGUAGE_CODES } from './languages.js';
 import { ARCHITECTURES, type Architecture } from './models.js';
 import { predict } from './predict.js';
-import type { Writer } from './progress.js';
 import { trainLm } from './train_lm.js';
 
-export interface IO {
-  out: Writer;
-  err: Writer;
+export interface IO extends WriterIO {
   /** Lines of standard input, for `predict` without words. */
   readInput?: () => Promise<string>;
-}
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !(n >= 1)) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || !(n > 0)) throw new InvalidArgumentError('expected a positive number');
-  return n;
-}
-
-function integer(value: string): number {
-  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('expected an integer');
-  return Number(value);
 }
 
 function languageList(value: string): string[] {
@@ -83,12 +63,9 @@ function linesOf(text: string): string[] {
   return text === '' ? [] : text.replace(/\r?\n$/, '').split(/\r?\n/);
 }
 
+
 export function buildProgram(io: IO): Command {
-  const program = new Command('text')
-    .description('The language of a word, and new words in the style of a language, from Debian word lists, with @nn.')
-    .configureOutput({ writeOut: (s) => void io.out.write(s), writeErr: (s) => void io.err.write(s) })
-    .exitOverride()
-    .showHelpAfterError('(add --help for usage)');
+  const program = configureProgram(new Command('text').description('The language of a word, and new words in the style of a language, from Debian word lists, with @nn.'), io);
 
   dataOptions(
     program
@@ -149,24 +126,7 @@ export function buildProgram(io: IO): Command {
   return program;
 }
 
-/** The first line of an error's message; Node's file errors in words after their path. */
-function describe(error: unknown): string {
-  const { code, path } = (error ?? {}) as { code?: unknown; path?: unknown };
-  if (typeof code === 'string' && typeof path === 'string') return `${path}: ${fileErrorText(error)}`;
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0];
-}
-
 /** Runs the command line `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: readonly string[], io: IO = { out: process.stdout, err: process.stderr }): Promise<number> {
-  const program = buildProgram(io);
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return 0;
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
-    io.err.write(`text: ${describe(error)}\n`);
-    if (process.env.TEXT_DEBUG) io.err.write(`${(error as Error).stack ?? ''}\n`);
-    return 1;
-  }
+  return runProgram(buildProgram(io), argv, io, 'TEXT_DEBUG');
 }

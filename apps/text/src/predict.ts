@@ -15,7 +15,7 @@ import { useBackend, type BackendName } from '@nn/app-kit/backend';
 import { loadModelFile, modelFile } from './checkpoint.js';
 import { languageByCode } from './languages.js';
 import { ARCHITECTURES, type Architecture } from './models.js';
-import type { Writer } from './progress.js';
+import type { Writer } from '@nn/app-kit/cli';
 import { MAX_WORD_LENGTH } from './words.js';
 
 export interface PredictOptions {

@@ -14,7 +14,8 @@ import { modelFile, saveLanguageModel } from './checkpoint.js';
 import { loadCorpus, splitCorpus } from './data.js';
 import { BOS, CharLanguageModel, EOS, lmBatch, lmLoss } from './language_model.js';
 import { writeMetrics } from './outputs.js';
-import { EpochBar, type Writer } from './progress.js';
+import type { Writer } from '@nn/app-kit/cli';
+import { EpochBar } from '@nn/app-kit/progress';
 import { round, startTimer, type Elapsed } from './timing.js';
 
 export interface TrainLmOptions {
@@ -73,7 +74,7 @@ export async function trainLm(options: TrainLmOptions, out: Writer, progress: Wr
   }
   await makeOutputDir(options.out);
   out.write(`character language models for ${wanted.join(', ')} (${corpus.source}), backend ${backend}\n`);
-  const bar = new EpochBar(progress);
+  const bar = new EpochBar(progress, 'words');
   const rows: LmRow[] = [];
   const files: string[] = [];
   for (const code of wanted) {

@@ -2,7 +2,7 @@
 import { checkOutputDir, makeOutputDir } from '@nn/layers/node';
 import { useBackend, type BackendName } from '@nn/app-kit/backend';
 import { loadModel } from './checkpoint.js';
-import type { Writer } from './progress.js';
+import type { Writer } from '@nn/app-kit/cli';
 import { RUNNERS } from './tasks/index.js';
 import { makeScenes, testAndReport } from './run.js';
 

@@ -4,38 +4,15 @@
  * streams, so tests call it directly. A failure is one line, never a stack trace (set
  * VISION_TASKS_DEBUG=1 to see one).
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { fileErrorText } from '@nn/layers/node';
+import { Command, Option } from 'commander';
+import { configureProgram, integer, positiveInteger, positiveNumber, runProgram, type IO } from '@nn/app-kit/cli';
 import { BACKENDS, type BackendName } from '@nn/app-kit/backend';
 import { EMBEDDED_ITEMS_DIR, TASKS, type Task } from './data.js';
 import { evaluate } from './evaluate.js';
 import { predict } from './predict.js';
-import type { Writer } from './progress.js';
 import { BACKBONE_NAMES } from './tasks/backbones.js';
 import { DETECTORS, type Detector } from './tasks/index.js';
 import { SCHEDULES, STAGE2_CHOICES, train, type Schedule, type Stage2 } from './train.js';
-
-export interface IO {
-  out: Writer;
-  err: Writer;
-}
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !(n >= 1)) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || !(n > 0)) throw new InvalidArgumentError('expected a positive number');
-  return n;
-}
-
-function integer(value: string): number {
-  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('expected an integer');
-  return Number(value);
-}
 
 const backendOption = (): Option => new Option('--backend <name>', 'where the tensors live').choices(BACKENDS).default('cpu');
 const itemsOption = (): Option => new Option('--items <dir>', 'MNIST-format IDX files of the items pasted into scenes (default: the embedded Fashion-MNIST items)');
@@ -64,11 +41,7 @@ interface TrainFlags {
 }
 
 export function buildProgram(io: IO): Command {
-  const program = new Command('vision-tasks')
-    .description('Segment, localize and detect Fashion-MNIST clothes pasted into generated scenes, with @nn.')
-    .configureOutput({ writeOut: (s) => void io.out.write(s), writeErr: (s) => void io.err.write(s) })
-    .exitOverride()
-    .showHelpAfterError('(add --help for usage)');
+  const program = configureProgram(new Command('vision-tasks').description('Segment, localize and detect Fashion-MNIST clothes pasted into generated scenes, with @nn.'), io);
 
   program
     .command('train')
@@ -124,24 +97,7 @@ export function buildProgram(io: IO): Command {
   return program;
 }
 
-/** The first line of an error's message; Node's file errors in words after their path. */
-function describe(error: unknown): string {
-  const { code, path } = (error ?? {}) as { code?: unknown; path?: unknown };
-  if (typeof code === 'string' && typeof path === 'string') return `${path}: ${fileErrorText(error)}`;
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0];
-}
-
 /** Runs the command line `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: readonly string[], io: IO = { out: process.stdout, err: process.stderr }): Promise<number> {
-  const program = buildProgram(io);
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return 0;
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
-    io.err.write(`vision-tasks: ${describe(error)}\n`);
-    if (process.env.VISION_TASKS_DEBUG) io.err.write(`${(error as Error).stack ?? ''}\n`);
-    return 1;
-  }
+  return runProgram(buildProgram(io), argv, io, 'VISION_TASKS_DEBUG');
 }

@@ -12,7 +12,7 @@ import { SCENE_SIZE, CLASSES } from './data.js';
 import { legendOf } from './outputs.js';
 import { scenesSvg } from './plots/scenes.js';
 import { renderPng } from '@nn/app-kit/svg';
-import type { Writer } from './progress.js';
+import type { Writer } from '@nn/app-kit/cli';
 import { RUNNERS } from './tasks/index.js';
 
 export interface PredictOptions {

@@ -6,7 +6,7 @@ import type { Scene } from '@nn/data';
 import { displayPath } from '@nn/layers/node';
 import { readItems, scenes, type Task } from './data.js';
 import { writeMetrics, writePrPicture, writeScenesPicture } from './outputs.js';
-import type { Writer } from './progress.js';
+import type { Writer } from '@nn/app-kit/cli';
 import { RUNNERS, type Model, type ModelConfig } from './tasks/index.js';
 
 /** Seeds of the two splits' scene sets, apart from the run's seed so they never meet. */

@@ -11,7 +11,8 @@ import { useBackend, type BackendName } from '@nn/app-kit/backend';
 import { saveModel } from './checkpoint.js';
 import { imageBatch, type Task } from './data.js';
 import { writeLossPicture } from './outputs.js';
-import { EpochBar, type Writer } from './progress.js';
+import type { Writer } from '@nn/app-kit/cli';
+import { EpochBar } from '@nn/app-kit/progress';
 import { cropScenes, makeScenes, testAndReport } from './run.js';
 import { cropNet, trainClassifier } from './tasks/classifier.js';
 import { RUNNERS, type Detector, type Model, type ModelConfig } from './tasks/index.js';
@@ -86,12 +87,12 @@ export async function train(options: TrainOptions, out: Writer, err: Writer): Pr
   const scheduler = schedule === 'onecycle' ? new OneCycleLR(optimizer, lr, { epochs, stepsPerEpoch, pctStart: 0.2 }) : null;
   const stages = config.classifier === undefined ? '' : ' + cropnet';
   out.write(`${options.task} (${config.mode}, ${config.detector === undefined ? '' : `${config.detector} on `}${config.backbone}, width ${config.width}${stages}) on ${backend}: ${trainScenes.length} training scenes, ${epochs} epochs, batch ${batchSize}, Adam lr ${lr} (${schedule})\n`);
-  const bar = new EpochBar(err);
+  const bar = new EpochBar(err, 'scenes');
   const losses: number[] = [];
   for (let epoch = 0; epoch < epochs; epoch++) {
     const epochStart = performance.now();
     const order = shuffled(trainScenes.length, options.seed * 1000 + epoch);
-    bar.start(epoch + 1, epochs, trainScenes.length);
+    bar.start(`epoch ${epoch + 1}/${epochs}`, trainScenes.length);
     model.train();
     let sum = 0;
     let done = 0;
