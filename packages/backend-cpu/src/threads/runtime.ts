@@ -24,6 +24,8 @@ export interface TaskKernels {
   pack_a4: (panels: number, kc: number, dst: number, src: number, lda: number) => void;
   winograd_input: (groups: number, g0: number, perRow: number, channels: number, src: number, rowBytes: number, planeBytes: number, dst: number, xi: number) => void;
   winograd_output: (rows: number, groups: number, g0: number, perRow: number, src: number, ldc: number, xi: number, dst: number, rowBytes: number, planeBytes: number) => void;
+  ew_binary: (op: number, a: number, b: number, bStep: number, out: number, n: number) => void;
+  ew_relu: (a: number, out: number, n: number) => void;
 }
 
 export interface SharedMemory {
@@ -52,6 +54,7 @@ export function threadRuntime(): ThreadRuntime {
   const CONV = 2;
   const WINOGRAD = 3;
   const PACK = 4;
+  const ELEMENTWISE = 5;
   // GEMM parameters: offsets in bytes of the shared memory, sizes in MR×NR tiles.
   const ROW_TILES = PARAMS, COL_TILES = PARAMS + 1, DEPTH = PARAMS + 2, KC = PARAMS + 3, A = PARAMS + 4, B = PARAMS + 5;
   const C = PARAMS + 6, LDC = PARAMS + 7, SCRATCH = PARAMS + 8, SCRATCH_STRIDE = PARAMS + 9, TASK_ROWS = PARAMS + 10;
@@ -80,6 +83,11 @@ export function threadRuntime(): ThreadRuntime {
     X: PARAMS + 6, ROW_BYTES: PARAMS + 7, PLANE_BYTES: PARAMS + 8, U: PARAMS + 9, V: PARAMS + 10, V_STRIDE: PARAMS + 11,
     CB: PARAMS + 12, CB_STRIDE: PARAMS + 13, OUT: PARAMS + 14, OUT_ROW_BYTES: PARAMS + 15, OUT_PLANE_BYTES: PARAMS + 16,
   };
+  // Elementwise parameters (elementwise_wasm.ts): OP 0–2 a binary op (add, sub, mul), 3 ReLU;
+  // B_MODE 0: b as long as a, 1: one value, 2: one value per plane of PLANE floats, cycling
+  // through CHANNELS; a task is CHUNK values (whole planes in mode 2) from A, B to OUT (bytes).
+  const EW = { OP: PARAMS, A: PARAMS + 1, B: PARAMS + 2, B_MODE: PARAMS + 3, OUT: PARAMS + 4, N: PARAMS + 5, PLANE: PARAMS + 6, CHANNELS: PARAMS + 7, CHUNK: PARAMS + 8 };
+  const RELU = 3;
   const MR = 4, NR = 8;
   /** Depth slice of the packed products (gemm_wasm.ts's KC). */
   const SLICE = 512;
@@ -194,6 +202,19 @@ export function threadRuntime(): ThreadRuntime {
     }
   }
 
+  /** Values [task·CHUNK, (task + 1)·CHUNK) of an elementwise op, each computed as on one thread. */
+  function elementwiseTask(ctl: Int32Array, k: TaskKernels, task: number): void {
+    const start = task * ctl[EW.CHUNK], end = Math.min(ctl[EW.N], start + ctl[EW.CHUNK]);
+    const op = ctl[EW.OP], a = ctl[EW.A], b = ctl[EW.B], out = ctl[EW.OUT], mode = ctl[EW.B_MODE];
+    if (op === RELU) k.ew_relu(a + start * 4, out + start * 4, end - start);
+    else if (mode === 0) k.ew_binary(op, a + start * 4, b + start * 4, 1, out + start * 4, end - start);
+    else if (mode === 1) k.ew_binary(op, a + start * 4, b, 0, out + start * 4, end - start);
+    else {
+      const plane = ctl[EW.PLANE], channels = ctl[EW.CHANNELS];
+      for (let p = start / plane; p < end / plane; p++) k.ew_binary(op, a + p * plane * 4, b + (p % channels) * 4, 0, out + p * plane * 4, plane);
+    }
+  }
+
   /** Task `task` of the current job, whatever its kind; `memory` is the one the kernels run on. */
   function runTask(ctl: Int32Array, memory: SharedMemory, k: TaskKernels, thread: number, task: number): void {
     const kind = ctl[KIND];
@@ -201,6 +222,7 @@ export function threadRuntime(): ThreadRuntime {
     else if (kind === PACK) packTask(ctl, k, task);
     else if (kind === CONV) convTask(ctl, k, thread, task);
     else if (kind === WINOGRAD) winogradTask(ctl, k, thread, task);
+    else if (kind === ELEMENTWISE) elementwiseTask(ctl, k, task);
     else throw new Error(`unknown job kind ${kind}`);
   }
 
@@ -243,18 +265,19 @@ export function threadRuntime(): ThreadRuntime {
     }
   }
 
-  const layout = { CLAIM, DONE, WAKE, STOP, FAILED, COUNT, KIND, MESSAGE, TAKEN, MAX_THREADS, SIZE, TASK_BITS, MAX_TASKS, MAX_GENERATION, GEMM, CONV, WINOGRAD, PACK };
+  const layout = { CLAIM, DONE, WAKE, STOP, FAILED, COUNT, KIND, MESSAGE, TAKEN, MAX_THREADS, SIZE, TASK_BITS, MAX_TASKS, MAX_GENERATION, GEMM, CONV, WINOGRAD, PACK, ELEMENTWISE };
   const gemmParams = { ROW_TILES, COL_TILES, DEPTH, KC, A, B, C, LDC, SCRATCH, SCRATCH_STRIDE, TASK_ROWS, TASK_COLS, ACCUMULATE, SLICES_IN_KERNEL };
-  return { layout, gemmParams, packParams: PK, convParams: CV, winogradParams: WG, runTask, runTasks, workerLoop };
+  return { layout, gemmParams, packParams: PK, convParams: CV, winogradParams: WG, elementwiseParams: EW, runTask, runTasks, workerLoop };
 }
 
 /** What threadRuntime() returns (named, so that declarations can refer to it). */
 export interface ThreadRuntime {
-  layout: Record<'CLAIM' | 'DONE' | 'WAKE' | 'STOP' | 'FAILED' | 'COUNT' | 'KIND' | 'MESSAGE' | 'TAKEN' | 'MAX_THREADS' | 'SIZE' | 'TASK_BITS' | 'MAX_TASKS' | 'MAX_GENERATION' | 'GEMM' | 'CONV' | 'WINOGRAD' | 'PACK', number>;
+  layout: Record<'CLAIM' | 'DONE' | 'WAKE' | 'STOP' | 'FAILED' | 'COUNT' | 'KIND' | 'MESSAGE' | 'TAKEN' | 'MAX_THREADS' | 'SIZE' | 'TASK_BITS' | 'MAX_TASKS' | 'MAX_GENERATION' | 'GEMM' | 'CONV' | 'WINOGRAD' | 'PACK' | 'ELEMENTWISE', number>;
   gemmParams: Record<'ROW_TILES' | 'COL_TILES' | 'DEPTH' | 'KC' | 'A' | 'B' | 'C' | 'LDC' | 'SCRATCH' | 'SCRATCH_STRIDE' | 'TASK_ROWS' | 'TASK_COLS' | 'ACCUMULATE' | 'SLICES_IN_KERNEL', number>;
   packParams: Record<'A_TASKS' | 'A_PANELS' | 'B_PANELS' | 'ROW_TILES' | 'COL_TILES' | 'DEPTH' | 'A_SOURCE' | 'A_PACKED' | 'B_PACKED' | 'RECORDS' | 'OFFSETS', number>;
   convParams: Record<'ROW_TILES' | 'COL_TILES' | 'DEPTH' | 'A' | 'B' | 'B_STRIDE' | 'RECORDS' | 'OFFSETS' | 'C' | 'LDC' | 'TASK_ROWS' | 'TASK_COLS' | 'ACCUMULATE', number>;
   winogradParams: Record<'TILES' | 'BLOCK_TILES' | 'PER_ROW' | 'CHANNELS' | 'ROWS' | 'ROWS_PADDED' | 'X' | 'ROW_BYTES' | 'PLANE_BYTES' | 'U' | 'V' | 'V_STRIDE' | 'CB' | 'CB_STRIDE' | 'OUT' | 'OUT_ROW_BYTES' | 'OUT_PLANE_BYTES', number>;
+  elementwiseParams: Record<'OP' | 'A' | 'B' | 'B_MODE' | 'OUT' | 'N' | 'PLANE' | 'CHANNELS' | 'CHUNK', number>;
   runTask(ctl: Int32Array, memory: SharedMemory, k: TaskKernels, thread: number, task: number): void;
   runTasks(ctl: Int32Array, memory: SharedMemory, k: TaskKernels, thread: number, generation: number): void;
   workerLoop(ctl: Int32Array, memory: SharedMemory, k: TaskKernels, thread: number): void;
