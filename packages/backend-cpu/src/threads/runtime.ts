@@ -41,12 +41,14 @@ export function threadRuntime(): ThreadRuntime {
   const FAILED = 4; // 1 once a task threw; its message is in MESSAGE..
   const COUNT = 5; // tasks in the current job
   const KIND = 6; // which job: GEMM, or anything else (an error, for tests)
+  const DEAD = 7; // workers that have exited: the pool restarts them before the next op
   const PARAMS = 8; // the job's parameters
   const MESSAGE = 32;
   const MESSAGE_LENGTH = 224;
   const TAKEN = MESSAGE + MESSAGE_LENGTH; // tasks each thread has run so far, one slot per thread
   const MAX_THREADS = 64;
-  const SIZE = TAKEN + MAX_THREADS;
+  const RUNNING = TAKEN + MAX_THREADS; // 1 while a thread runs a task, one slot per thread
+  const SIZE = RUNNING + MAX_THREADS;
   const TASK_BITS = 12;
   const MAX_TASKS = (1 << TASK_BITS) - 1;
   const MAX_GENERATION = (1 << (31 - TASK_BITS)) - 1;
@@ -245,13 +247,30 @@ export function threadRuntime(): ThreadRuntime {
       // Claimed: the job cannot finish (nor its parameters change) before this task is counted.
       const count = ctl[COUNT];
       ctl[TAKEN + thread]++;
+      ctl[RUNNING + thread] = 1;
       try {
         runTask(ctl, memory, k, thread, task);
       } catch (error) {
         recordFailure(ctl, error);
       }
+      ctl[RUNNING + thread] = 0;
       if (Atomics.add(ctl, DONE, 1) + 1 === count) Atomics.notify(ctl, DONE);
     }
+  }
+
+  /**
+   * A worker's last act when its thread ends (Node's process 'exit' in the worker: its own
+   * process.exit, or an uncaught error): counts it dead, and if it held a task, fails that
+   * task's job and counts the task done, so that the caller's wait ends with an error.
+   */
+  function workerExit(ctl: Int32Array, thread: number, code: number): void {
+    Atomics.add(ctl, DEAD, 1);
+    if (ctl[RUNNING + thread] !== 0) {
+      ctl[RUNNING + thread] = 0;
+      recordFailure(ctl, `a worker of the pool exited with code ${code} in the middle of a task`);
+      Atomics.add(ctl, DONE, 1);
+    }
+    Atomics.notify(ctl, DONE);
   }
 
   /** A worker's life: wait for a job, take part in it, until told to stop. */
@@ -265,14 +284,14 @@ export function threadRuntime(): ThreadRuntime {
     }
   }
 
-  const layout = { CLAIM, DONE, WAKE, STOP, FAILED, COUNT, KIND, MESSAGE, TAKEN, MAX_THREADS, SIZE, TASK_BITS, MAX_TASKS, MAX_GENERATION, GEMM, CONV, WINOGRAD, PACK, ELEMENTWISE };
+  const layout = { CLAIM, DONE, WAKE, STOP, FAILED, COUNT, KIND, DEAD, MESSAGE, TAKEN, MAX_THREADS, SIZE, TASK_BITS, MAX_TASKS, MAX_GENERATION, GEMM, CONV, WINOGRAD, PACK, ELEMENTWISE };
   const gemmParams = { ROW_TILES, COL_TILES, DEPTH, KC, A, B, C, LDC, SCRATCH, SCRATCH_STRIDE, TASK_ROWS, TASK_COLS, ACCUMULATE, SLICES_IN_KERNEL };
-  return { layout, gemmParams, packParams: PK, convParams: CV, winogradParams: WG, elementwiseParams: EW, runTask, runTasks, workerLoop };
+  return { layout, gemmParams, packParams: PK, convParams: CV, winogradParams: WG, elementwiseParams: EW, runTask, runTasks, workerLoop, workerExit };
 }
 
 /** What threadRuntime() returns (named, so that declarations can refer to it). */
 export interface ThreadRuntime {
-  layout: Record<'CLAIM' | 'DONE' | 'WAKE' | 'STOP' | 'FAILED' | 'COUNT' | 'KIND' | 'MESSAGE' | 'TAKEN' | 'MAX_THREADS' | 'SIZE' | 'TASK_BITS' | 'MAX_TASKS' | 'MAX_GENERATION' | 'GEMM' | 'CONV' | 'WINOGRAD' | 'PACK' | 'ELEMENTWISE', number>;
+  layout: Record<'CLAIM' | 'DONE' | 'WAKE' | 'STOP' | 'FAILED' | 'COUNT' | 'KIND' | 'DEAD' | 'MESSAGE' | 'TAKEN' | 'MAX_THREADS' | 'SIZE' | 'TASK_BITS' | 'MAX_TASKS' | 'MAX_GENERATION' | 'GEMM' | 'CONV' | 'WINOGRAD' | 'PACK' | 'ELEMENTWISE', number>;
   gemmParams: Record<'ROW_TILES' | 'COL_TILES' | 'DEPTH' | 'KC' | 'A' | 'B' | 'C' | 'LDC' | 'SCRATCH' | 'SCRATCH_STRIDE' | 'TASK_ROWS' | 'TASK_COLS' | 'ACCUMULATE' | 'SLICES_IN_KERNEL', number>;
   packParams: Record<'A_TASKS' | 'A_PANELS' | 'B_PANELS' | 'ROW_TILES' | 'COL_TILES' | 'DEPTH' | 'A_SOURCE' | 'A_PACKED' | 'B_PACKED' | 'RECORDS' | 'OFFSETS', number>;
   convParams: Record<'ROW_TILES' | 'COL_TILES' | 'DEPTH' | 'A' | 'B' | 'B_STRIDE' | 'RECORDS' | 'OFFSETS' | 'C' | 'LDC' | 'TASK_ROWS' | 'TASK_COLS' | 'ACCUMULATE', number>;
@@ -281,4 +300,5 @@ export interface ThreadRuntime {
   runTask(ctl: Int32Array, memory: SharedMemory, k: TaskKernels, thread: number, task: number): void;
   runTasks(ctl: Int32Array, memory: SharedMemory, k: TaskKernels, thread: number, generation: number): void;
   workerLoop(ctl: Int32Array, memory: SharedMemory, k: TaskKernels, thread: number): void;
+  workerExit(ctl: Int32Array, thread: number, code: number): void;
 }
