@@ -566,4 +566,62 @@
         (local.set $a (i32.add (local.get $a) (i32.const 4)))
         (local.set $out (i32.add (local.get $out) (i32.const 4)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $tail)))))
+        (br $tail))))
+
+  ;; Max pooling of `planes` planes at src (planeBytes apart, rows inW floats) over dense
+  ;; windows (src/kernels/max_pool_wasm.ts): per output row oh the window's rows [h0, h1) are
+  ;; the int32s at rows + 4·oh and rows + 4·(outH + oh), per output column likewise at cols;
+  ;; the maximum goes to dst and its flat index h·inW + w within the plane to idx, outH·outW
+  ;; of each per plane. As pool_util.ts's maxOverWindows: a tap replaces the best when it is
+  ;; strictly greater or NaN (so the first maximum wins and NaN propagates), chosen by `select`
+  ;; rather than a branch (which tap wins is a coin toss on real activations).
+  (func (export "max_pool") (param $planes i32) (param $src i32) (param $planeBytes i32) (param $inW i32) (param $outH i32) (param $outW i32)
+        (param $rows i32) (param $cols i32) (param $dst i32) (param $idx i32)
+    (local $p i32) (local $oh i32) (local $ow i32) (local $h i32) (local $w i32) (local $h1 i32) (local $w0 i32) (local $w1 i32)
+    (local $at i32) (local $best f32) (local $bestAt i32) (local $v f32) (local $take i32)
+    (block $planes_done
+      (loop $plane
+        (br_if $planes_done (i32.ge_u (local.get $p) (local.get $planes)))
+        (local.set $oh (i32.const 0))
+        (block $rows_done
+          (loop $row
+            (br_if $rows_done (i32.ge_u (local.get $oh) (local.get $outH)))
+            (local.set $h1 (i32.load (i32.add (local.get $rows) (i32.shl (i32.add (local.get $outH) (local.get $oh)) (i32.const 2)))))
+            (local.set $ow (i32.const 0))
+            (block $cols_done
+              (loop $col
+                (br_if $cols_done (i32.ge_u (local.get $ow) (local.get $outW)))
+                (local.set $h (i32.load (i32.add (local.get $rows) (i32.shl (local.get $oh) (i32.const 2)))))
+                (local.set $w0 (i32.load (i32.add (local.get $cols) (i32.shl (local.get $ow) (i32.const 2)))))
+                (local.set $w1 (i32.load (i32.add (local.get $cols) (i32.shl (i32.add (local.get $outW) (local.get $ow)) (i32.const 2)))))
+                (local.set $best (f32.const -inf))
+                (local.set $bestAt (i32.add (i32.mul (local.get $h) (local.get $inW)) (local.get $w0)))
+                (block $taps_done
+                  (loop $tap_row
+                    (br_if $taps_done (i32.ge_s (local.get $h) (local.get $h1)))
+                    (local.set $w (local.get $w0))
+                    (local.set $at (i32.add (i32.mul (local.get $h) (local.get $inW)) (local.get $w0)))
+                    (block $tap_cols_done
+                      (loop $tap
+                        (br_if $tap_cols_done (i32.ge_s (local.get $w) (local.get $w1)))
+                        (local.set $v (f32.load (i32.add (local.get $src) (i32.shl (local.get $at) (i32.const 2)))))
+                        (local.set $take (i32.or (f32.gt (local.get $v) (local.get $best)) (f32.ne (local.get $v) (local.get $v))))
+                        (local.set $best (select (local.get $v) (local.get $best) (local.get $take)))
+                        (local.set $bestAt (select (local.get $at) (local.get $bestAt) (local.get $take)))
+                        (local.set $at (i32.add (local.get $at) (i32.const 1)))
+                        (local.set $w (i32.add (local.get $w) (i32.const 1)))
+                        (br $tap)))
+                    (local.set $h (i32.add (local.get $h) (i32.const 1)))
+                    (br $tap_row)))
+                (f32.store (local.get $dst) (local.get $best))
+                (i32.store (local.get $idx) (local.get $bestAt))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+                (local.set $idx (i32.add (local.get $idx) (i32.const 4)))
+                (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
+                (br $col)))
+            (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
+            (br $row)))
+        (local.set $src (i32.add (local.get $src) (local.get $planeBytes)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $plane))))
+)

@@ -51,6 +51,8 @@ export interface GemmModule {
   ew_binary: (op: number, a: number, b: number, bStep: number, out: number, n: number) => void;
   /** (aBytes, outBytes, n): ReLU as reluFloat32. */
   ew_relu: (a: number, out: number, n: number) => void;
+  /** Max pooling over dense windows with indices (max_pool_wasm.ts; arguments as gemm.wat documents them). */
+  max_pool: (planes: number, src: number, planeBytes: number, inW: number, outH: number, outW: number, rows: number, cols: number, dst: number, idx: number) => void;
 }
 
 /** pack_im2col's panel record, in 4-byte words: mode, three words of padding, eight addresses. */

@@ -26,6 +26,7 @@ export interface TaskKernels {
   winograd_output: (rows: number, groups: number, g0: number, perRow: number, src: number, ldc: number, xi: number, dst: number, rowBytes: number, planeBytes: number) => void;
   ew_binary: (op: number, a: number, b: number, bStep: number, out: number, n: number) => void;
   ew_relu: (a: number, out: number, n: number) => void;
+  max_pool: (planes: number, src: number, planeBytes: number, inW: number, outH: number, outW: number, rows: number, cols: number, dst: number, idx: number) => void;
 }
 
 export interface SharedMemory {
@@ -57,6 +58,8 @@ export function threadRuntime(): ThreadRuntime {
   const WINOGRAD = 3;
   const PACK = 4;
   const ELEMENTWISE = 5;
+  const MAX_POOL = 6;
+  const COPY = 7;
   // GEMM parameters: offsets in bytes of the shared memory, sizes in MR×NR tiles.
   const ROW_TILES = PARAMS, COL_TILES = PARAMS + 1, DEPTH = PARAMS + 2, KC = PARAMS + 3, A = PARAMS + 4, B = PARAMS + 5;
   const C = PARAMS + 6, LDC = PARAMS + 7, SCRATCH = PARAMS + 8, SCRATCH_STRIDE = PARAMS + 9, TASK_ROWS = PARAMS + 10;
@@ -90,6 +93,20 @@ export function threadRuntime(): ThreadRuntime {
   // through CHANNELS; a task is CHUNK values (whole planes in mode 2) from A, B to OUT (bytes).
   const EW = { OP: PARAMS, A: PARAMS + 1, B: PARAMS + 2, B_MODE: PARAMS + 3, OUT: PARAMS + 4, N: PARAMS + 5, PLANE: PARAMS + 6, CHANNELS: PARAMS + 7, CHUNK: PARAMS + 8 };
   const RELU = 3;
+  // Max pooling parameters (max_pool_wasm.ts): planes at SRC (PLANE_BYTES apart), the window
+  // ranges at ROWS and COLS, outputs at DST and IDX; a task is CHUNK planes. Addresses in bytes.
+  const MP = {
+    PLANES: PARAMS, SRC: PARAMS + 1, PLANE_BYTES: PARAMS + 2, IN_W: PARAMS + 3, OUT_H: PARAMS + 4, OUT_W: PARAMS + 5,
+    ROWS: PARAMS + 6, COLS: PARAMS + 7, DST: PARAMS + 8, IDX: PARAMS + 9, CHUNK: PARAMS + 10,
+  };
+  // Copy parameters (a convolution's padding in and output out, conv2d_winograd.ts and
+  // conv2d_packed.ts): PLANES planes of ROWS rows of WIDTH floats from SRC to DST (row and plane
+  // strides in floats), each destination plane first zeroed over ZERO_LENGTH floats from
+  // ZERO_AT (+ its plane stride); a task is CHUNK planes. Offsets in floats.
+  const CP = {
+    PLANES: PARAMS, ROWS: PARAMS + 1, WIDTH: PARAMS + 2, SRC: PARAMS + 3, SRC_ROW: PARAMS + 4, SRC_PLANE: PARAMS + 5,
+    DST: PARAMS + 6, DST_ROW: PARAMS + 7, DST_PLANE: PARAMS + 8, ZERO_AT: PARAMS + 9, ZERO_LENGTH: PARAMS + 10, CHUNK: PARAMS + 11,
+  };
   const MR = 4, NR = 8;
   /** Depth slice of the packed products (gemm_wasm.ts's KC). */
   const SLICE = 512;
@@ -217,6 +234,25 @@ export function threadRuntime(): ThreadRuntime {
     }
   }
 
+  /** Planes [task·CHUNK, (task + 1)·CHUNK) of a max pool. */
+  function maxPoolTask(ctl: Int32Array, k: TaskKernels, task: number): void {
+    const p0 = task * ctl[MP.CHUNK];
+    const planes = Math.min(ctl[MP.CHUNK], ctl[MP.PLANES] - p0);
+    const outBytes = ctl[MP.OUT_H] * ctl[MP.OUT_W] * 4;
+    k.max_pool(planes, ctl[MP.SRC] + p0 * ctl[MP.PLANE_BYTES], ctl[MP.PLANE_BYTES], ctl[MP.IN_W], ctl[MP.OUT_H], ctl[MP.OUT_W], ctl[MP.ROWS], ctl[MP.COLS], ctl[MP.DST] + p0 * outBytes, ctl[MP.IDX] + p0 * outBytes);
+  }
+
+  /** Planes [task·CHUNK, (task + 1)·CHUNK) of a copy between layouts, row by row (memmove within the memory). */
+  function copyTask(ctl: Int32Array, heap: Float32Array, task: number): void {
+    const p0 = task * ctl[CP.CHUNK], p1 = Math.min(ctl[CP.PLANES], p0 + ctl[CP.CHUNK]);
+    const rows = ctl[CP.ROWS], width = ctl[CP.WIDTH], srcRow = ctl[CP.SRC_ROW], dstRow = ctl[CP.DST_ROW], zero = ctl[CP.ZERO_LENGTH];
+    for (let p = p0; p < p1; p++) {
+      if (zero > 0) heap.fill(0, ctl[CP.ZERO_AT] + p * ctl[CP.DST_PLANE], ctl[CP.ZERO_AT] + p * ctl[CP.DST_PLANE] + zero);
+      const src = ctl[CP.SRC] + p * ctl[CP.SRC_PLANE], dst = ctl[CP.DST] + p * ctl[CP.DST_PLANE];
+      for (let r = 0; r < rows; r++) heap.copyWithin(dst + r * dstRow, src + r * srcRow, src + r * srcRow + width);
+    }
+  }
+
   /** Task `task` of the current job, whatever its kind; `memory` is the one the kernels run on. */
   function runTask(ctl: Int32Array, memory: SharedMemory, k: TaskKernels, thread: number, task: number): void {
     const kind = ctl[KIND];
@@ -225,6 +261,8 @@ export function threadRuntime(): ThreadRuntime {
     else if (kind === CONV) convTask(ctl, k, thread, task);
     else if (kind === WINOGRAD) winogradTask(ctl, k, thread, task);
     else if (kind === ELEMENTWISE) elementwiseTask(ctl, k, task);
+    else if (kind === MAX_POOL) maxPoolTask(ctl, k, task);
+    else if (kind === COPY) copyTask(ctl, new Float32Array(memory.buffer), task);
     else throw new Error(`unknown job kind ${kind}`);
   }
 
@@ -284,19 +322,21 @@ export function threadRuntime(): ThreadRuntime {
     }
   }
 
-  const layout = { CLAIM, DONE, WAKE, STOP, FAILED, COUNT, KIND, DEAD, MESSAGE, TAKEN, MAX_THREADS, SIZE, TASK_BITS, MAX_TASKS, MAX_GENERATION, GEMM, CONV, WINOGRAD, PACK, ELEMENTWISE };
+  const layout = { CLAIM, DONE, WAKE, STOP, FAILED, COUNT, KIND, DEAD, MESSAGE, TAKEN, MAX_THREADS, SIZE, TASK_BITS, MAX_TASKS, MAX_GENERATION, GEMM, CONV, WINOGRAD, PACK, ELEMENTWISE, MAX_POOL, COPY };
   const gemmParams = { ROW_TILES, COL_TILES, DEPTH, KC, A, B, C, LDC, SCRATCH, SCRATCH_STRIDE, TASK_ROWS, TASK_COLS, ACCUMULATE, SLICES_IN_KERNEL };
-  return { layout, gemmParams, packParams: PK, convParams: CV, winogradParams: WG, elementwiseParams: EW, runTask, runTasks, workerLoop, workerExit };
+  return { layout, gemmParams, packParams: PK, convParams: CV, winogradParams: WG, elementwiseParams: EW, maxPoolParams: MP, copyParams: CP, runTask, runTasks, workerLoop, workerExit };
 }
 
 /** What threadRuntime() returns (named, so that declarations can refer to it). */
 export interface ThreadRuntime {
-  layout: Record<'CLAIM' | 'DONE' | 'WAKE' | 'STOP' | 'FAILED' | 'COUNT' | 'KIND' | 'DEAD' | 'MESSAGE' | 'TAKEN' | 'MAX_THREADS' | 'SIZE' | 'TASK_BITS' | 'MAX_TASKS' | 'MAX_GENERATION' | 'GEMM' | 'CONV' | 'WINOGRAD' | 'PACK' | 'ELEMENTWISE', number>;
+  layout: Record<'CLAIM' | 'DONE' | 'WAKE' | 'STOP' | 'FAILED' | 'COUNT' | 'KIND' | 'DEAD' | 'MESSAGE' | 'TAKEN' | 'MAX_THREADS' | 'SIZE' | 'TASK_BITS' | 'MAX_TASKS' | 'MAX_GENERATION' | 'GEMM' | 'CONV' | 'WINOGRAD' | 'PACK' | 'ELEMENTWISE' | 'MAX_POOL' | 'COPY', number>;
   gemmParams: Record<'ROW_TILES' | 'COL_TILES' | 'DEPTH' | 'KC' | 'A' | 'B' | 'C' | 'LDC' | 'SCRATCH' | 'SCRATCH_STRIDE' | 'TASK_ROWS' | 'TASK_COLS' | 'ACCUMULATE' | 'SLICES_IN_KERNEL', number>;
   packParams: Record<'A_TASKS' | 'A_PANELS' | 'B_PANELS' | 'ROW_TILES' | 'COL_TILES' | 'DEPTH' | 'A_SOURCE' | 'A_PACKED' | 'B_PACKED' | 'RECORDS' | 'OFFSETS', number>;
   convParams: Record<'ROW_TILES' | 'COL_TILES' | 'DEPTH' | 'A' | 'B' | 'B_STRIDE' | 'RECORDS' | 'OFFSETS' | 'C' | 'LDC' | 'TASK_ROWS' | 'TASK_COLS' | 'ACCUMULATE', number>;
   winogradParams: Record<'TILES' | 'BLOCK_TILES' | 'PER_ROW' | 'CHANNELS' | 'ROWS' | 'ROWS_PADDED' | 'X' | 'ROW_BYTES' | 'PLANE_BYTES' | 'U' | 'V' | 'V_STRIDE' | 'CB' | 'CB_STRIDE' | 'OUT' | 'OUT_ROW_BYTES' | 'OUT_PLANE_BYTES', number>;
   elementwiseParams: Record<'OP' | 'A' | 'B' | 'B_MODE' | 'OUT' | 'N' | 'PLANE' | 'CHANNELS' | 'CHUNK', number>;
+  maxPoolParams: Record<'PLANES' | 'SRC' | 'PLANE_BYTES' | 'IN_W' | 'OUT_H' | 'OUT_W' | 'ROWS' | 'COLS' | 'DST' | 'IDX' | 'CHUNK', number>;
+  copyParams: Record<'PLANES' | 'ROWS' | 'WIDTH' | 'SRC' | 'SRC_ROW' | 'SRC_PLANE' | 'DST' | 'DST_ROW' | 'DST_PLANE' | 'ZERO_AT' | 'ZERO_LENGTH' | 'CHUNK', number>;
   runTask(ctl: Int32Array, memory: SharedMemory, k: TaskKernels, thread: number, task: number): void;
   runTasks(ctl: Int32Array, memory: SharedMemory, k: TaskKernels, thread: number, generation: number): void;
   workerLoop(ctl: Int32Array, memory: SharedMemory, k: TaskKernels, thread: number): void;

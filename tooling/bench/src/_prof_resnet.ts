@@ -1,0 +1,21 @@
+import { noGrad } from '@nn/autograd';
+import { resnet18 } from '@nn/models-zoo';
+import { tensor, tidy } from '@nn/tensor';
+import { setNumThreads } from '@nn/backend-cpu';
+const threads = Number(process.env.T ?? 2);
+setNumThreads(threads);
+const model = resnet18().eval();
+const x = tensor(Float32Array.from({ length: 3 * 224 * 224 }, (_, i) => Math.sin(i)), [1, 3, 224, 224]);
+const run = () => { const l = noGrad(() => tidy(() => model.forward(x))); l.dataSync(); l.dispose(); };
+for (let i = 0; i < 3; i++) run();
+const N = Number(process.env.N ?? 15);
+const times: number[] = [];
+import { readFileSync } from 'node:fs';
+const caller = () => Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+const s0 = caller();
+const c0 = process.cpuUsage();
+for (let i = 0; i < N; i++) { const t = performance.now(); run(); times.push(performance.now() - t); }
+const c1 = process.cpuUsage(c0);
+const s1 = caller() - s0;
+times.sort((a, b) => a - b);
+console.log(`threads ${threads} median wall ${times[N >> 1].toFixed(1)} ms, cpu/run ${((c1.user + c1.system) / 1000 / N).toFixed(1)} ms, caller cpu/run ${(s1 / N).toFixed(1)} ms`);
