@@ -1,0 +1,11 @@
+import { conv2d, randn, manualSeed } from '@nn/tensor';
+import { setNumThreads } from '@nn/backend-cpu';
+setNumThreads(Number(process.env.T ?? 1));
+manualSeed(1);
+const x = randn([8, 3, 224, 224]); const w = randn([64, 3, 7, 7]);
+const run = () => { const y = conv2d(x, w, undefined, { stride: 2, padding: 3 }); y.dataSync(); y.dispose(); };
+for (let i = 0; i < 3; i++) run();
+const N = Number(process.env.N ?? 15); const c0 = process.cpuUsage();
+for (let i = 0; i < N; i++) run();
+const c1 = process.cpuUsage(c0);
+console.log(`conv (c) threads ${process.env.T ?? 1}: cpu/run ${((c1.user + c1.system) / 1000 / N).toFixed(1)} ms`);
