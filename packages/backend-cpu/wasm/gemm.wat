@@ -506,8 +506,9 @@
   ;; binary.ts's loops store (a float32 sum or product computed in double and rounded once is
   ;; the correctly rounded float32 result), so the bits are the same.
   ;;
-  ;; out[i] = a[i] op b[i·bStep] for i < n: op 0 add, 1 sub, 2 mul; bStep 1 (b as long as a) or
-  ;; 0 (one value: a scalar, or a channel's term over its plane). Byte offsets.
+  ;; out[i] = a[i] op b[i·bStep] for i < n: op 0 add, 1 sub, 2 mul, 4 ReLU's gradient (a is dy,
+  ;; b is relu's output y: dy where y > 0 or NaN, else +0, as relu_grad.ts's bit mask); bStep 1
+  ;; (b as long as a) or 0 (one value: a scalar, or a channel's term over its plane). Byte offsets.
   (func (export "ew_binary") (param $op i32) (param $a i32) (param $b i32) (param $bStep i32) (param $out i32) (param $n i32)
     (local $i i32) (local $vn i32) (local $x v128) (local $y v128) (local $xs f32) (local $ys f32)
     (local.set $vn (i32.and (local.get $n) (i32.const -4)))
@@ -522,7 +523,9 @@
             (then (f32x4.add (local.get $x) (local.get $y)))
             (else (if (result v128) (i32.eq (local.get $op) (i32.const 1))
               (then (f32x4.sub (local.get $x) (local.get $y)))
-              (else (f32x4.mul (local.get $x) (local.get $y)))))))
+              (else (if (result v128) (i32.eq (local.get $op) (i32.const 2))
+                (then (f32x4.mul (local.get $x) (local.get $y)))
+                (else (v128.andnot (local.get $x) (f32x4.le (local.get $y) (v128.const i32x4 0 0 0 0))))))))))
         (local.set $a (i32.add (local.get $a) (i32.const 16)))
         (local.set $b (i32.add (local.get $b) (i32.shl (local.get $bStep) (i32.const 4))))
         (local.set $out (i32.add (local.get $out) (i32.const 16)))
@@ -538,7 +541,9 @@
             (then (f32.add (local.get $xs) (local.get $ys)))
             (else (if (result f32) (i32.eq (local.get $op) (i32.const 1))
               (then (f32.sub (local.get $xs) (local.get $ys)))
-              (else (f32.mul (local.get $xs) (local.get $ys)))))))
+              (else (if (result f32) (i32.eq (local.get $op) (i32.const 2))
+                (then (f32.mul (local.get $xs) (local.get $ys)))
+                (else (select (f32.const 0) (local.get $xs) (f32.le (local.get $ys) (f32.const 0))))))))))
         (local.set $a (i32.add (local.get $a) (i32.const 4)))
         (local.set $b (i32.add (local.get $b) (i32.shl (local.get $bStep) (i32.const 2))))
         (local.set $out (i32.add (local.get $out) (i32.const 4)))

@@ -1,5 +1,5 @@
 /**
- * Large float32 elementwise ops (add, sub, mul, ReLU) on the WebAssembly kernel (gemm.wat's
+ * Large float32 elementwise ops (add, sub, mul, ReLU and its gradient) on the WebAssembly kernel (gemm.wat's
  * `ew_binary`, `ew_relu`), split over the worker pool by contiguous ranges. They are ResNet's
  * batch norm in eval mode (a per-channel mul and add), its residual adds and ReLUs: about a
  * fifth of its time as JavaScript loops (about 2 ns a value) on the calling thread while the
@@ -30,7 +30,8 @@ const TASKS_PER_THREAD = 4;
 /** Narrowest per-plane operand that takes this path: each plane is one kernel call. */
 const MIN_PLANE = 16;
 
-const BINARY_OPS = { add: 0, sub: 1, mul: 2 } as const;
+/** gemm.wat's ew_binary ops; reluGrad takes dy as a and relu's output y as b. */
+const BINARY_OPS = { add: 0, sub: 1, mul: 2, reluGrad: 4 } as const;
 const RELU = 3;
 export type ElementwiseOp = keyof typeof BINARY_OPS;
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { add, mul, relu, sub, tensor, type Tensor } from '@nn/tensor';
+import { add, mul, relu, reluGrad, sub, tensor, type Tensor } from '@nn/tensor';
 import '@nn/backend-cpu';
 import { ELEMENTWISE_MIN } from '../kernels/elementwise_wasm.js';
 import { wasmGemmAvailable } from '../kernels/gemm_wasm.js';
@@ -63,6 +63,18 @@ describe.runIf(wasmGemmAvailable())('large elementwise ops on the WebAssembly ke
     const expected = Float32Array.from(input, (v) => (v < 0 ? 0 : v));
     for (const threads of [1, 2, 3]) {
       const { out, tasks } = onThreads(threads, 'relu', () => relu(tensor(input, SHAPE)));
+      expect(sameBits(out, expected), `${threads} threads`).toBe(true);
+      if (threads > 1) expect(tasks).toBeGreaterThan(1);
+    }
+  });
+
+  it('reluGrad: dy where y > 0 or NaN, +0 elsewhere (dy’s bits kept), the same bits on 1, 2 and 3 threads', () => {
+    const dy = values(6, SIZE);
+    const y = values(7, SIZE);
+    const mask = new Int32Array(dy.buffer.slice(0));
+    const expected = new Float32Array(mask.map((bits, i) => (y[i] <= 0 ? 0 : bits)).buffer);
+    for (const threads of [1, 2, 3]) {
+      const { out, tasks } = onThreads(threads, 'reluGrad', () => reluGrad(tensor(dy, SHAPE), tensor(y, SHAPE)));
       expect(sameBits(out, expected), `${threads} threads`).toBe(true);
       if (threads > 1) expect(tasks).toBeGreaterThan(1);
     }

@@ -88,7 +88,7 @@ export function threadRuntime(): ThreadRuntime {
     X: PARAMS + 6, ROW_BYTES: PARAMS + 7, PLANE_BYTES: PARAMS + 8, U: PARAMS + 9, V: PARAMS + 10, V_STRIDE: PARAMS + 11,
     CB: PARAMS + 12, CB_STRIDE: PARAMS + 13, OUT: PARAMS + 14, OUT_ROW_BYTES: PARAMS + 15, OUT_PLANE_BYTES: PARAMS + 16,
   };
-  // Elementwise parameters (elementwise_wasm.ts): OP 0–2 a binary op (add, sub, mul), 3 ReLU;
+  // Elementwise parameters (elementwise_wasm.ts): OP 0–2 and 4 a binary op (add, sub, mul, ReLU's gradient), 3 ReLU;
   // B_MODE 0: b as long as a, 1: one value, 2: one value per plane of PLANE floats, cycling
   // through CHANNELS; a task is CHUNK values (whole planes in mode 2) from A, B to OUT (bytes).
   const EW = { OP: PARAMS, A: PARAMS + 1, B: PARAMS + 2, B_MODE: PARAMS + 3, OUT: PARAMS + 4, N: PARAMS + 5, PLANE: PARAMS + 6, CHANNELS: PARAMS + 7, CHUNK: PARAMS + 8 };
