@@ -497,4 +497,136 @@
         (v128.store offset=0 (local.get $p) (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $y10) (local.get $y11)))
         (v128.store offset=16 (local.get $p) (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $y10) (local.get $y11)))
         (br_if $group (i32.lt_u (local.tee $q (i32.add (local.get $q) (i32.const 1))) (local.get $groups))))
-    (br_if $row (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 1))) (local.get $rows))))))
+    (br_if $row (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 1))) (local.get $rows)))))
+
+  ;; Large float32 elementwise ops (src/kernels/elementwise_wasm.ts), four lanes at a time, so
+  ;; that ResNet's batch norm, residual adds and ReLUs cost a copy in and out of this memory
+  ;; plus a vector pass (JavaScript's scalar loops were about 2 ns a value, a copy 0.1 ns), and
+  ;; split over the worker pool by ranges. Each result is one float32 operation, which is what
+  ;; binary.ts's loops store (a float32 sum or product computed in double and rounded once is
+  ;; the correctly rounded float32 result), so the bits are the same.
+  ;;
+  ;; out[i] = a[i] op b[i·bStep] for i < n: op 0 add, 1 sub, 2 mul, 4 ReLU's gradient (a is dy,
+  ;; b is relu's output y: dy where y > 0 or NaN, else +0, as relu_grad.ts's bit mask); bStep 1
+  ;; (b as long as a) or 0 (one value: a scalar, or a channel's term over its plane). Byte offsets.
+  (func (export "ew_binary") (param $op i32) (param $a i32) (param $b i32) (param $bStep i32) (param $out i32) (param $n i32)
+    (local $i i32) (local $vn i32) (local $x v128) (local $y v128) (local $xs f32) (local $ys f32)
+    (local.set $vn (i32.and (local.get $n) (i32.const -4)))
+    (local.set $y (v128.load32_splat (local.get $b)))
+    (block $vectors_done
+      (loop $vectors
+        (br_if $vectors_done (i32.ge_u (local.get $i) (local.get $vn)))
+        (local.set $x (v128.load (local.get $a)))
+        (if (local.get $bStep) (then (local.set $y (v128.load (local.get $b)))))
+        (v128.store (local.get $out)
+          (if (result v128) (i32.eqz (local.get $op))
+            (then (f32x4.add (local.get $x) (local.get $y)))
+            (else (if (result v128) (i32.eq (local.get $op) (i32.const 1))
+              (then (f32x4.sub (local.get $x) (local.get $y)))
+              (else (if (result v128) (i32.eq (local.get $op) (i32.const 2))
+                (then (f32x4.mul (local.get $x) (local.get $y)))
+                (else (v128.andnot (local.get $x) (f32x4.le (local.get $y) (v128.const i32x4 0 0 0 0))))))))))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.shl (local.get $bStep) (i32.const 4))))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $vectors)))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $xs (f32.load (local.get $a)))
+        (local.set $ys (f32.load (local.get $b)))
+        (f32.store (local.get $out)
+          (if (result f32) (i32.eqz (local.get $op))
+            (then (f32.add (local.get $xs) (local.get $ys)))
+            (else (if (result f32) (i32.eq (local.get $op) (i32.const 1))
+              (then (f32.sub (local.get $xs) (local.get $ys)))
+              (else (if (result f32) (i32.eq (local.get $op) (i32.const 2))
+                (then (f32.mul (local.get $xs) (local.get $ys)))
+                (else (select (f32.const 0) (local.get $xs) (f32.le (local.get $ys) (f32.const 0))))))))))
+        (local.set $a (i32.add (local.get $a) (i32.const 4)))
+        (local.set $b (i32.add (local.get $b) (i32.shl (local.get $bStep) (i32.const 2))))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail))))
+
+  ;; out[i] = a[i] < 0 ? +0 : a[i] for i < n, as unary.ts's reluFloat32 (NaN and -0 kept). Byte offsets.
+  (func (export "ew_relu") (param $a i32) (param $out i32) (param $n i32)
+    (local $i i32) (local $vn i32) (local $x v128) (local $xs f32)
+    (local.set $vn (i32.and (local.get $n) (i32.const -4)))
+    (block $vectors_done
+      (loop $vectors
+        (br_if $vectors_done (i32.ge_u (local.get $i) (local.get $vn)))
+        (local.set $x (v128.load (local.get $a)))
+        (v128.store (local.get $out) (v128.andnot (local.get $x) (f32x4.lt (local.get $x) (v128.const i32x4 0 0 0 0))))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $vectors)))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $xs (f32.load (local.get $a)))
+        (f32.store (local.get $out) (select (f32.const 0) (local.get $xs) (f32.lt (local.get $xs) (f32.const 0))))
+        (local.set $a (i32.add (local.get $a) (i32.const 4)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail))))
+
+  ;; Max pooling of `planes` planes at src (planeBytes apart, rows inW floats) over dense
+  ;; windows (src/kernels/max_pool_wasm.ts): per output row oh the window's rows [h0, h1) are
+  ;; the int32s at rows + 4·oh and rows + 4·(outH + oh), per output column likewise at cols;
+  ;; the maximum goes to dst and its flat index h·inW + w within the plane to idx, outH·outW
+  ;; of each per plane. As pool_util.ts's maxOverWindows: a tap replaces the best when it is
+  ;; strictly greater or NaN (so the first maximum wins and NaN propagates), chosen by `select`
+  ;; rather than a branch (which tap wins is a coin toss on real activations).
+  (func (export "max_pool") (param $planes i32) (param $src i32) (param $planeBytes i32) (param $inW i32) (param $outH i32) (param $outW i32)
+        (param $rows i32) (param $cols i32) (param $dst i32) (param $idx i32)
+    (local $p i32) (local $oh i32) (local $ow i32) (local $h i32) (local $w i32) (local $h1 i32) (local $w0 i32) (local $w1 i32)
+    (local $at i32) (local $best f32) (local $bestAt i32) (local $v f32) (local $take i32)
+    (block $planes_done
+      (loop $plane
+        (br_if $planes_done (i32.ge_u (local.get $p) (local.get $planes)))
+        (local.set $oh (i32.const 0))
+        (block $rows_done
+          (loop $row
+            (br_if $rows_done (i32.ge_u (local.get $oh) (local.get $outH)))
+            (local.set $h1 (i32.load (i32.add (local.get $rows) (i32.shl (i32.add (local.get $outH) (local.get $oh)) (i32.const 2)))))
+            (local.set $ow (i32.const 0))
+            (block $cols_done
+              (loop $col
+                (br_if $cols_done (i32.ge_u (local.get $ow) (local.get $outW)))
+                (local.set $h (i32.load (i32.add (local.get $rows) (i32.shl (local.get $oh) (i32.const 2)))))
+                (local.set $w0 (i32.load (i32.add (local.get $cols) (i32.shl (local.get $ow) (i32.const 2)))))
+                (local.set $w1 (i32.load (i32.add (local.get $cols) (i32.shl (i32.add (local.get $outW) (local.get $ow)) (i32.const 2)))))
+                (local.set $best (f32.const -inf))
+                (local.set $bestAt (i32.add (i32.mul (local.get $h) (local.get $inW)) (local.get $w0)))
+                (block $taps_done
+                  (loop $tap_row
+                    (br_if $taps_done (i32.ge_s (local.get $h) (local.get $h1)))
+                    (local.set $w (local.get $w0))
+                    (local.set $at (i32.add (i32.mul (local.get $h) (local.get $inW)) (local.get $w0)))
+                    (block $tap_cols_done
+                      (loop $tap
+                        (br_if $tap_cols_done (i32.ge_s (local.get $w) (local.get $w1)))
+                        (local.set $v (f32.load (i32.add (local.get $src) (i32.shl (local.get $at) (i32.const 2)))))
+                        (local.set $take (i32.or (f32.gt (local.get $v) (local.get $best)) (f32.ne (local.get $v) (local.get $v))))
+                        (local.set $best (select (local.get $v) (local.get $best) (local.get $take)))
+                        (local.set $bestAt (select (local.get $at) (local.get $bestAt) (local.get $take)))
+                        (local.set $at (i32.add (local.get $at) (i32.const 1)))
+                        (local.set $w (i32.add (local.get $w) (i32.const 1)))
+                        (br $tap)))
+                    (local.set $h (i32.add (local.get $h) (i32.const 1)))
+                    (br $tap_row)))
+                (f32.store (local.get $dst) (local.get $best))
+                (i32.store (local.get $idx) (local.get $bestAt))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+                (local.set $idx (i32.add (local.get $idx) (i32.const 4)))
+                (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
+                (br $col)))
+            (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
+            (br $row)))
+        (local.set $src (i32.add (local.get $src) (local.get $planeBytes)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $plane))))
+)

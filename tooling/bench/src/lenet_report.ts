@@ -5,9 +5,11 @@
  * that works in this Node, named in the row), tfjs-layers on tfjs-cpu and tfjs-wasm, and
  * ConvNetJS, which is not a TensorFlow.js backend and so is not in the general runner's table.
  */
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -16,6 +18,8 @@ import { setNumThreads } from '@nn/backend-cpu';
 import { setGpujsOptions, type GpujsBackend } from '@nn/backend-gpujs';
 import { LENET_BATCH, lenetTrainCases, type Work } from './cases/lenet_train.js';
 import { measure, type Timing } from './measure.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
 
 // Single-threaded like the tfjs-wasm it is compared with (two threads: bench:threads), and so
 // that CPU time is the op's time.
@@ -86,6 +90,9 @@ async function main(): Promise<void> {
     const epoch = onCpu.timing ? (60_000 / LENET_BATCH) * (onCpu.timing.medianMs / 1000) : NaN;
     console.log(`  one 60,000-image epoch on backend-cpu at this rate: ${epoch.toFixed(0)} s (issue 7's target: under 120 s)`);
   }
+  // Memory over 1,000 steps on one thread and two, each in a fresh process (lenet_memory.ts).
+  console.log('');
+  spawnSync(process.execPath, [...process.execArgv, join(here, 'lenet_memory.ts')], { stdio: 'inherit' });
 }
 
 await main();

@@ -23,6 +23,7 @@ import { getBackend, setBackend } from '@nn/tensor';
 import { setNumThreads } from '@nn/backend-cpu';
 import { measure, measureAsync, type Timing } from './measure.js';
 import { formatTable, speedups, withRate, type CaseResult, type Implementation, type Speedup } from './report.js';
+import { ONE_THREAD_TARGETS, verdict } from './targets.js';
 import type { BenchCase } from './types.js';
 
 // Single-threaded like the tfjs-wasm it is compared with (two threads: bench:threads), and so
@@ -136,6 +137,12 @@ async function main(): Promise<void> {
   console.log(`\nBy wall-clock time (median):\n${formatTable(rows, 'wall')}`);
   console.log(`\nBy this process's CPU time (median; steadier when other jobs share the machine):\n${formatTable(rows, 'cpu')}`);
   console.log(`\n"ours vs peer" is the peer's time over ours: above 1× means @nn is faster. Load average now ${loadavg()[0].toFixed(2)}.`);
+  const verdicts = rows.flatMap((row) => {
+    const target = ONE_THREAD_TARGETS.find((t) => `${row.group} ${row.name}`.startsWith(t.prefix));
+    const ratio = row.cpuSpeedup['tfjs-wasm'];
+    return target === undefined || ratio === null ? [] : [`  ${row.group} ${row.name}: ours vs tfjs-wasm by CPU time ${verdict(ratio, target.vsTfjsWasm)}`];
+  });
+  if (verdicts.length > 0) console.log(`\nIssue 14's one-thread targets:\n${verdicts.join('\n')}`);
   const outDir = join(here, '..', '.bench-out');
   mkdirSync(outDir, { recursive: true });
   const report = { date: new Date().toISOString(), machine, loadAverage: loadavg(), tfjsWasm: wasmBinary, cases: rows };

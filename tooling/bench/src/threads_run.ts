@@ -1,10 +1,11 @@
 /**
  * `pnpm --filter @nn/bench bench:threads`: the two-thread figures of issue 14 on matmul 1024,
- * conv (b), conv (c) and ResNet-18 inference: @nn on one thread and on two
+ * conv (b), conv (c), ResNet-18 inference and the LeNet-5 training step: @nn on one thread and on two
  * (setNumThreads), against tfjs-backend-wasm 4.22 on two threads. Stock tfjs-wasm never starts
  * threads in Node; peers/wasm_threads_shim.cjs (copied from ../shared/peers) makes it load its
  * threaded-SIMD binary as a cross-origin-isolated browser page would, so that peer is NOT stock
- * tfjs, and the table says so. It runs apart from `pnpm bench` because tfjs-wasm chooses its
+ * tfjs, and the table says so; for the LeNet step, peers/wasm_bpf_shim.cjs also gives it the
+ * Conv2DBackpropFilter kernel stock tfjs-wasm lacks (else it cannot train a CNN). It runs apart from `pnpm bench` because tfjs-wasm chooses its
  * binary once per process.
  *
  * Threads are about wall time, so the table is by median wall time (the CPU-time clock of the
@@ -29,18 +30,24 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import { setBackend } from '@nn/tensor';
 import { getNumThreads, setNumThreads } from '@nn/backend-cpu';
 import { conv2dCases as convCases } from './cases/conv2d.js';
+import { LENET_BATCH, lenetTrainCases } from './cases/lenet_train.js';
 import { cases as matmulCases } from './cases/matmul.js';
 import { resnet18Cases as resnetCases } from './cases/resnet18.js';
+import { TWO_THREAD_TARGETS, verdict } from './targets.js';
 import type { BenchCase } from './types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const THREADS = 2;
-const PICKED = ['matmul 1024×1024', 'conv2d (b)', 'conv2d (c)', 'models ResNet-18'];
+const PICKED = ['matmul 1024×1024', 'conv2d (b)', 'conv2d (c)', 'models ResNet-18', 'lenet5 train step'];
 
 interface ShimModule {
   fakeLogicalCores(n: number): void;
   restoreCpus(): void;
+}
+
+interface BpfShimModule {
+  register(core: typeof tf): void;
 }
 
 /** tfjs-wasm on its threaded-SIMD binary with THREADS threads, through the shim (not stock tfjs). */
@@ -57,7 +64,8 @@ async function initThreadedTfjsWasm(): Promise<string> {
   }
   const threads = getThreadsCount();
   if (threads !== THREADS) throw new Error(`bench:threads: tfjs-wasm started ${threads} threads, not ${THREADS}`);
-  return `tfjs-backend-wasm-threaded-simd.wasm, ${threads} threads (through wasm_threads_shim: not stock tfjs)`;
+  (require('../peers/wasm_bpf_shim.cjs') as BpfShimModule).register(tf);
+  return `tfjs-backend-wasm-threaded-simd.wasm, ${threads} threads (through wasm_threads_shim: not stock tfjs; Conv2DBackpropFilter from wasm_bpf_shim for LeNet training: not stock either)`;
 }
 
 /** The calling thread's time on a CPU so far, in ms (Linux's schedstat, nanosecond resolution), or NaN where unknown. */
@@ -101,10 +109,19 @@ interface Times {
   caller: Record<Impl, number[]>;
 }
 
-function timeInterleaved(c: BenchCase): Times {
+function timeInterleaved(c: BenchCase): Times & { peerError?: string } {
   const ours = c.ours();
   const theirs = c.peer(tf);
   const runs: Record<Impl, () => void> = { 'ours-1': () => void ours.run(), 'ours-2': () => void ours.run(), 'tfjs-wasm-2': () => void theirs.run() };
+  // A peer that cannot run the case (throws on its first run) drops out; ours are still timed.
+  let impls = IMPLS;
+  let peerError: string | undefined;
+  try {
+    runs['tfjs-wasm-2']();
+  } catch (error) {
+    peerError = error instanceof Error ? error.message : String(error);
+    impls = IMPLS.filter((impl) => impl !== 'tfjs-wasm-2');
+  }
   const times: Times = {
     wall: { 'ours-1': [], 'ours-2': [], 'tfjs-wasm-2': [] },
     cpu: { 'ours-1': [], 'ours-2': [], 'tfjs-wasm-2': [] },
@@ -112,15 +129,15 @@ function timeInterleaved(c: BenchCase): Times {
   };
   try {
     const start = performance.now();
-    for (const impl of IMPLS) {
+    for (const impl of impls) {
       useThreads(impl);
       runs[impl]();
     }
     const roundMs = performance.now() - start;
     const rounds = Math.max(MIN_ROUNDS, Math.min(MAX_ROUNDS, Math.round(TARGET_MS / roundMs)));
     for (let round = 0; round < rounds; round++) {
-      for (let i = 0; i < IMPLS.length; i++) {
-        const impl = IMPLS[(round + i) % IMPLS.length];
+      for (let i = 0; i < impls.length; i++) {
+        const impl = impls[(round + i) % impls.length];
         useThreads(impl);
         const cpu0 = processCpuMs();
         const caller0 = callerCpuMs();
@@ -135,7 +152,7 @@ function timeInterleaved(c: BenchCase): Times {
     ours.dispose();
     theirs.dispose();
   }
-  return times;
+  return { ...times, peerError };
 }
 
 /** The median over rounds of theirs/ours measured in the same round: steadier than a ratio of medians under changing load. */
@@ -147,7 +164,7 @@ const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value.t
 
 async function main(): Promise<void> {
   const filters = process.argv.slice(2).filter((a) => a !== '--');
-  const cases = [...matmulCases, ...convCases, ...resnetCases]
+  const cases = [...matmulCases, ...convCases, ...resnetCases, ...lenetTrainCases]
     .filter((c) => PICKED.some((p) => `${c.group} ${c.name}`.startsWith(p)))
     .filter((c) => filters.length === 0 || filters.some((f) => `${c.group} ${c.name}`.includes(f)));
   await setBackend('cpu');
@@ -158,20 +175,33 @@ async function main(): Promise<void> {
   console.log(`@nn bench:threads: ${cases.length} cases on ${machine}; @nn threads: ${getNumThreads()}; peer: ${peer}; load average ${loadBefore[0].toFixed(2)}\n`);
 
   const rows = [];
+  const verdicts: string[] = [];
   for (const c of cases) {
+    const key = `${c.group} ${c.name}`;
     const times = timeInterleaved(c);
-    const [one, two, theirs] = IMPLS.map((impl) => median(times.wall[impl]));
-    const vsPeer = pairedRatio(times.wall['tfjs-wasm-2'], times.wall['ours-2']);
+    const [one, two, theirs] = IMPLS.map((impl) => (times.wall[impl].length > 0 ? median(times.wall[impl]) : NaN));
+    const vsPeer = times.peerError === undefined ? pairedRatio(times.wall['tfjs-wasm-2'], times.wall['ours-2']) : NaN;
     const vsOne = pairedRatio(times.wall['ours-1'], times.wall['ours-2']);
     const [cpuOne, cpuTwo, callerOne, callerTwo] = [times.cpu['ours-1'], times.cpu['ours-2'], times.caller['ours-1'], times.caller['ours-2']].map(median);
-    const gflops = (t: number): string => (c.flops > 0 ? `  ${(c.flops / (t * 1e6)).toFixed(1)} GF/s` : '');
-    rows.push({ case: `${c.group} ${c.name}`, flops: c.flops, times, oursOneMs: one, oursTwoMs: two, tfjsWasmTwoMs: theirs, oursTwoVsTfjsWasmTwo: vsPeer, oursTwoVsOursOne: vsOne, oursCpuMs: { one: cpuOne, two: cpuTwo }, oursCallerCpuMs: { one: callerOne, two: callerTwo }, loadNow: loadavg()[0] });
+    const training = c.group.startsWith('lenet5');
+    // Training steps read as images per second, the other cases as GFLOP/s.
+    const rate = (t: number): string => (training ? `  ${((LENET_BATCH / t) * 1000).toFixed(0)} images/s` : c.flops > 0 ? `  ${(c.flops / (t * 1e6)).toFixed(1)} GF/s` : '');
+    const peerText = times.peerError === undefined ? `tfjs-wasm 2 threads (shim, not stock) ${ms(theirs)} ms${rate(theirs)}; ours-2 vs tfjs-wasm-2 ${vsPeer.toFixed(2)}×` : `tfjs-wasm 2 threads cannot run it: ${times.peerError}`;
+    rows.push({ case: key, flops: c.flops, times, oursOneMs: one, oursTwoMs: two, tfjsWasmTwoMs: theirs, oursTwoVsTfjsWasmTwo: vsPeer, oursTwoVsOursOne: vsOne, oursCpuMs: { one: cpuOne, two: cpuTwo }, oursCallerCpuMs: { one: callerOne, two: callerTwo }, peerError: times.peerError, loadNow: loadavg()[0] });
     console.log(
-      `${c.group} ${c.name} (${times.wall['ours-2'].length} rounds, load ${loadavg()[0].toFixed(1)}): ours 1 thread ${ms(one)} ms${gflops(one)}; ours 2 threads ${ms(two)} ms${gflops(two)}; ` +
-        `tfjs-wasm 2 threads (shim, not stock) ${ms(theirs)} ms${gflops(theirs)}; ours-2 vs tfjs-wasm-2 ${vsPeer.toFixed(2)}×; ours-2 vs ours-1 ${vsOne.toFixed(2)}×\n` +
+      `${key} (${times.wall['ours-2'].length} rounds, load ${loadavg()[0].toFixed(1)}): ours 1 thread ${ms(one)} ms${rate(one)}; ours 2 threads ${ms(two)} ms${rate(two)}; ` +
+        `${peerText}; ours-2 vs ours-1 ${vsOne.toFixed(2)}×\n` +
         `  ours, CPU time of the process: 1 thread ${ms(cpuOne)} ms, 2 threads ${ms(cpuTwo)} ms; of the calling thread: ${ms(callerOne)} ms, ${ms(callerTwo)} ms (${(callerOne / callerTwo).toFixed(2)}×)`,
     );
+    const target = TWO_THREAD_TARGETS.find((t) => key.startsWith(t.prefix));
+    if (target?.vsTfjsWasm !== undefined && Number.isFinite(vsPeer)) verdicts.push(`${key}: ours-2 vs tfjs-wasm-2 by wall time ${verdict(vsPeer, target.vsTfjsWasm)}`);
+    if (target?.vsOursOne !== undefined) verdicts.push(`${key}: ours-2 vs ours-1 by wall time ${verdict(vsOne, target.vsOursOne)}`);
+    if (target?.imagesPerSecond !== undefined) {
+      verdicts.push(`${key}: ours on 2 threads by wall time ${verdict((LENET_BATCH / two) * 1000, target.imagesPerSecond, 'images/s')}`);
+      verdicts.push(`${key}: ours on 2 threads by the calling thread's CPU time (two free cores) ${verdict((LENET_BATCH / callerTwo) * 1000, target.imagesPerSecond, 'images/s')}`);
+    }
   }
+  console.log(`\nIssue 14's two-thread targets (wall time is only as good as the free cores: compare with the load):\n${verdicts.map((v) => `  ${v}`).join('\n')}`);
   const loadAfter = loadavg();
   console.log(`\nMedian wall times; "vs" is the median over rounds of the other's time over ours-2 in the same round. Load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after.`);
   const outDir = join(here, '..', '.bench-out');

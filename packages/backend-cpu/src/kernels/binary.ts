@@ -9,6 +9,7 @@
  */
 import { broadcastShapes, KernelName, type DType, type TypedArray } from '@nn/tensor';
 import { broadcastPlan, nextRun } from './broadcast.js';
+import { binaryWasm, planeOperand, type ElementwiseOp } from './elementwise_wasm.js';
 import type { CpuKernel, KernelConfig } from './types.js';
 
 /** One run: out[o + i] = f(a[ia + i * sa], b[ib + i * sb]) for i < n. */
@@ -19,9 +20,11 @@ export interface BinaryKernelOptions {
   outDType?: DType;
   /** A specialised loop for hot ops; must compute exactly `fn`. */
   loop?: BinaryLoop;
+  /** The WebAssembly kernel's op that computes exactly `fn` on float32 (large outputs, elementwise_wasm.ts). */
+  wasm?: ElementwiseOp;
 }
 
-export function binaryKernel(fn: (a: number, b: number) => number, { outDType, loop }: BinaryKernelOptions = {}): CpuKernel {
+export function binaryKernel(fn: (a: number, b: number) => number, { outDType, loop, wasm }: BinaryKernelOptions = {}): CpuKernel {
   const run: BinaryLoop =
     loop ??
     ((a, ia, sa, b, ib, sb, out, o, n) => {
@@ -34,6 +37,10 @@ export function binaryKernel(fn: (a: number, b: number) => number, { outDType, l
     const av = backend.values<TypedArray>(a.dataId);
     const bv = backend.values<TypedArray>(b.dataId);
     const size = out.length;
+    if (wasm !== undefined && av instanceof Float32Array && bv instanceof Float32Array && out instanceof Float32Array && av.length === size) {
+      const layout = bv.length === size ? { kind: 'full' as const } : bv.length === 1 ? { kind: 'scalar' as const } : planeOperand(b.shape, outShape);
+      if (layout !== null && binaryWasm(wasm, av, bv, layout, out)) return info;
+    }
     // The common cases skip the plan: an operand as large as the output is contiguous with it.
     if (av.length === size && (bv.length === size || bv.length === 1)) {
       run(av, 0, 1, bv, 0, bv.length === size ? 1 : 0, out, 0, size);
@@ -126,9 +133,9 @@ const greaterEqualLoop: BinaryLoop = (a, ia, sa, b, ib, sb, out, o, n) => {
 };
 
 export const binaryKernels: KernelConfig[] = [
-  { kernelName: KernelName.Add, kernelFunc: binaryKernel((a, b) => a + b, { loop: addLoop }) },
-  { kernelName: KernelName.Sub, kernelFunc: binaryKernel((a, b) => a - b, { loop: subLoop }) },
-  { kernelName: KernelName.Mul, kernelFunc: binaryKernel((a, b) => a * b, { loop: mulLoop }) },
+  { kernelName: KernelName.Add, kernelFunc: binaryKernel((a, b) => a + b, { loop: addLoop, wasm: 'add' }) },
+  { kernelName: KernelName.Sub, kernelFunc: binaryKernel((a, b) => a - b, { loop: subLoop, wasm: 'sub' }) },
+  { kernelName: KernelName.Mul, kernelFunc: binaryKernel((a, b) => a * b, { loop: mulLoop, wasm: 'mul' }) },
   { kernelName: KernelName.Div, kernelFunc: binaryKernel((a, b) => a / b, { loop: divLoop }) },
   { kernelName: KernelName.Pow, kernelFunc: binaryKernel(powC, { loop: powLoop }) },
   { kernelName: KernelName.Maximum, kernelFunc: binaryKernel((a, b) => (a > b || a !== a ? a : b), { loop: maximumLoop }) },

@@ -11,9 +11,9 @@
  * direct sum's: about 1e-6 relative to the output's scale on ResNet-sized layers (the
  * tests check it against a float64 reference, within the conformance tolerances).
  */
-import { jobRunner } from '../threads/jobs.js';
+import { copyPlanes, jobRunner } from '../threads/jobs.js';
 import { threadRuntime } from '../threads/runtime.js';
-import { copyRun, roundUp } from './gemm_pack.js';
+import { roundUp } from './gemm_pack.js';
 import { MODULE_BUDGET } from './conv2d_packed.js';
 import { gemmKernel } from './gemm.js';
 import type { ConvGeometry } from './im2col.js';
@@ -78,10 +78,12 @@ export function forwardWinograd(x: Float32Array, w: Float32Array, y: Float32Arra
     const vFloats = 16 * inChannels * blockTiles;
     const cFloats = 16 * rowsPadded * blockTiles;
     const cStart = vStart + threads * vFloats;
-    return { blockTiles, vFloats, cFloats, cStart, end: cStart + threads * cFloats };
+    // Then one image as it lies, and later its output as y holds it: each crosses in one copy.
+    const stageStart = cStart + threads * cFloats;
+    return { blockTiles, vFloats, cFloats, cStart, stageStart, end: stageStart + Math.max(inChannels * g.inArea, outChannels * g.outArea) };
   };
   const runner = jobRunner(outChannels * inChannels * 9 * g.batch * g.outArea, (threads) => layout(threads).end);
-  const { blockTiles, vFloats, cFloats, cStart, end } = layout(runner.threads);
+  const { blockTiles, vFloats, cFloats, cStart, stageStart, end } = layout(runner.threads);
   const heap = runner.heap(end)!;
   const module = runner.kernels;
 
@@ -95,27 +97,16 @@ export function forwardWinograd(x: Float32Array, w: Float32Array, y: Float32Arra
     [WG.OUT_ROW_BYTES, 2 * tilesW * 4], [WG.OUT_PLANE_BYTES, outPlane * 4],
   ]);
 
+  const { inH, inW, padTop, padLeft, inArea, outArea } = g;
+  heap.fill(0, xStart + inChannels * planeArea, xStart + inChannels * planeArea + SLACK);
   for (let n = 0; n < g.batch; n++) {
-    padImage(x, n, g, heap, xStart, paddedH, paddedW);
+    // Image n into the stage, then into zero-padded paddedH × paddedW planes.
+    heap.set(x.subarray(n * inChannels * inArea, (n + 1) * inChannels * inArea), stageStart);
+    const pad = { planes: inChannels, rows: Math.min(inH, paddedH - padTop), width: Math.min(inW, paddedW - padLeft), src: stageStart, srcRow: inW, srcPlane: inArea };
+    copyPlanes(runner, { ...pad, dst: xStart + padTop * paddedW + padLeft, dstRow: paddedW, dstPlane: planeArea, zeroAt: xStart, zero: planeArea }, 'conv2d padding');
     runner.run(jobs.WINOGRAD, params, Math.ceil(tiles / blockTiles), 'conv2d winograd');
-    // The output planes hold whole tiles: copy the outH × outW corner of each.
-    for (let o = 0; o < outChannels; o++) {
-      const src = outStart + o * outPlane;
-      const dst = (n * outChannels + o) * g.outArea;
-      for (let oh = 0; oh < outH; oh++) copyRun(heap, src + oh * 2 * tilesW, y, dst + oh * outW, outW);
-    }
-  }
-}
-
-/** Image n of x into heap[start], each channel a zero-padded paddedH × paddedW plane. */
-function padImage(x: Float32Array, n: number, g: ConvGeometry, heap: Float32Array, start: number, paddedH: number, paddedW: number): void {
-  const { inH, inW, padTop, padLeft, inChannels, inArea } = g;
-  heap.fill(0, start, start + inChannels * paddedH * paddedW + SLACK);
-  const rows = Math.min(inH, paddedH - padTop);
-  const cols = Math.min(inW, paddedW - padLeft);
-  for (let c = 0; c < inChannels; c++) {
-    const src = (n * inChannels + c) * inArea;
-    const dst = start + c * paddedH * paddedW + padTop * paddedW + padLeft;
-    for (let r = 0; r < rows; r++) copyRun(x, src + r * inW, heap, dst + r * paddedW, cols);
+    // The output planes hold whole tiles: the outH × outW corner of each, gathered in the stage, then out.
+    copyPlanes(runner, { planes: outChannels, rows: outH, width: outW, src: outStart, srcRow: 2 * tilesW, srcPlane: outPlane, dst: stageStart, dstRow: outW, dstPlane: outArea }, 'conv2d output');
+    y.set(heap.subarray(stageStart, stageStart + outChannels * outArea), n * outChannels * outArea);
   }
 }

@@ -47,6 +47,12 @@ export interface GemmModule {
   winograd_weights: (rows: number, channels: number, src: number, dst: number, xi: number) => void;
   winograd_input: (groups: number, g0: number, perRow: number, channels: number, src: number, rowBytes: number, planeBytes: number, dst: number, xi: number) => void;
   winograd_output: (rows: number, groups: number, g0: number, perRow: number, src: number, ldc: number, xi: number, dst: number, rowBytes: number, planeBytes: number) => void;
+  /** (op, aBytes, bBytes, bStep, outBytes, n): out = a op b elementwise, op 0 add, 1 sub, 2 mul; bStep 0 repeats one b value. */
+  ew_binary: (op: number, a: number, b: number, bStep: number, out: number, n: number) => void;
+  /** (aBytes, outBytes, n): ReLU as reluFloat32. */
+  ew_relu: (a: number, out: number, n: number) => void;
+  /** Max pooling over dense windows with indices (max_pool_wasm.ts; arguments as gemm.wat documents them). */
+  max_pool: (planes: number, src: number, planeBytes: number, inW: number, outH: number, outW: number, rows: number, cols: number, dst: number, idx: number) => void;
 }
 
 /** pack_im2col's panel record, in 4-byte words: mode, three words of padding, eight addresses. */

@@ -4,6 +4,7 @@
  * serves AdaptiveMaxPool2D.
  */
 import { KernelName, type ImageGradAttrs, type MaxPool2DAttrs } from '@nn/tensor';
+import { maxPoolWasm } from './max_pool_wasm.js';
 import { maxOverWindows, windowPlan, type Windows } from './pool_util.js';
 import type { CpuKernel, KernelConfig } from './types.js';
 
@@ -39,7 +40,8 @@ const maxPool2d: CpuKernel<MaxPool2DAttrs> = ({ inputs: { x }, attrs, backend })
   } else {
     const rows = dilatedWindows(outH, inH, kH, sH, attrs.padding[0], dH);
     const cols = dilatedWindows(outW, inW, kW, sW, attrs.padding[2], dW);
-    maxOverWindows(windowPlan(x.shape, rows, cols), dH, dW, input, values.values, indices.values);
+    const plan = windowPlan(x.shape, rows, cols);
+    if (!(dH === 1 && dW === 1 && maxPoolWasm(plan, input, values.values, indices.values))) maxOverWindows(plan, dH, dW, input, values.values, indices.values);
   }
   return [values.info, indices.info];
 };

@@ -5,12 +5,14 @@
  * +(y <= 0) - 1 is all ones exactly where dy passes and 0 elsewhere.
  */
 import { KernelName } from '@nn/tensor';
+import { binaryWasm } from './elementwise_wasm.js';
 import type { CpuKernel, KernelConfig } from './types.js';
 
 const reluGradKernel: CpuKernel = ({ inputs: { dy, y }, backend }) => {
-  const { info, values } = backend.allocate(dy.shape, 'float32');
+  const { info, values } = backend.allocate(dy.shape, 'float32', false);
   const dyValues = backend.values(dy.dataId);
   const yValues = backend.values(y.dataId);
+  if (yValues instanceof Float32Array && binaryWasm('reluGrad', dyValues, yValues, { kind: 'full' }, values)) return info;
   const dyBits = new Int32Array(dyValues.buffer, dyValues.byteOffset, dyValues.length);
   const outBits = new Int32Array(values.buffer, values.byteOffset, values.length);
   for (let i = 0; i < outBits.length; i++) outBits[i] = dyBits[i] & (+(yValues[i] <= 0) - 1);

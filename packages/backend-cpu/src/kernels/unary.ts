@@ -18,6 +18,7 @@ import {
   type SoftplusAttrs,
   type TypedArray,
 } from '@nn/tensor';
+import { reluWasm } from './elementwise_wasm.js';
 import { erfc } from './erf.js';
 import { tanhWasm } from './small_wasm.js';
 import { tanhFloat32 } from './tanh_float32.js';
@@ -164,8 +165,9 @@ export const unaryKernels: KernelConfig[] = [
   // x < 0 is false for NaN, so NaN passes through, as torch.relu.
   unary(KernelName.Relu, (x) => (x < 0 ? 0 : x), {
     loop: (x, out) => {
-      if (x instanceof Float32Array && out instanceof Float32Array) reluFloat32(x, out);
-      else for (let i = 0; i < x.length; i++) {
+      if (x instanceof Float32Array && out instanceof Float32Array) {
+        if (!reluWasm(x, out)) reluFloat32(x, out);
+      } else for (let i = 0; i < x.length; i++) {
         const v = x[i];
         out[i] = v < 0 ? 0 : v;
       }

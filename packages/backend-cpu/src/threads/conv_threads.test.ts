@@ -66,6 +66,17 @@ describe.runIf(wasmGemmAvailable())('convolutions on the worker pool', () => {
     }
   });
 
+  it.each<[string, string, ConvCase]>([
+    ['packed conv pads its input', 'conv2d padding', { xShape: [2, 3, 37, 41], wShape: [9, 3, 7, 7], attrs: attrs(2, 3) }],
+    ['Winograd pads its input', 'conv2d padding', { xShape: [2, 17, 21, 19], wShape: [13, 17, 3, 3], attrs: attrs(1, 1) }],
+    ['Winograd gathers its output', 'conv2d output', { xShape: [2, 17, 21, 19], wShape: [13, 17, 3, 3], attrs: attrs(1, 1) }],
+  ])('%s on the pool (%s), with the bits of one thread', (_name, job, c) => {
+    const one = run('forward', c, 1, job).out;
+    const { out, tasks } = run('forward', c, 3, job);
+    expect(tasks).toBeGreaterThan(1);
+    expect(sameBits(out, one)).toBe(true);
+  });
+
   it('takes the paths the cases above name', () => {
     expect(prefersWinograd(geometryOf({ xShape: [2, 17, 21, 19], wShape: [13, 17, 3, 3], attrs: attrs(1, 1) }))).toBe(true);
     expect(prefersPacked(geometryOf({ xShape: [5, 1, 28, 28], wShape: [6, 1, 5, 5], attrs: attrs(1, 0) }))).toBe(true);

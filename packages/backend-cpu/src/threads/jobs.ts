@@ -50,3 +50,36 @@ export function jobRunner(work: number, floats: (threads: number) => number): Jo
   if (pool !== null && pool.heap(floats(pool.threads)) !== null) return pool;
   return callingThread;
 }
+
+const { layout: jobKinds, copyParams: CP } = runtime;
+/** Copy tasks per thread, so that a thread the OS runs late leaves little for the others to wait on. */
+const COPY_TASKS_PER_THREAD = 4;
+
+/** Planes of rows from one layout to another within the runner's memory (offsets and strides in floats), each destination plane zeroed first over `zero` floats from `zeroAt` where given. */
+export interface PlaneCopy {
+  planes: number;
+  rows: number;
+  width: number;
+  src: number;
+  srcRow: number;
+  srcPlane: number;
+  dst: number;
+  dstRow: number;
+  dstPlane: number;
+  zeroAt?: number;
+  zero?: number;
+}
+
+/**
+ * Runs a PlaneCopy as a job, split by planes over the runner's threads: a convolution's input
+ * is copied into the memory in one piece (a memcpy) and padded there, and its output gathered
+ * into one piece to copy out, so the calling thread's share is two memcpys, not a loop per row.
+ */
+export function copyPlanes(runner: JobRunner, c: PlaneCopy, op: string): void {
+  const chunk = runner.threads === 1 ? c.planes : Math.max(1, Math.ceil(c.planes / (COPY_TASKS_PER_THREAD * runner.threads)));
+  const params = new Map([
+    [CP.PLANES, c.planes], [CP.ROWS, c.rows], [CP.WIDTH, c.width], [CP.SRC, c.src], [CP.SRC_ROW, c.srcRow], [CP.SRC_PLANE, c.srcPlane],
+    [CP.DST, c.dst], [CP.DST_ROW, c.dstRow], [CP.DST_PLANE, c.dstPlane], [CP.ZERO_AT, c.zeroAt ?? 0], [CP.ZERO_LENGTH, c.zero ?? 0], [CP.CHUNK, chunk],
+  ]);
+  runner.run(jobKinds.COPY, params, Math.ceil(c.planes / chunk), op);
+}

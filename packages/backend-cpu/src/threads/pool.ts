@@ -18,7 +18,7 @@ import { workerSource } from './worker_source.js';
 export const SHARED_MAX_PAGES = 16384;
 const PAGE = 65536;
 
-const { CLAIM, DONE, WAKE, STOP, FAILED, COUNT, KIND, MESSAGE, TAKEN, SIZE, TASK_BITS, MAX_GENERATION } = threadRuntime().layout;
+const { CLAIM, DONE, WAKE, STOP, FAILED, COUNT, KIND, DEAD, MESSAGE, TAKEN, SIZE, TASK_BITS, MAX_GENERATION } = threadRuntime().layout;
 
 interface WorkerHandle {
   terminate(): unknown;
@@ -78,8 +78,8 @@ export class ThreadPool {
   /** What the calling thread runs: the runtime itself (tests pass one evaluated from its source text). */
   private readonly runtime: ThreadRuntime;
 
-  /** Starts threads - 1 workers; throws where threadsUnavailable() would say why. */
-  constructor(threads: number, runtime = threadRuntime()) {
+  /** Starts threads - 1 workers running `source`; throws where threadsUnavailable() would say why. */
+  constructor(threads: number, runtime = threadRuntime(), source = workerSource()) {
     this.runtime = runtime;
     const wasm = wasmApi()!;
     this.threads = threads;
@@ -89,7 +89,6 @@ export class ThreadPool {
     this.memory = new wasm.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
     this.kernels = new wasm.Instance(kernel, { env: { memory: this.memory } }).exports as unknown as GemmModule;
     this.control = new Int32Array(new SharedArrayBuffer(SIZE * 4));
-    const source = workerSource();
     for (let thread = 1; thread < threads; thread++) {
       this.workers.push(startWorker(source, { kernel, memory: this.memory, control: this.control.buffer, thread }));
     }
@@ -131,6 +130,14 @@ export class ThreadPool {
     this.runtime.runTasks(ctl, this.memory, this.kernels, 0, this.generation);
     for (let done = Atomics.load(ctl, DONE); done < count; done = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, done);
     if (Atomics.load(ctl, FAILED) !== 0) throw new Error(`${op}: a thread of the cpu backend's pool failed: ${this.failure()}`);
+  }
+
+  /**
+   * False once a worker has exited (its process.exit, an uncaught error in it): the op it was
+   * running threw, and threads.ts replaces the pool before the next op.
+   */
+  get healthy(): boolean {
+    return Atomics.load(this.control, DEAD) === 0;
   }
 
   /** Stops the workers (they finish the task in hand first). */

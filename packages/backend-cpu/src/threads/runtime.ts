@@ -24,6 +24,9 @@ export interface TaskKernels {
   pack_a4: (panels: number, kc: number, dst: number, src: number, lda: number) => void;
   winograd_input: (groups: number, g0: number, perRow: number, channels: number, src: number, rowBytes: number, planeBytes: number, dst: number, xi: number) => void;
   winograd_output: (rows: number, groups: number, g0: number, perRow: number, src: number, ldc: number, xi: number, dst: number, rowBytes: number, planeBytes: number) => void;
+  ew_binary: (op: number, a: number, b: number, bStep: number, out: number, n: number) => void;
+  ew_relu: (a: number, out: number, n: number) => void;
+  max_pool: (planes: number, src: number, planeBytes: number, inW: number, outH: number, outW: number, rows: number, cols: number, dst: number, idx: number) => void;
 }
 
 export interface SharedMemory {
@@ -39,12 +42,14 @@ export function threadRuntime(): ThreadRuntime {
   const FAILED = 4; // 1 once a task threw; its message is in MESSAGE..
   const COUNT = 5; // tasks in the current job
   const KIND = 6; // which job: GEMM, or anything else (an error, for tests)
+  const DEAD = 7; // workers that have exited: the pool restarts them before the next op
   const PARAMS = 8; // the job's parameters
   const MESSAGE = 32;
   const MESSAGE_LENGTH = 224;
   const TAKEN = MESSAGE + MESSAGE_LENGTH; // tasks each thread has run so far, one slot per thread
   const MAX_THREADS = 64;
-  const SIZE = TAKEN + MAX_THREADS;
+  const RUNNING = TAKEN + MAX_THREADS; // 1 while a thread runs a task, one slot per thread
+  const SIZE = RUNNING + MAX_THREADS;
   const TASK_BITS = 12;
   const MAX_TASKS = (1 << TASK_BITS) - 1;
   const MAX_GENERATION = (1 << (31 - TASK_BITS)) - 1;
@@ -52,6 +57,9 @@ export function threadRuntime(): ThreadRuntime {
   const CONV = 2;
   const WINOGRAD = 3;
   const PACK = 4;
+  const ELEMENTWISE = 5;
+  const MAX_POOL = 6;
+  const COPY = 7;
   // GEMM parameters: offsets in bytes of the shared memory, sizes in MR×NR tiles.
   const ROW_TILES = PARAMS, COL_TILES = PARAMS + 1, DEPTH = PARAMS + 2, KC = PARAMS + 3, A = PARAMS + 4, B = PARAMS + 5;
   const C = PARAMS + 6, LDC = PARAMS + 7, SCRATCH = PARAMS + 8, SCRATCH_STRIDE = PARAMS + 9, TASK_ROWS = PARAMS + 10;
@@ -79,6 +87,25 @@ export function threadRuntime(): ThreadRuntime {
     TILES: PARAMS, BLOCK_TILES: PARAMS + 1, PER_ROW: PARAMS + 2, CHANNELS: PARAMS + 3, ROWS: PARAMS + 4, ROWS_PADDED: PARAMS + 5,
     X: PARAMS + 6, ROW_BYTES: PARAMS + 7, PLANE_BYTES: PARAMS + 8, U: PARAMS + 9, V: PARAMS + 10, V_STRIDE: PARAMS + 11,
     CB: PARAMS + 12, CB_STRIDE: PARAMS + 13, OUT: PARAMS + 14, OUT_ROW_BYTES: PARAMS + 15, OUT_PLANE_BYTES: PARAMS + 16,
+  };
+  // Elementwise parameters (elementwise_wasm.ts): OP 0–2 and 4 a binary op (add, sub, mul, ReLU's gradient), 3 ReLU;
+  // B_MODE 0: b as long as a, 1: one value, 2: one value per plane of PLANE floats, cycling
+  // through CHANNELS; a task is CHUNK values (whole planes in mode 2) from A, B to OUT (bytes).
+  const EW = { OP: PARAMS, A: PARAMS + 1, B: PARAMS + 2, B_MODE: PARAMS + 3, OUT: PARAMS + 4, N: PARAMS + 5, PLANE: PARAMS + 6, CHANNELS: PARAMS + 7, CHUNK: PARAMS + 8 };
+  const RELU = 3;
+  // Max pooling parameters (max_pool_wasm.ts): planes at SRC (PLANE_BYTES apart), the window
+  // ranges at ROWS and COLS, outputs at DST and IDX; a task is CHUNK planes. Addresses in bytes.
+  const MP = {
+    PLANES: PARAMS, SRC: PARAMS + 1, PLANE_BYTES: PARAMS + 2, IN_W: PARAMS + 3, OUT_H: PARAMS + 4, OUT_W: PARAMS + 5,
+    ROWS: PARAMS + 6, COLS: PARAMS + 7, DST: PARAMS + 8, IDX: PARAMS + 9, CHUNK: PARAMS + 10,
+  };
+  // Copy parameters (a convolution's padding in and output out, conv2d_winograd.ts and
+  // conv2d_packed.ts): PLANES planes of ROWS rows of WIDTH floats from SRC to DST (row and plane
+  // strides in floats), each destination plane first zeroed over ZERO_LENGTH floats from
+  // ZERO_AT (+ its plane stride); a task is CHUNK planes. Offsets in floats.
+  const CP = {
+    PLANES: PARAMS, ROWS: PARAMS + 1, WIDTH: PARAMS + 2, SRC: PARAMS + 3, SRC_ROW: PARAMS + 4, SRC_PLANE: PARAMS + 5,
+    DST: PARAMS + 6, DST_ROW: PARAMS + 7, DST_PLANE: PARAMS + 8, ZERO_AT: PARAMS + 9, ZERO_LENGTH: PARAMS + 10, CHUNK: PARAMS + 11,
   };
   const MR = 4, NR = 8;
   /** Depth slice of the packed products (gemm_wasm.ts's KC). */
@@ -194,6 +221,38 @@ export function threadRuntime(): ThreadRuntime {
     }
   }
 
+  /** Values [task·CHUNK, (task + 1)·CHUNK) of an elementwise op, each computed as on one thread. */
+  function elementwiseTask(ctl: Int32Array, k: TaskKernels, task: number): void {
+    const start = task * ctl[EW.CHUNK], end = Math.min(ctl[EW.N], start + ctl[EW.CHUNK]);
+    const op = ctl[EW.OP], a = ctl[EW.A], b = ctl[EW.B], out = ctl[EW.OUT], mode = ctl[EW.B_MODE];
+    if (op === RELU) k.ew_relu(a + start * 4, out + start * 4, end - start);
+    else if (mode === 0) k.ew_binary(op, a + start * 4, b + start * 4, 1, out + start * 4, end - start);
+    else if (mode === 1) k.ew_binary(op, a + start * 4, b, 0, out + start * 4, end - start);
+    else {
+      const plane = ctl[EW.PLANE], channels = ctl[EW.CHANNELS];
+      for (let p = start / plane; p < end / plane; p++) k.ew_binary(op, a + p * plane * 4, b + (p % channels) * 4, 0, out + p * plane * 4, plane);
+    }
+  }
+
+  /** Planes [task·CHUNK, (task + 1)·CHUNK) of a max pool. */
+  function maxPoolTask(ctl: Int32Array, k: TaskKernels, task: number): void {
+    const p0 = task * ctl[MP.CHUNK];
+    const planes = Math.min(ctl[MP.CHUNK], ctl[MP.PLANES] - p0);
+    const outBytes = ctl[MP.OUT_H] * ctl[MP.OUT_W] * 4;
+    k.max_pool(planes, ctl[MP.SRC] + p0 * ctl[MP.PLANE_BYTES], ctl[MP.PLANE_BYTES], ctl[MP.IN_W], ctl[MP.OUT_H], ctl[MP.OUT_W], ctl[MP.ROWS], ctl[MP.COLS], ctl[MP.DST] + p0 * outBytes, ctl[MP.IDX] + p0 * outBytes);
+  }
+
+  /** Planes [task·CHUNK, (task + 1)·CHUNK) of a copy between layouts, row by row (memmove within the memory). */
+  function copyTask(ctl: Int32Array, heap: Float32Array, task: number): void {
+    const p0 = task * ctl[CP.CHUNK], p1 = Math.min(ctl[CP.PLANES], p0 + ctl[CP.CHUNK]);
+    const rows = ctl[CP.ROWS], width = ctl[CP.WIDTH], srcRow = ctl[CP.SRC_ROW], dstRow = ctl[CP.DST_ROW], zero = ctl[CP.ZERO_LENGTH];
+    for (let p = p0; p < p1; p++) {
+      if (zero > 0) heap.fill(0, ctl[CP.ZERO_AT] + p * ctl[CP.DST_PLANE], ctl[CP.ZERO_AT] + p * ctl[CP.DST_PLANE] + zero);
+      const src = ctl[CP.SRC] + p * ctl[CP.SRC_PLANE], dst = ctl[CP.DST] + p * ctl[CP.DST_PLANE];
+      for (let r = 0; r < rows; r++) heap.copyWithin(dst + r * dstRow, src + r * srcRow, src + r * srcRow + width);
+    }
+  }
+
   /** Task `task` of the current job, whatever its kind; `memory` is the one the kernels run on. */
   function runTask(ctl: Int32Array, memory: SharedMemory, k: TaskKernels, thread: number, task: number): void {
     const kind = ctl[KIND];
@@ -201,6 +260,9 @@ export function threadRuntime(): ThreadRuntime {
     else if (kind === PACK) packTask(ctl, k, task);
     else if (kind === CONV) convTask(ctl, k, thread, task);
     else if (kind === WINOGRAD) winogradTask(ctl, k, thread, task);
+    else if (kind === ELEMENTWISE) elementwiseTask(ctl, k, task);
+    else if (kind === MAX_POOL) maxPoolTask(ctl, k, task);
+    else if (kind === COPY) copyTask(ctl, new Float32Array(memory.buffer), task);
     else throw new Error(`unknown job kind ${kind}`);
   }
 
@@ -223,13 +285,30 @@ export function threadRuntime(): ThreadRuntime {
       // Claimed: the job cannot finish (nor its parameters change) before this task is counted.
       const count = ctl[COUNT];
       ctl[TAKEN + thread]++;
+      ctl[RUNNING + thread] = 1;
       try {
         runTask(ctl, memory, k, thread, task);
       } catch (error) {
         recordFailure(ctl, error);
       }
+      ctl[RUNNING + thread] = 0;
       if (Atomics.add(ctl, DONE, 1) + 1 === count) Atomics.notify(ctl, DONE);
     }
+  }
+
+  /**
+   * A worker's last act when its thread ends (Node's process 'exit' in the worker: its own
+   * process.exit, or an uncaught error): counts it dead, and if it held a task, fails that
+   * task's job and counts the task done, so that the caller's wait ends with an error.
+   */
+  function workerExit(ctl: Int32Array, thread: number, code: number): void {
+    Atomics.add(ctl, DEAD, 1);
+    if (ctl[RUNNING + thread] !== 0) {
+      ctl[RUNNING + thread] = 0;
+      recordFailure(ctl, `a worker of the pool exited with code ${code} in the middle of a task`);
+      Atomics.add(ctl, DONE, 1);
+    }
+    Atomics.notify(ctl, DONE);
   }
 
   /** A worker's life: wait for a job, take part in it, until told to stop. */
@@ -243,19 +322,23 @@ export function threadRuntime(): ThreadRuntime {
     }
   }
 
-  const layout = { CLAIM, DONE, WAKE, STOP, FAILED, COUNT, KIND, MESSAGE, TAKEN, MAX_THREADS, SIZE, TASK_BITS, MAX_TASKS, MAX_GENERATION, GEMM, CONV, WINOGRAD, PACK };
+  const layout = { CLAIM, DONE, WAKE, STOP, FAILED, COUNT, KIND, DEAD, MESSAGE, TAKEN, MAX_THREADS, SIZE, TASK_BITS, MAX_TASKS, MAX_GENERATION, GEMM, CONV, WINOGRAD, PACK, ELEMENTWISE, MAX_POOL, COPY };
   const gemmParams = { ROW_TILES, COL_TILES, DEPTH, KC, A, B, C, LDC, SCRATCH, SCRATCH_STRIDE, TASK_ROWS, TASK_COLS, ACCUMULATE, SLICES_IN_KERNEL };
-  return { layout, gemmParams, packParams: PK, convParams: CV, winogradParams: WG, runTask, runTasks, workerLoop };
+  return { layout, gemmParams, packParams: PK, convParams: CV, winogradParams: WG, elementwiseParams: EW, maxPoolParams: MP, copyParams: CP, runTask, runTasks, workerLoop, workerExit };
 }
 
 /** What threadRuntime() returns (named, so that declarations can refer to it). */
 export interface ThreadRuntime {
-  layout: Record<'CLAIM' | 'DONE' | 'WAKE' | 'STOP' | 'FAILED' | 'COUNT' | 'KIND' | 'MESSAGE' | 'TAKEN' | 'MAX_THREADS' | 'SIZE' | 'TASK_BITS' | 'MAX_TASKS' | 'MAX_GENERATION' | 'GEMM' | 'CONV' | 'WINOGRAD' | 'PACK', number>;
+  layout: Record<'CLAIM' | 'DONE' | 'WAKE' | 'STOP' | 'FAILED' | 'COUNT' | 'KIND' | 'DEAD' | 'MESSAGE' | 'TAKEN' | 'MAX_THREADS' | 'SIZE' | 'TASK_BITS' | 'MAX_TASKS' | 'MAX_GENERATION' | 'GEMM' | 'CONV' | 'WINOGRAD' | 'PACK' | 'ELEMENTWISE' | 'MAX_POOL' | 'COPY', number>;
   gemmParams: Record<'ROW_TILES' | 'COL_TILES' | 'DEPTH' | 'KC' | 'A' | 'B' | 'C' | 'LDC' | 'SCRATCH' | 'SCRATCH_STRIDE' | 'TASK_ROWS' | 'TASK_COLS' | 'ACCUMULATE' | 'SLICES_IN_KERNEL', number>;
   packParams: Record<'A_TASKS' | 'A_PANELS' | 'B_PANELS' | 'ROW_TILES' | 'COL_TILES' | 'DEPTH' | 'A_SOURCE' | 'A_PACKED' | 'B_PACKED' | 'RECORDS' | 'OFFSETS', number>;
   convParams: Record<'ROW_TILES' | 'COL_TILES' | 'DEPTH' | 'A' | 'B' | 'B_STRIDE' | 'RECORDS' | 'OFFSETS' | 'C' | 'LDC' | 'TASK_ROWS' | 'TASK_COLS' | 'ACCUMULATE', number>;
   winogradParams: Record<'TILES' | 'BLOCK_TILES' | 'PER_ROW' | 'CHANNELS' | 'ROWS' | 'ROWS_PADDED' | 'X' | 'ROW_BYTES' | 'PLANE_BYTES' | 'U' | 'V' | 'V_STRIDE' | 'CB' | 'CB_STRIDE' | 'OUT' | 'OUT_ROW_BYTES' | 'OUT_PLANE_BYTES', number>;
+  elementwiseParams: Record<'OP' | 'A' | 'B' | 'B_MODE' | 'OUT' | 'N' | 'PLANE' | 'CHANNELS' | 'CHUNK', number>;
+  maxPoolParams: Record<'PLANES' | 'SRC' | 'PLANE_BYTES' | 'IN_W' | 'OUT_H' | 'OUT_W' | 'ROWS' | 'COLS' | 'DST' | 'IDX' | 'CHUNK', number>;
+  copyParams: Record<'PLANES' | 'ROWS' | 'WIDTH' | 'SRC' | 'SRC_ROW' | 'SRC_PLANE' | 'DST' | 'DST_ROW' | 'DST_PLANE' | 'ZERO_AT' | 'ZERO_LENGTH' | 'CHUNK', number>;
   runTask(ctl: Int32Array, memory: SharedMemory, k: TaskKernels, thread: number, task: number): void;
   runTasks(ctl: Int32Array, memory: SharedMemory, k: TaskKernels, thread: number, generation: number): void;
   workerLoop(ctl: Int32Array, memory: SharedMemory, k: TaskKernels, thread: number): void;
+  workerExit(ctl: Int32Array, thread: number, code: number): void;
 }

@@ -56,7 +56,12 @@ export function getNumThreads(): number {
 /** The pool for an op of `work` multiply-adds, or null where it runs on the calling thread. */
 export function threadPoolFor(work: number): ThreadPool | null {
   if (work < minWork) return null;
-  if (pool !== null) return pool;
+  if (pool !== null && pool.healthy) return pool;
+  if (pool !== null) {
+    // A worker died (its op threw): start a fresh set.
+    pool.terminate();
+    pool = null;
+  }
   const threads = wantedThreads();
   if (threads <= 1) return null;
   const reason = whyUnavailable();

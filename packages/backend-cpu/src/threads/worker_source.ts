@@ -9,12 +9,16 @@
  */
 import { threadRuntime } from './runtime.js';
 
+/** The worker's code; tests pass a changed copy to ThreadPool. */
 export function workerSource(): string {
   return `'use strict';
 const runtime = (${threadRuntime.toString()})();
 function start(init) {
   const instance = new WebAssembly.Instance(init.kernel, { env: { memory: init.memory } });
-  runtime.workerLoop(new Int32Array(init.control), init.memory, instance.exports, init.thread);
+  const control = new Int32Array(init.control);
+  // Node: a worker that ends (process.exit, an uncaught error) fails the task it held instead of leaving the caller waiting.
+  if (typeof process === 'object' && process !== null && typeof process.on === 'function') process.on('exit', (code) => runtime.workerExit(control, init.thread, code));
+  runtime.workerLoop(control, init.memory, instance.exports, init.thread);
 }
 if (typeof require === 'function') require('node:worker_threads').parentPort.once('message', start);
 else self.onmessage = (event) => start(event.data);
