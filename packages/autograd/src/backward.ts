@@ -57,11 +57,13 @@ function accumulate<K>(slots: Map<K, Tensor>, key: K, g: Tensor): void {
   g.dispose();
 }
 
+/** The key of one output of one record: "node id:output index". */
+const slotKey = (node: TapeNode, index: number): string => `${node.id}:${index}`;
+
 function backwardPass({ roots, seeds, retainGraph, targets, retained }: Request): Tensor[] {
   // Gradients waiting for a record's outputs, keyed by "node id:output index", and for leaves.
   const pending = new Map<string, Tensor>();
   const leafGrads = new Map<Tensor, Tensor>();
-  const slotKey = (node: TapeNode, index: number): string => `${node.id}:${index}`;
   const starts: TapeNode[] = [];
   roots.forEach((root, i) => {
     const seed = alias(seeds[i]);
@@ -76,19 +78,30 @@ function backwardPass({ roots, seeds, retainGraph, targets, retained }: Request)
 
   const nodes = reachable(starts);
   const targetSet = new Set(targets ?? []);
-  const useful = targets ? usefulNodes(nodes, targetSet) : null;
-  const needs = (input: TapeInput): boolean => input.requiresGrad && (useful === null || leadsToTarget(input, useful, targetSet));
+  // The non-leaf targets and retained tensors by the record output they are (the tape keeps no handle on outputs).
+  const targetSlots = new Map<string, Tensor>();
+  const retainedSlots = new Map<string, Tensor>();
+  for (const [tensors, slots] of [[targetSet, targetSlots], [retained ?? new Set<Tensor>(), retainedSlots]] as const) {
+    for (const t of tensors) {
+      const made = producerOf(t);
+      if (made) slots.set(slotKey(made.node, made.index), t);
+    }
+  }
+  const useful = targets ? usefulNodes(nodes, targetSet, targetSlots) : null;
+  const needs = (input: TapeInput): boolean => input.requiresGrad && (useful === null || leadsToTarget(input, useful, targetSet, targetSlots));
   // Gradients of non-leaf targets, read when their producer comes up (all consumers are done by then).
   const targetGrads = new Map<Tensor, Tensor>();
 
   for (const node of nodes) {
-    node.outputs.forEach((ref, index) => {
-      const g = pending.get(slotKey(node, index));
-      const out = ref.deref();
-      if (g === undefined || out === undefined) return;
-      if (targetSet.has(out)) targetGrads.set(out, alias(g));
-      if (retained?.has(out)) setGrad(out, g);
-    });
+    for (let index = 0; index < node.outputLive.length; index++) {
+      const key = slotKey(node, index);
+      const g = pending.get(key);
+      if (g === undefined) continue;
+      const target = targetSlots.get(key);
+      if (target) targetGrads.set(target, alias(g));
+      const kept = retainedSlots.get(key);
+      if (kept) setGrad(kept, g);
+    }
     const dy = pending.get(slotKey(node, 0));
     pending.delete(slotKey(node, 0));
     if (dy !== undefined && (useful === null || useful.has(node))) {
@@ -192,18 +205,17 @@ function reachable(starts: readonly TapeNode[]): TapeNode[] {
 }
 
 /** Records on a path to some target (computed forward, from the earliest record). */
-function usefulNodes(nodes: readonly TapeNode[], targets: ReadonlySet<Tensor>): Set<TapeNode> {
+function usefulNodes(nodes: readonly TapeNode[], targets: ReadonlySet<Tensor>, targetSlots: ReadonlyMap<string, Tensor>): Set<TapeNode> {
   const useful = new Set<TapeNode>();
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i];
-    if (node.inputs.some((input) => input.requiresGrad && leadsToTarget(input, useful, targets))) useful.add(node);
+    if (node.inputs.some((input) => input.requiresGrad && leadsToTarget(input, useful, targets, targetSlots))) useful.add(node);
   }
   return useful;
 }
 
-/** Whether an input is a target or has one upstream. */
-function leadsToTarget(input: TapeInput, useful: ReadonlySet<TapeNode>, targets: ReadonlySet<Tensor>): boolean {
+/** Whether an input is a target (a leaf, or a record output in `targetSlots`) or has one upstream. */
+function leadsToTarget(input: TapeInput, useful: ReadonlySet<TapeNode>, targets: ReadonlySet<Tensor>, targetSlots: ReadonlyMap<string, Tensor>): boolean {
   if (!input.producer) return targets.has(input.leaf!);
-  const output = input.producer.outputs[input.outputIndex].deref();
-  return useful.has(input.producer) || (output !== undefined && targets.has(output));
+  return useful.has(input.producer) || targetSlots.has(slotKey(input.producer, input.outputIndex));
 }

@@ -34,10 +34,13 @@ export interface TapeNode {
   readonly attrs: Record<string, unknown>;
   readonly inputs: readonly TapeInput[];
   /**
-   * The output handles, held weakly: a loop without tidy lets the garbage collector take an
-   * output nobody uses, and the record then goes at the next sweep.
+   * Whether each output handle is still live: false once it is disposed or collected (a loop
+   * without tidy lets the garbage collector take an output nobody uses, and the record then
+   * goes at the next sweep), and from the start for outputs without gradients (int32).
+   * Flags rather than WeakRefs: a WeakRef keeps its target alive until the current job ends,
+   * so a training loop that never yields to the event loop would keep every step's handles.
    */
-  readonly outputs: readonly WeakRef<Tensor>[];
+  readonly outputLive: boolean[];
   savedOutputs: Tensor[] | null;
   released: boolean;
 }
@@ -59,7 +62,8 @@ let sweepAt = MIN_SWEEP;
  * unreachable now: one sweep runs after the collection's finalizers (not one per tensor).
  */
 let sweepQueued = false;
-const collectedOutputs = new FinalizationRegistry<undefined>(() => {
+const collectedOutputs = new FinalizationRegistry<Producer>(({ node, index }) => {
+  node.outputLive[index] = false;
   if (sweepQueued) return;
   sweepQueued = true;
   void Promise.resolve().then(() => {
@@ -117,15 +121,16 @@ function record(run: KernelRun): void {
     def,
     attrs: run.attrs,
     inputs,
-    outputs: run.outputs.map((t) => new WeakRef(t)),
+    outputLive: run.outputs.map((t) => t.dtype === 'float32'),
     savedOutputs: def?.saveOutputs ? run.outputs.map((t) => engine().share(t)) : null,
     released: false,
   };
   run.outputs.forEach((t, index) => {
     if (t.dtype !== 'float32') return;
     t.requiresGrad = true;
-    producers.set(t, { node, index });
-    collectedOutputs.register(t, undefined);
+    const made = { node, index };
+    producers.set(t, made);
+    collectedOutputs.register(t, made, t);
   });
   liveNodes.add(node);
   if (liveNodes.size >= sweepAt) sweepUnreachable();
@@ -152,7 +157,7 @@ export function sweepUnreachable(): number {
   const reachable = new Set<TapeNode>();
   const stack: TapeNode[] = [];
   for (const node of liveNodes) {
-    if (node.outputs.some((ref) => isLive(ref.deref()))) stack.push(node);
+    if (node.outputLive.includes(true)) stack.push(node);
   }
   while (stack.length > 0) {
     const node = stack.pop()!;
@@ -171,13 +176,16 @@ export function sweepUnreachable(): number {
   return freed;
 }
 
-function isLive(t: Tensor | undefined): boolean {
-  return t !== undefined && !t.isDisposed;
-}
-
 /** How many records still hold saved tensors (for tests and leak hunting). */
 export function tapeSize(): number {
   return liveNodes.size;
 }
 
 engine().onKernelRun(record);
+engine().onDispose((t) => {
+  const made = producers.get(t);
+  if (!made) return;
+  made.node.outputLive[made.index] = false;
+  // Its cell would otherwise hold the record until the finalizers run, after the loop yields.
+  collectedOutputs.unregister(t);
+});

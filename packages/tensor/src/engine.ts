@@ -63,6 +63,7 @@ export class Engine {
   private nextTensorId = 0;
   private readonly scopes: Tensor[][] = [];
   private readonly listeners = new Set<KernelListener>();
+  private readonly disposeListeners = new Set<(tensor: Tensor) => void>();
   /**
    * Drops a handle's reference when its Tensor object is garbage-collected without
    * dispose(), so a loop written as in PyTorch (no tidy) does not grow. The held value is
@@ -225,6 +226,7 @@ export class Engine {
     if (tensor.isDisposed) return;
     tensor.isDisposed = true;
     this.numTensors--;
+    if (this.disposeListeners.size > 0) for (const listener of this.disposeListeners) listener(tensor);
     this.collected.unregister(tensor);
     this.release(tensor.dataId);
   }
@@ -329,6 +331,15 @@ export class Engine {
   onKernelRun(listener: KernelListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Listens to every handle's dispose() (not to garbage collection, which a
+   * FinalizationRegistry of the listener's own sees); returns the function that stops listening.
+   */
+  onDispose(listener: (tensor: Tensor) => void): () => void {
+    this.disposeListeners.add(listener);
+    return () => this.disposeListeners.delete(listener);
   }
 
   // --- memory ----------------------------------------------------------------------------
