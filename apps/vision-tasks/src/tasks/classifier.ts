@@ -2,11 +2,12 @@
  * The second stage: a small CNN that names a garment from its crop (crops.ts). The whole-scene
  * networks find the clothes well (binary masks: IoU 0.99; boxes: IoU 0.88) but name them badly
  * (localize 0.71), because they see each garment small, on a busy background, a few thousand
- * times; this network sees each one at Fashion-MNIST's own 28×28, from crops of tens of
- * thousands of training scenes (fresh each epoch), cheaply: a crop costs about a 40th of a scene.
+ * times; this network sees each one at Fashion-MNIST's own 28×28, first as the clean training
+ * items (items.ts), then as crops of fresh training scenes, cheaply: a crop costs about a 40th
+ * of a scene.
  *
- * Training crops are the true boxes, jittered as a detector's boxes are, and mirrored at random;
- * at test time the crop and its mirror image are averaged (flip test-time augmentation).
+ * Training boxes are jittered as a detector's boxes are, and mirrored at random; at test time
+ * six views of each box are averaged (VIEW_MARGINS, each mirrored).
  */
 import { noGrad } from '@nn/autograd';
 import type { Image, Scene } from '@nn/data';
