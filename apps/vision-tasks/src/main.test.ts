@@ -48,11 +48,14 @@ describe('quick runs of each task (small data, few steps, a loose bar)', () => {
   it('segment (two stages, the default): the U-Net finds clothes, the crop classifier names each patch; evaluate reads both back', async () => {
     const dir = await tempDir();
     const c = capture();
-    const args = ['train', '--task', 'segment', '--out', dir, '--train-scenes', '48', '--test-scenes', '16', '--epochs', '2', '--width', '4', '--crops', '256', '--classifier-epochs', '2', '--classifier-width', '0.5'];
+    const args = ['train', '--task', 'segment', '--out', dir, '--train-scenes', '48', '--test-scenes', '16', '--epochs', '2', '--width', '4', '--crops', '256', '--item-epochs', '2', '--classifier-epochs', '2', '--classifier-width', '0.5'];
     expect(await main(args, c.io)).toBe(0);
     expect(c.text()).toContain('segment (multiclass, unet, width 4 + cropnet)');
-    expect(c.text()).toContain('second stage: cropnet (width 0.5) on 256 masked crops per epoch, 2 epochs');
+    expect(c.text()).toContain('second stage: cropnet (width 0.5) on 256 objects per epoch: clean items × 2, then masked crops of scenes × 2');
+    expect(c.text()).toContain('items epoch 2/2');
     const metrics = await readMetrics(dir);
+    // Items, then crops: each phase's loss falls.
+    expect(metrics.stage2?.lossPerEpoch).toHaveLength(4);
     expect(metrics.stage2?.lossPerEpoch[1]).toBeLessThan(metrics.stage2!.lossPerEpoch[0]);
     expect(metrics.test.clothesIou).toBeGreaterThan(0.2);
     expect(metrics.test.iouPerClass).toHaveLength(11);
@@ -125,5 +128,8 @@ describe('errors are one line', () => {
     const b = capture();
     expect(await main(['train', '--task', 'segment', '--mode', 'binary', '--classifier', 'cropnet', '--out', dir], b.io)).toBe(1);
     expect(b.errors()).toBe('vision-tasks: --classifier cropnet: --mode binary has no classes to name\n');
+    const e = capture();
+    expect(await main(['train', '--task', 'localize', '--item-epochs', '0', '--classifier-epochs', '0', '--out', dir], e.io)).toBe(1);
+    expect(e.errors()).toBe('vision-tasks: --item-epochs 0 and --classifier-epochs 0: the crop classifier needs at least one epoch\n');
   });
 });

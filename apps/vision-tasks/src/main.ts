@@ -5,7 +5,7 @@
  * VISION_TASKS_DEBUG=1 to see one).
  */
 import { Command, Option } from 'commander';
-import { configureProgram, integer, positiveInteger, positiveNumber, runProgram, type IO } from '@nn/app-kit/cli';
+import { configureProgram, integer, nonNegativeInteger, positiveInteger, positiveNumber, runProgram, type IO } from '@nn/app-kit/cli';
 import { BACKENDS, type BackendName } from '@nn/app-kit/backend';
 import { EMBEDDED_ITEMS_DIR, TASKS, type Task } from './data.js';
 import { evaluate } from './evaluate.js';
@@ -35,6 +35,7 @@ interface TrainFlags {
   schedule?: Schedule;
   classifier?: Stage2;
   classifierEpochs?: number;
+  itemEpochs?: number;
   crops?: number;
   classifierWidth?: number;
   seed: number;
@@ -59,7 +60,8 @@ export function buildProgram(io: IO): Command {
     .addOption(new Option('--detector <name>', 'detect: YOLO v1 grid or centre heatmaps (CenterNet)').choices(DETECTORS))
     .addOption(new Option('--schedule <name>', 'learning rate: one cycle per run, stepped per batch (--lr is its peak), or constant').choices(SCHEDULES))
     .addOption(new Option('--classifier <name>', 'second stage: a small CNN names each found object from its crop (default cropnet; none for --mode binary and --detector yolo)').choices(STAGE2_CHOICES))
-    .option('--classifier-epochs <n>', 'second stage: passes (fresh training scenes each)', positiveInteger)
+    .option('--item-epochs <n>', 'second stage: passes over the clean training items, before the crops (0: crops only)', nonNegativeInteger)
+    .option('--classifier-epochs <n>', 'second stage: passes over crops of scenes (fresh training scenes each), after the items (0: items only)', nonNegativeInteger)
     .option('--crops <n>', 'second stage: training crops per epoch', positiveInteger)
     .option('--classifier-width <w>', 'second stage: channel multiplier of the crop classifier (default 1)', positiveNumber)
     .addOption(itemsOption())

@@ -9,7 +9,7 @@ import { checkOutputDir, displayPath, makeOutputDir } from '@nn/layers/node';
 import { manualSeed, tidy } from '@nn/tensor';
 import { useBackend, type BackendName } from '@nn/app-kit/backend';
 import { saveModel } from './checkpoint.js';
-import { imageBatch, type Task } from './data.js';
+import { imageBatch, readItems, type Task } from './data.js';
 import { writeLossPicture } from './outputs.js';
 import type { Writer } from '@nn/app-kit/cli';
 import { EpochBar } from '@nn/app-kit/progress';
@@ -35,6 +35,7 @@ export interface TrainOptions {
   /** The second stage: 'cropnet' (the default, but for segment --mode binary and YOLO) or 'none'. */
   classifier?: Stage2;
   classifierEpochs?: number;
+  itemEpochs?: number;
   crops?: number;
   classifierWidth?: number;
   seed: number;
@@ -69,6 +70,7 @@ export async function train(options: TrainOptions, out: Writer, err: Writer): Pr
   const oneStage = config.mode === 'binary' || config.detector === 'yolo';
   if (options.classifier === 'cropnet' && oneStage) throw new Error(`--classifier cropnet: ${config.mode === 'binary' ? '--mode binary has no classes to name' : '--detector yolo has no second stage (use --detector centernet)'}`);
   if ((options.classifier ?? (oneStage ? 'none' : 'cropnet')) === 'cropnet') config.classifier = { width: options.classifierWidth ?? 1, ...(d.config.classifier?.masked ? { masked: true } : {}) };
+  if (config.classifier !== undefined && (options.itemEpochs ?? d.classifier.itemEpochs) === 0 && (options.classifierEpochs ?? d.classifier.epochs) === 0) throw new Error('--item-epochs 0 and --classifier-epochs 0: the crop classifier needs at least one epoch');
   if (options.task === 'segment' && options.backbone !== undefined) throw new Error('--backbone: --task segment uses the U-Net (set its width with --width)');
   const epochs = options.epochs ?? d.epochs;
   const batchSize = options.batchSize ?? d.batchSize;
@@ -149,17 +151,24 @@ export async function train(options: TrainOptions, out: Writer, err: Writer): Pr
 async function trainStage2(options: TrainOptions, stage: NonNullable<ModelConfig['classifier']>, out: Writer): Promise<{ net: Model; report: Record<string, unknown> }> {
   const d = RUNNERS[options.task].defaults.classifier;
   const { width } = stage;
-  const settings = { epochs: options.classifierEpochs ?? d.epochs, crops: options.crops ?? d.crops, batchSize: d.batchSize, lr: d.lr, width, masked: stage.masked === true };
+  const settings = { itemEpochs: options.itemEpochs ?? d.itemEpochs, epochs: options.classifierEpochs ?? d.epochs, crops: options.crops ?? d.crops, batchSize: d.batchSize, lr: d.lr, width, masked: stage.masked === true };
   const scene = await cropScenes(options.itemsDir, options.task, options.seed);
+  const items = await readItems(options.itemsDir, 'train');
   const cpuStarted = process.cpuUsage();
   manualSeed(options.seed + 1);
   const net = cropNet(width);
-  out.write(`second stage: cropnet (width ${width}) on ${settings.crops}${settings.masked ? ' masked' : ''} crops per epoch, ${settings.epochs} epochs, batch ${settings.batchSize}, Adam, one cycle to ${settings.lr}\n`);
+  out.write(
+    `second stage: cropnet (width ${width}) on ${settings.crops} objects per epoch: clean items × ${settings.itemEpochs}, then${settings.masked ? ' masked' : ''} crops of scenes × ${settings.epochs}; batch ${settings.batchSize}, Adam, one cycle to ${settings.lr}\n`,
+  );
   const lossPerEpoch = trainClassifier(net, {
     ...settings,
+    items,
     scene,
     seed: options.seed,
-    onEpoch: (epoch, loss, seconds) => out.write(`crops epoch ${epoch + 1}/${settings.epochs}  loss ${loss.toFixed(4)}  ${Math.round(settings.crops / seconds)} crops/s  ${seconds.toFixed(1)} s\n`),
+    onEpoch: (kind, epoch, loss, seconds) => {
+      const epochs = kind === 'items' ? settings.itemEpochs : settings.epochs;
+      out.write(`${kind} epoch ${epoch + 1}/${epochs}  loss ${loss.toFixed(4)}  ${Math.round(settings.crops / seconds)} ${kind}/s  ${seconds.toFixed(1)} s\n`);
+    },
   });
   const cpu = process.cpuUsage(cpuStarted);
   return { net, report: { ...settings, lossPerEpoch, cpuSeconds: (cpu.user + cpu.system) / 1e6 } };

@@ -2,17 +2,19 @@
  * The second stage: a small CNN that names a garment from its crop (crops.ts). The whole-scene
  * networks find the clothes well (binary masks: IoU 0.99; boxes: IoU 0.88) but name them badly
  * (localize 0.71), because they see each garment small, on a busy background, a few thousand
- * times; this network sees each one at Fashion-MNIST's own 28×28, from crops of tens of
- * thousands of training scenes (fresh each epoch), cheaply: a crop costs about a 40th of a scene.
+ * times; this network sees each one at Fashion-MNIST's own 28×28, first as the clean training
+ * items (items.ts), then as crops of fresh training scenes, cheaply: a crop costs about a 40th
+ * of a scene.
  *
- * Training crops are the true boxes, jittered as a detector's boxes are, and mirrored at random;
- * at test time the crop and its mirror image are averaged (flip test-time augmentation).
+ * Training boxes are jittered as a detector's boxes are, and mirrored at random; at test time
+ * six views of each box are averaged (VIEW_MARGINS, each mirrored).
  */
 import { noGrad } from '@nn/autograd';
 import type { Image, Scene } from '@nn/data';
 import { Adam, BatchNorm2d, Conv2d, crossEntropy, Dropout, Flatten, Linear, MaxPool2d, OneCycleLR, ReLU, Sequential } from '@nn/layers';
 import { Generator, tensor, tidy, type Tensor } from '@nn/tensor';
 import { CROP_MARGIN, CROP_SIZE, cropBox, cropTensor, jitterBox, maskedImage, type Corners } from './crops.js';
+import { itemObject, type ItemSource } from './items.js';
 import type { Model } from './task.js';
 
 export const CLASSIFIER_NAME = 'cropnet';
@@ -29,18 +31,23 @@ export function cropNet(width = 1, classes = 10, channels = 1): Model {
 }
 
 export interface ClassifierTraining {
+  /** The clean training items (items.ts): `itemEpochs` epochs of `crops` of them (a shuffled stream) come first. */
+  items?: ItemSource;
+  itemEpochs: number;
   /** Training scene `index` of epoch `epoch` (fresh ones each epoch; seeded). */
   scene: (epoch: number, index: number) => Scene;
-  /** Crops per epoch: the objects of as many scenes as it takes. */
+  /** Objects per epoch: items, or crops of as many scenes as it takes. */
   crops: number;
+  /** Passes over crops of scenes, after the items. */
   epochs: number;
   batchSize: number;
+  /** The items' one-cycle peak; the crops' is a third of it (they refine what the items taught). */
   lr: number;
   seed: number;
   /** Crop the garments cut out along their true masks (segmentation), not with their background. */
   masked?: boolean;
-  /** Called after each epoch with its mean loss and seconds. */
-  onEpoch?: (epoch: number, loss: number, seconds: number) => void;
+  /** Called after each epoch with its mean loss and seconds; `kind` says what it learnt from. */
+  onEpoch?: (kind: 'items' | 'crops', epoch: number, loss: number, seconds: number) => void;
 }
 
 type Item = { image: Image; box: Corners; classId: number };
@@ -57,22 +64,71 @@ function objects(scenes: readonly Scene[], masked = false): Item[] {
   });
 }
 
-/** Trains `net` on jittered, randomly mirrored crops of the true boxes (one cycle of Adam); returns the loss per epoch. */
+/**
+ * Trains `net` first on the clean items (each once per pass over them, shuffled), then on crops of
+ * scenes; every box jittered and mirrored at random, one cycle of Adam per phase. Returns the
+ * loss per epoch (items, then crops).
+ */
 export function trainClassifier(net: Model, t: ClassifierTraining): number[] {
-  const optimizer = new Adam(net.parameters(), { lr: t.lr });
-  const scheduler = new OneCycleLR(optimizer, t.lr, { epochs: t.epochs, stepsPerEpoch: Math.ceil(t.crops / t.batchSize), pctStart: 0.2 });
   const generator = new Generator(t.seed);
   const losses: number[] = [];
-  for (let epoch = 0; epoch < t.epochs; epoch++) {
+  if (t.items !== undefined && t.itemEpochs > 0) {
+    const items = t.items;
+    const order = Array.from({ length: items.images.shape[0] }, (_, i) => i);
+    let next = order.length;
+    // A stream of the items, shuffled again at the end of every pass.
+    const take = (): number => {
+      if (next === order.length) {
+        shuffle(order, generator);
+        next = 0;
+      }
+      return order[next++];
+    };
+    fit(net, t, 'items', t.itemEpochs, t.crops, t.lr, generator, losses, () => (size) =>
+      Array.from({ length: size }, () => {
+        const index = take();
+        return { ...itemObject(items, index, generator), classId: items.labels.data[index] };
+      }),
+    );
+  }
+  if (t.epochs > 0) {
+    const lr = t.items !== undefined && t.itemEpochs > 0 ? t.lr / 3 : t.lr;
+    fit(net, t, 'crops', t.epochs, t.crops, lr, generator, losses, (epoch) => {
+      let next = 0;
+      let pending: Item[] = [];
+      return (size) => {
+        while (pending.length < size) pending.push(...objects([t.scene(epoch, next++)], t.masked));
+        const batch = pending.slice(0, size);
+        pending = pending.slice(size);
+        return batch;
+      };
+    });
+  }
+  net.zeroGrad();
+  return losses;
+}
+
+/** One phase: `epochs` passes of `perEpoch` objects from `source(epoch)`, one cycle of Adam to `lr`. */
+function fit(
+  net: Model,
+  t: ClassifierTraining,
+  kind: 'items' | 'crops',
+  epochs: number,
+  perEpoch: number,
+  lr: number,
+  generator: Generator,
+  losses: number[],
+  source: (epoch: number) => (size: number) => Item[],
+): void {
+  const optimizer = new Adam(net.parameters(), { lr });
+  const scheduler = new OneCycleLR(optimizer, lr, { epochs, stepsPerEpoch: Math.ceil(perEpoch / t.batchSize), pctStart: 0.2 });
+  for (let epoch = 0; epoch < epochs; epoch++) {
     const started = performance.now();
+    const next = source(epoch);
     net.train();
     let sum = 0;
-    let next = 0;
-    let pending: Item[] = [];
-    for (let done = 0; done < t.crops; ) {
-      while (pending.length < t.batchSize) pending.push(...objects([t.scene(epoch, next++)], t.masked));
-      const batch = pending.slice(0, Math.min(t.batchSize, t.crops - done));
-      pending = pending.slice(batch.length);
+    for (let done = 0; done < perEpoch; ) {
+      const batch = next(Math.min(t.batchSize, perEpoch - done));
       optimizer.zeroGrad();
       const value = tidy(() => {
         const crops = batch.map((o) => cropBox(o.image, jitterBox(o.box, generator)));
@@ -86,11 +142,17 @@ export function trainClassifier(net: Model, t: ClassifierTraining): number[] {
       sum += value * batch.length;
       done += batch.length;
     }
-    losses.push(sum / t.crops);
-    t.onEpoch?.(epoch, sum / t.crops, (performance.now() - started) / 1000);
+    losses.push(sum / perEpoch);
+    t.onEpoch?.(kind, epoch, sum / perEpoch, (performance.now() - started) / 1000);
   }
-  optimizer.zeroGrad();
-  return losses;
+}
+
+/** Fisher–Yates in place, seeded. */
+function shuffle(order: number[], generator: Generator): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = generator.nextInt(0, i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
 }
 
 /**

@@ -35,11 +35,11 @@ export const detect: TaskRunner = {
     config: { mode: 'multiclass', width: 0.25, backbone: 'resnet18', detector: 'centernet', classifier: { width: 1 } },
     lr: 5e-3,
     schedule: 'onecycle',
-    epochs: 7,
+    epochs: 5,
     batchSize: 32,
     trainScenes: 3000,
     testScenes: 300,
-    classifier: { epochs: 8, crops: 12_000, batchSize: 64, lr: 3e-3 },
+    classifier: { itemEpochs: 6, epochs: 2, crops: 12_000, batchSize: 64, lr: 3e-3 },
   },
 
   defaultLr(config) {

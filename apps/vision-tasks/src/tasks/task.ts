@@ -28,6 +28,9 @@ export interface ModelConfig {
 
 /** The second stage's default training: `crops` per epoch, from fresh training scenes each epoch. */
 export interface ClassifierDefaults {
+  /** Passes over the clean training items first (items.ts). */
+  itemEpochs: number;
+  /** Then passes over crops of scenes. */
   epochs: number;
   crops: number;
   batchSize: number;

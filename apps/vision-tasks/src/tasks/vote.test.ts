@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeOverlapping, nameComponents, patches, voteComponents } from './vote.js';
+import { mergeOverlapping, nameComponents, patches, splitTouching, voteComponents } from './vote.js';
 
 // A 3×4 image, 3 classes (0 background). Two patches of clothes: the left one (4 pixels) is
 // labelled 1, 1, 2, 1 per pixel; the right one (2 pixels) is labelled 2, 2.
@@ -60,5 +60,37 @@ describe('mergeOverlapping', () => {
       { pixels: [1, 3, 2], box: [0, 0, 8, 5] },
       { pixels: [4], box: [8, 0, 9, 1] },
     ]);
+  });
+});
+
+describe('splitTouching', () => {
+  // A 7×12 image: two 5×5 squares (rows 1..5; columns 0..4 and 7..11) joined by a one-pixel
+  // bridge in row 3 (columns 5, 6): one 4-connected patch of 52 pixels.
+  const w = 12;
+  const h = 7;
+  const mask = Array.from({ length: w * h }, (_, i) => {
+    const [y, x] = [Math.floor(i / w), i % w];
+    return Number(y >= 1 && y <= 5 && (x <= 4 || x >= 7 || (y === 3 && (x === 5 || x === 6))));
+  });
+
+  it('splits a patch of two garments joined by a bridge at the bridge', () => {
+    const found = patches(mask, h, w);
+    expect(found).toHaveLength(1);
+    // One erosion (the image's edge erodes nothing) leaves rows 2..4 of each square but its column
+    // facing the other, and its pixel at the bridge (the bridge goes): two cores of 13 pixels. Each
+    // pixel goes to the nearer core; the bridge's pixels (3, 5) and (3, 6) go to the left and right.
+    const parts = splitTouching(found, h, w, 1, 5);
+    expect(parts.map((p) => p.box)).toEqual([
+      [0, 1, 6, 6],
+      [6, 1, 12, 6],
+    ]);
+    expect(parts.map((p) => p.pixels.length)).toEqual([26, 26]);
+  });
+
+  it('keeps a patch whole where the erosion leaves one core, or cores too small', () => {
+    const found = patches(mask, h, w);
+    expect(splitTouching(found, h, w, 1, 14)).toEqual(found);
+    const square = patches(mask.map((v, i) => (i % w <= 4 ? v : 0)), h, w);
+    expect(splitTouching(square, h, w, 1, 5)).toEqual(square);
   });
 });

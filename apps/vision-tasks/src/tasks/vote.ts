@@ -94,15 +94,76 @@ export function mergeOverlapping(found: readonly Patch[]): Patch[] {
 
 /**
  * `clothes`: 1 where the U-Net finds clothes [H·W]; `name(patches)`: the class (1..C, 0 is the
- * background) of each garment: a patch, or patches whose boxes overlap (mergeOverlapping).
+ * background) of each garment: a patch, or patches whose boxes overlap (mergeOverlapping), or a
+ * part of a patch of touching garments (splitTouching).
  * Returns the class mask (a new array).
  */
 export function nameComponents(clothes: ArrayLike<number>, height: number, width: number, name: (found: Patch[]) => ArrayLike<number>): Uint8Array {
   const out = new Uint8Array(height * width);
-  const found = mergeOverlapping(patches(clothes, height, width));
+  const found = splitTouching(mergeOverlapping(patches(clothes, height, width)), height, width);
   const classes = name(found);
   found.forEach(({ pixels }, k) => {
     for (const i of pixels) out[i] = classes[k];
   });
+  return out;
+}
+
+/**
+ * Patches of touching garments, split: two garments the scenes paste side by side (their boxes
+ * apart, their fringes touching) come out of the U-Net as one patch, and one class for both
+ * loses both. Each patch is eroded `erosions` times (a pixel stays where its 4 neighbours are
+ * clothes); where the erosion leaves several cores of at least `minCore` pixels, every pixel of
+ * the patch goes to its nearest core (a breadth-first growth inside the patch), else the patch
+ * stays whole.
+ */
+export function splitTouching(found: readonly Patch[], height: number, width: number, erosions = 2, minCore = 30): Patch[] {
+  const plane = height * width;
+  return found.flatMap((patch) => {
+    let inside: Uint8Array = new Uint8Array(plane);
+    for (const i of patch.pixels) inside[i] = 1;
+    const whole = inside;
+    for (let k = 0; k < erosions; k++) inside = erode(inside, height, width);
+    const cores = patches(inside, height, width).filter((core) => core.pixels.length >= minCore);
+    if (cores.length < 2) return [patch];
+    // Multi-source breadth-first growth from the cores, through the patch's own pixels.
+    const owner = new Int32Array(plane).fill(-1);
+    let frontier: number[] = [];
+    cores.forEach((core, c) => core.pixels.forEach((i) => ((owner[i] = c), frontier.push(i))));
+    while (frontier.length > 0) {
+      const next: number[] = [];
+      for (const i of frontier) {
+        const y = Math.floor(i / width);
+        const x = i - y * width;
+        for (const j of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, y > 0 ? i - width : -1, y < height - 1 ? i + width : -1]) {
+          if (j >= 0 && whole[j] && owner[j] < 0) {
+            owner[j] = owner[i];
+            next.push(j);
+          }
+        }
+      }
+      frontier = next;
+    }
+    const parts = cores.map((): Patch => ({ pixels: [], box: [width, height, 0, 0] }));
+    for (const i of patch.pixels) {
+      // A pixel the growth cannot reach (cut off by the erosion's corners) joins the first core.
+      const part = parts[Math.max(0, owner[i])];
+      const y = Math.floor(i / width);
+      const x = i - y * width;
+      part.pixels.push(i);
+      part.box = [Math.min(part.box[0], x), Math.min(part.box[1], y), Math.max(part.box[2], x + 1), Math.max(part.box[3], y + 1)];
+    }
+    return parts;
+  });
+}
+
+/** Pixels of `mask` whose four neighbours (inside the image) are all in it. */
+function erode(mask: Uint8Array, height: number, width: number): Uint8Array {
+  const out = new Uint8Array(mask.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      out[i] = Number(mask[i] === 1 && (x === 0 || mask[i - 1] === 1) && (x === width - 1 || mask[i + 1] === 1) && (y === 0 || mask[i - width] === 1) && (y === height - 1 || mask[i + width] === 1));
+    }
+  }
   return out;
 }

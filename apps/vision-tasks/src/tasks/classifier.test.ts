@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import '@nn/backend-cpu';
+import { manualSeed, setBackend } from '@nn/tensor';
+import { cropNet, trainClassifier } from './classifier.js';
+
+await setBackend('cpu');
+
+// Five 28×28 items: a bright square at a place and size that differ by class (0 or 1).
+const items = {
+  images: {
+    shape: [5, 28, 28],
+    data: Uint8Array.from({ length: 5 * 784 }, (_, i) => {
+      const [n, y, x] = [Math.floor(i / 784), Math.floor((i % 784) / 28), i % 28];
+      return n % 2 === 0 ? Number(y > 4 && y < 24 && x > 10 && x < 18) * 200 : Number(y > 10 && y < 18 && x > 4 && x < 24) * 200;
+    }),
+  },
+  labels: { data: Uint8Array.from([0, 1, 0, 1, 0]) },
+};
+
+describe('trainClassifier', () => {
+  it('learns from the clean items alone: `crops` of them per epoch, the stream going round the items', () => {
+    manualSeed(1);
+    const net = cropNet(0.25);
+    const noScenes = (): never => {
+      throw new Error('no scene should be painted with --classifier-epochs 0');
+    };
+    const epochs: string[] = [];
+    const losses = trainClassifier(net, { items, itemEpochs: 3, scene: noScenes, crops: 8, epochs: 0, batchSize: 4, lr: 3e-3, seed: 1, onEpoch: (kind, epoch) => epochs.push(`${kind} ${epoch}`) });
+    expect(epochs).toEqual(['items 0', 'items 1', 'items 2']);
+    expect(losses).toHaveLength(3);
+    for (const loss of losses) expect(Number.isFinite(loss)).toBe(true);
+  });
+});
