@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import { CharVocabulary } from '@nn/data';
-import { Adam, crossEntropy, OneCycleLR } from '@nn/layers';
+import { AdamW, crossEntropy, OneCycleLR } from '@nn/layers';
 import { checkOutputDir, makeOutputDir, writeFileAtomic } from '@nn/layers/node';
 import { dispose, manualSeed } from '@nn/tensor';
 import { useBackend, type BackendName } from '@nn/app-kit/backend';
@@ -18,7 +18,7 @@ import { encodeExamples, wordLoader } from './batches.js';
 import { loadModelFile, modelFile, saveModelFile } from './checkpoint.js';
 import { loadCorpus, splitCorpus, type Example } from './data.js';
 import { scoreClassifier, confusionScores, type Scores } from './evaluate.js';
-import { buildClassifier, DEFAULT_RECIPES, parameterCount, type Architecture, type Recipe } from './models.js';
+import { buildClassifier, DEFAULT_RECIPES, parameterCount, type Architecture, type Recipe, type Shape } from './models.js';
 import { tuneNaiveBayes } from './naive_bayes.js';
 import { pairedComparison, standardError, type PairedComparison } from './significance.js';
 import { writeConfusionPicture, writeMetrics } from './outputs.js';
@@ -36,6 +36,9 @@ export interface ClassifyOptions {
   epochs?: number;
   batchSize?: number;
   lr?: number;
+  /** Overrides of every model's sizes and recipe, for experiments (the command line sets none). */
+  shape?: Partial<Shape>;
+  recipe?: Partial<Recipe>;
   seed: number;
   backend: BackendName;
 }
@@ -126,10 +129,11 @@ export async function classify(options: ClassifyOptions, out: Writer, progress: 
   const confusions = new Map<string, Scores>([[nbName, nbScores]]);
   const bar = new EpochBar(progress, 'words');
   for (const arch of options.models) {
-    const recipe: Recipe = { ...DEFAULT_RECIPES[arch], ...definedOnly({ epochs: options.epochs, batchSize: options.batchSize, lr: options.lr }) };
+    const recipe: Recipe = { ...DEFAULT_RECIPES[arch], ...options.recipe, ...definedOnly({ epochs: options.epochs, batchSize: options.batchSize, lr: options.lr }) };
     manualSeed(options.seed);
-    const model = buildClassifier({ arch, vocabSize: vocab.size, numClasses: C });
-    const optimizer = new Adam(model.parameters(), { lr: recipe.lr });
+    const model = buildClassifier({ arch, vocabSize: vocab.size, numClasses: C, shape: options.shape });
+    // AdamW with no decay is Adam.
+    const optimizer = new AdamW(model.parameters(), { lr: recipe.lr, weightDecay: recipe.weightDecay });
     const loader = wordLoader(trainSet, recipe.batchSize, options.seed);
     // Per step: a short warm-up (Adam's first steps are noisy), then a cosine down to almost nothing.
     const scheduler = new OneCycleLR(optimizer, recipe.lr, { totalSteps: recipe.epochs * loader.length, pctStart: WARM_UP });
@@ -143,7 +147,7 @@ export async function classify(options: ClassifyOptions, out: Writer, progress: 
       let lossSum = 0;
       let seen = 0;
       for (const [{ tokens, lengths }, labels] of loader) {
-        const loss = crossEntropy(model.forward(tokens, Array.from(lengths.dataSync())), labels);
+        const loss = crossEntropy(model.forward(tokens, Array.from(lengths.dataSync())), labels, { labelSmoothing: recipe.labelSmoothing });
         optimizer.zeroGrad();
         loss.backward();
         optimizer.step();
@@ -159,7 +163,7 @@ export async function classify(options: ClassifyOptions, out: Writer, progress: 
       const kept = val.accuracy > best.accuracy;
       if (kept) {
         best = { accuracy: val.accuracy, epoch };
-        await saveModelFile(path, model, { arch, vocab, classes });
+        await saveModelFile(path, model, { arch, vocab, classes, shape: options.shape });
       }
       out.write(`${arch} epoch ${epoch}: loss ${(lossSum / seen).toFixed(4)}, validation accuracy ${pct(val.accuracy)}${kept ? ' (kept)' : ''}, ${epochTimer().wallSeconds.toFixed(1)} s\n`);
     }
