@@ -25,6 +25,7 @@ import { writeConfusionPicture, writeMetrics } from './outputs.js';
 import type { Writer } from '@nn/app-kit/cli';
 import { EpochBar } from '@nn/app-kit/progress';
 import { round, startTimer, type Elapsed } from './timing.js';
+import { WeightAverage } from './weight_average.js';
 
 export interface ClassifyOptions {
   out: string;
@@ -138,10 +139,18 @@ export async function classify(options: ClassifyOptions, out: Writer, progress: 
     // Per step: a short warm-up (Adam's first steps are noisy), then a cosine down to almost nothing.
     const scheduler = new OneCycleLR(optimizer, recipe.lr, { totalSteps: recipe.epochs * loader.length, pctStart: WARM_UP });
     const timer = startTimer();
-    let best = { accuracy: -1, epoch: 0 };
+    const best = { accuracy: -1, epoch: 0, latest: 0 };
     const lossPerEpoch: number[] = [];
     const path = modelFile(options.out, arch);
+    const average = recipe.weightAverage > 0 ? new WeightAverage(model, recipe.weightAverage) : undefined;
     for (let epoch = 1; epoch <= recipe.epochs; epoch++) {
+      const keepIfBest = async (): Promise<boolean> => {
+        best.latest = scoreClassifier(model, valSet, C).accuracy;
+        if (best.latest <= best.accuracy) return false;
+        Object.assign(best, { accuracy: best.latest, epoch });
+        await saveModelFile(path, model, { arch, vocab, classes, shape: options.shape });
+        return true;
+      };
       bar.start(`${arch} epoch ${epoch}/${recipe.epochs}`, trainSet.length);
       const epochTimer = startTimer();
       let lossSum = 0;
@@ -152,6 +161,7 @@ export async function classify(options: ClassifyOptions, out: Writer, progress: 
         loss.backward();
         optimizer.step();
         scheduler.step();
+        average?.update();
         lossSum += loss.item() * labels.shape[0];
         seen += labels.shape[0];
         dispose([tokens, lengths, labels, loss]);
@@ -159,13 +169,10 @@ export async function classify(options: ClassifyOptions, out: Writer, progress: 
       }
       bar.stop();
       lossPerEpoch.push(lossSum / seen);
-      const val = scoreClassifier(model, valSet, C);
-      const kept = val.accuracy > best.accuracy;
-      if (kept) {
-        best = { accuracy: val.accuracy, epoch };
-        await saveModelFile(path, model, { arch, vocab, classes, shape: options.shape });
-      }
-      out.write(`${arch} epoch ${epoch}: loss ${(lossSum / seen).toFixed(4)}, validation accuracy ${pct(val.accuracy)}${kept ? ' (kept)' : ''}, ${epochTimer().wallSeconds.toFixed(1)} s\n`);
+      // With an average of the weights, the average is what is scored, kept and tested.
+      const trainedNote = average ? `; the trained weights ${pct(scoreClassifier(model, valSet, C).accuracy)}` : '';
+      const kept = await (average ? average.withAverage(keepIfBest) : keepIfBest());
+      out.write(`${arch} epoch ${epoch}: loss ${(lossSum / seen).toFixed(4)}, validation accuracy ${pct(best.latest)}${kept ? ' (kept)' : ''}${average ? ` (weights averaged${trainedNote})` : ''}, ${epochTimer().wallSeconds.toFixed(1)} s\n`);
     }
     const train = timer();
     const kept = await loadModelFile(path);
