@@ -1,7 +1,8 @@
 /**
  * `classify`: the language of a word. Trains the naive Bayes baseline (its n-gram order and
- * smoothing chosen on the validation words) and the chosen neural models (default all four)
- * on the same seeded split, keeps each model's weights of its best validation epoch (Adam,
+ * smoothing chosen on the validation words) and the chosen neural models (DEFAULT_MODELS, or
+ * any of the five) on the same seeded split, keeps each model's weights of its best validation
+ * epoch (its weights' moving average where its recipe keeps one; Adam,
  * the learning rate warmed up and then annealed on a cosine, per step: OneCycleLR), scores
  * them on the test words with their standard errors, compares the best model with naive
  * Bayes word by word (the paired difference and its standard error), and writes the model
