@@ -8,7 +8,7 @@ import { vocabularyFromJSON, CharVocabulary } from '@nn/data';
 import { loadWithMetadata, save } from '@nn/layers/node';
 import { dispose } from '@nn/tensor';
 import { CharLanguageModel } from './language_model.js';
-import { ARCHITECTURES, buildClassifier, type Architecture, type Classifier } from './models.js';
+import { ARCHITECTURES, buildClassifier, type Architecture, type Classifier, type Shape } from './models.js';
 
 const CLASSIFIER_FORMAT = 'nn-text-classifier/1';
 const LM_FORMAT = 'nn-text-lm/1';
@@ -22,8 +22,9 @@ interface Saved<M> {
   classes: string[];
 }
 
-export async function saveModelFile(path: string, model: Classifier, info: { arch: Architecture; vocab: CharVocabulary; classes: string[] }): Promise<void> {
-  await save(model.stateDict(), path, { metadata: { format: CLASSIFIER_FORMAT, arch: info.arch, vocab: info.vocab.serialize(), classes: info.classes.join(',') } });
+export async function saveModelFile(path: string, model: Classifier, info: { arch: Architecture; vocab: CharVocabulary; classes: string[]; shape?: Partial<Shape> }): Promise<void> {
+  // The sizes too (when not the defaults), so a model trained with other sizes loads back.
+  await save(model.stateDict(), path, { metadata: { format: CLASSIFIER_FORMAT, arch: info.arch, vocab: info.vocab.serialize(), classes: info.classes.join(','), shape: JSON.stringify(info.shape ?? {}) } });
 }
 
 export async function saveLanguageModel(path: string, model: CharLanguageModel, info: { vocab: CharVocabulary; language: string }): Promise<void> {
@@ -45,7 +46,8 @@ export async function loadModelFile(path: string): Promise<Saved<Classifier> & {
   const { stateDict, metadata, vocab, classes } = await read(path, CLASSIFIER_FORMAT, 'a classifier');
   const arch = metadata.arch as Architecture;
   if (!ARCHITECTURES.includes(arch)) throw new Error(`${path}: unknown model '${metadata.arch}' in its metadata`);
-  const model = buildClassifier({ arch, vocabSize: vocab.size, numClasses: classes.length });
+  const shape = JSON.parse(metadata.shape ?? '{}') as Partial<Shape>;
+  const model = buildClassifier({ arch, vocabSize: vocab.size, numClasses: classes.length, shape });
   model.loadStateDict(stateDict);
   dispose(Object.values(stateDict));
   model.eval();

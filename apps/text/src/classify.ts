@@ -1,7 +1,8 @@
 /**
  * `classify`: the language of a word. Trains the naive Bayes baseline (its n-gram order and
- * smoothing chosen on the validation words) and the chosen neural models (default all four)
- * on the same seeded split, keeps each model's weights of its best validation epoch (Adam,
+ * smoothing chosen on the validation words) and the chosen neural models (DEFAULT_MODELS, or
+ * any of the five) on the same seeded split, keeps each model's weights of its best validation
+ * epoch (its weights' moving average where its recipe keeps one; Adam,
  * the learning rate warmed up and then annealed on a cosine, per step: OneCycleLR), scores
  * them on the test words with their standard errors, compares the best model with naive
  * Bayes word by word (the paired difference and its standard error), and writes the model
@@ -10,7 +11,7 @@
  */
 import { join } from 'node:path';
 import { CharVocabulary } from '@nn/data';
-import { Adam, crossEntropy, OneCycleLR } from '@nn/layers';
+import { AdamW, crossEntropy, OneCycleLR } from '@nn/layers';
 import { checkOutputDir, makeOutputDir, writeFileAtomic } from '@nn/layers/node';
 import { dispose, manualSeed } from '@nn/tensor';
 import { useBackend, type BackendName } from '@nn/app-kit/backend';
@@ -18,13 +19,14 @@ import { encodeExamples, wordLoader } from './batches.js';
 import { loadModelFile, modelFile, saveModelFile } from './checkpoint.js';
 import { loadCorpus, splitCorpus, type Example } from './data.js';
 import { scoreClassifier, confusionScores, type Scores } from './evaluate.js';
-import { buildClassifier, DEFAULT_RECIPES, parameterCount, type Architecture, type Recipe } from './models.js';
+import { buildClassifier, DEFAULT_RECIPES, parameterCount, type Architecture, type Recipe, type Shape } from './models.js';
 import { tuneNaiveBayes } from './naive_bayes.js';
 import { pairedComparison, standardError, type PairedComparison } from './significance.js';
 import { writeConfusionPicture, writeMetrics } from './outputs.js';
 import type { Writer } from '@nn/app-kit/cli';
 import { EpochBar } from '@nn/app-kit/progress';
 import { round, startTimer, type Elapsed } from './timing.js';
+import { WeightAverage } from './weight_average.js';
 
 export interface ClassifyOptions {
   out: string;
@@ -36,6 +38,9 @@ export interface ClassifyOptions {
   epochs?: number;
   batchSize?: number;
   lr?: number;
+  /** Overrides of every model's sizes and recipe, for experiments (the command line sets none). */
+  shape?: Partial<Shape>;
+  recipe?: Partial<Recipe>;
   seed: number;
   backend: BackendName;
 }
@@ -126,28 +131,38 @@ export async function classify(options: ClassifyOptions, out: Writer, progress: 
   const confusions = new Map<string, Scores>([[nbName, nbScores]]);
   const bar = new EpochBar(progress, 'words');
   for (const arch of options.models) {
-    const recipe: Recipe = { ...DEFAULT_RECIPES[arch], ...definedOnly({ epochs: options.epochs, batchSize: options.batchSize, lr: options.lr }) };
+    const recipe: Recipe = { ...DEFAULT_RECIPES[arch], ...options.recipe, ...definedOnly({ epochs: options.epochs, batchSize: options.batchSize, lr: options.lr }) };
     manualSeed(options.seed);
-    const model = buildClassifier({ arch, vocabSize: vocab.size, numClasses: C });
-    const optimizer = new Adam(model.parameters(), { lr: recipe.lr });
+    const model = buildClassifier({ arch, vocabSize: vocab.size, numClasses: C, shape: options.shape });
+    // AdamW with no decay is Adam.
+    const optimizer = new AdamW(model.parameters(), { lr: recipe.lr, weightDecay: recipe.weightDecay });
     const loader = wordLoader(trainSet, recipe.batchSize, options.seed);
     // Per step: a short warm-up (Adam's first steps are noisy), then a cosine down to almost nothing.
     const scheduler = new OneCycleLR(optimizer, recipe.lr, { totalSteps: recipe.epochs * loader.length, pctStart: WARM_UP });
     const timer = startTimer();
-    let best = { accuracy: -1, epoch: 0 };
+    const best = { accuracy: -1, epoch: 0, latest: 0 };
     const lossPerEpoch: number[] = [];
     const path = modelFile(options.out, arch);
+    const average = recipe.weightAverage > 0 ? new WeightAverage(model, recipe.weightAverage) : undefined;
     for (let epoch = 1; epoch <= recipe.epochs; epoch++) {
+      const keepIfBest = async (): Promise<boolean> => {
+        best.latest = scoreClassifier(model, valSet, C).accuracy;
+        if (best.latest <= best.accuracy) return false;
+        Object.assign(best, { accuracy: best.latest, epoch });
+        await saveModelFile(path, model, { arch, vocab, classes, shape: options.shape });
+        return true;
+      };
       bar.start(`${arch} epoch ${epoch}/${recipe.epochs}`, trainSet.length);
       const epochTimer = startTimer();
       let lossSum = 0;
       let seen = 0;
       for (const [{ tokens, lengths }, labels] of loader) {
-        const loss = crossEntropy(model.forward(tokens, Array.from(lengths.dataSync())), labels);
+        const loss = crossEntropy(model.forward(tokens, Array.from(lengths.dataSync())), labels, { labelSmoothing: recipe.labelSmoothing });
         optimizer.zeroGrad();
         loss.backward();
         optimizer.step();
         scheduler.step();
+        average?.update();
         lossSum += loss.item() * labels.shape[0];
         seen += labels.shape[0];
         dispose([tokens, lengths, labels, loss]);
@@ -155,13 +170,10 @@ export async function classify(options: ClassifyOptions, out: Writer, progress: 
       }
       bar.stop();
       lossPerEpoch.push(lossSum / seen);
-      const val = scoreClassifier(model, valSet, C);
-      const kept = val.accuracy > best.accuracy;
-      if (kept) {
-        best = { accuracy: val.accuracy, epoch };
-        await saveModelFile(path, model, { arch, vocab, classes });
-      }
-      out.write(`${arch} epoch ${epoch}: loss ${(lossSum / seen).toFixed(4)}, validation accuracy ${pct(val.accuracy)}${kept ? ' (kept)' : ''}, ${epochTimer().wallSeconds.toFixed(1)} s\n`);
+      // With an average of the weights, the average is what is scored, kept and tested.
+      const trainedNote = average ? `; the trained weights ${pct(scoreClassifier(model, valSet, C).accuracy)}` : '';
+      const kept = await (average ? average.withAverage(keepIfBest) : keepIfBest());
+      out.write(`${arch} epoch ${epoch}: loss ${(lossSum / seen).toFixed(4)}, validation accuracy ${pct(best.latest)}${kept ? ' (kept)' : ''}${average ? ` (weights averaged${trainedNote})` : ''}, ${epochTimer().wallSeconds.toFixed(1)} s\n`);
     }
     const train = timer();
     const kept = await loadModelFile(path);

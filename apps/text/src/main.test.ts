@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vocabularyFromJSON } from '@nn/data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main, type IO } from './main.js';
+import { main, modelList, type IO } from './main.js';
+import { ARCHITECTURES } from './models.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -131,6 +132,12 @@ describe('bad input: one line naming the file or the option', () => {
       await chmod(join(dir, 'ngerman'), 0o000);
       await fails(['classify', '--data', dir, '--out', join(dir, 'o')], /ngerman: permission denied/);
     }
+  });
+
+  it("--models: a list, or all for every model's row", () => {
+    expect(modelList('cnn, gru')).toEqual(['cnn', 'gru']);
+    expect(modelList('all')).toEqual([...ARCHITECTURES]);
+    expect(() => modelList('cnn,all')).toThrow(/unknown model 'all'/);
   });
 
   it('bad options, an empty word, no model to read', async () => {

@@ -10,7 +10,7 @@ import { classify } from './classify.js';
 import { SYSTEM_DATA_DIR } from './data.js';
 import { generate } from './generate.js';
 import { LANGUAGE_CODES } from './languages.js';
-import { ARCHITECTURES, type Architecture } from './models.js';
+import { ARCHITECTURES, DEFAULT_MODELS, type Architecture } from './models.js';
 import { predict } from './predict.js';
 import { trainLm } from './train_lm.js';
 
@@ -26,10 +26,12 @@ function languageList(value: string): string[] {
   return codes;
 }
 
-function modelList(value: string): Architecture[] {
+/** `--models`: names of ARCHITECTURES, or `all` for every one of them. */
+export function modelList(value: string): Architecture[] {
+  if (value.trim() === 'all') return [...ARCHITECTURES];
   const names = value.split(',').map((c) => c.trim());
   const bad = names.filter((c) => !(ARCHITECTURES as readonly string[]).includes(c));
-  if (bad.length > 0) throw new InvalidArgumentError(`unknown model ${bad.map((c) => `'${c}'`).join(', ')} (expected ${ARCHITECTURES.join(', ')})`);
+  if (bad.length > 0) throw new InvalidArgumentError(`unknown model ${bad.map((c) => `'${c}'`).join(', ')} (expected ${ARCHITECTURES.join(', ')}, or all)`);
   return names as Architecture[];
 }
 
@@ -73,7 +75,7 @@ export function buildProgram(io: IO): Command {
       .description('train naive Bayes (tuned on the validation words) and the char LSTM, GRU, CNN, Transformer and fastText on the same split; writes checkpoints, vocab.json, metrics.json and confusion.png to --out'),
   )
     .option('--out <dir>', 'folder for the checkpoints, metrics.json and confusion.png', 'out/classify')
-    .option('--models <list>', `comma-separated, of ${ARCHITECTURES.join(', ')}`, modelList, [...ARCHITECTURES])
+    .option('--models <list>', `comma-separated, of ${ARCHITECTURES.join(', ')}; or all (default: ${DEFAULT_MODELS.join(', ')}, which fits ten minutes)`, modelList, [...DEFAULT_MODELS])
     .option('--langs <list>', `comma-separated language codes (default: every list found), of ${LANGUAGE_CODES.join(', ')}`, languageList)
     .option('--epochs <n>', "passes over the training words, for every model (default: each model's recipe)", positiveInteger)
     .option('--batch-size <n>', "words per step, for every model (default: each model's recipe)", positiveInteger)

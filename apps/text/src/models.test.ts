@@ -2,13 +2,17 @@ import '@nn/backend-cpu';
 import { padSequences } from '@nn/data';
 import { dispose, manualSeed, tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
-import { ARCHITECTURES, buildClassifier, DEFAULT_SHAPES, hashedNgrams, hideCharacters, parameterCount } from './models.js';
+import { ARCHITECTURES, buildClassifier, DEFAULT_SHAPES, hashedNgrams, hideCharacters, parameterCount, type Architecture, type Shape } from './models.js';
 
 describe('the classifiers', () => {
-  it.each(ARCHITECTURES)('%s: logits [B, C], and padding never changes a word’s logits', (arch) => {
+  const cases: [string, Architecture, Partial<Shape>][] = [
+    ...ARCHITECTURES.map((arch): [string, Architecture, Partial<Shape>] => [arch, arch, arch === 'fasttext' ? { hidden: 4096 } : {}]),
+    ['cnn with max and mean pooling', 'cnn', { pooling: 'max+mean' }],
+  ];
+  it.each(cases)('%s: logits [B, C], and padding never changes a word’s logits', (_name, arch, shape) => {
     manualSeed(3);
     // fastText's table of 2^18 rows is slow to build; its hashing is the same at any size.
-    const model = buildClassifier({ arch, vocabSize: 12, numClasses: 4, shape: arch === 'fasttext' ? { hidden: 4096 } : {} });
+    const model = buildClassifier({ arch, vocabSize: 12, numClasses: 4, shape });
     model.eval();
     expect(parameterCount(model)).toBeGreaterThan(1000);
     const alone = padSequences([[5, 6, 7]]);
@@ -33,6 +37,29 @@ describe('the classifiers', () => {
     expect(parameterCount(one)).toBe(gru(1) + rest(1));
     const cnn = buildClassifier({ arch: 'cnn', vocabSize: 12, numClasses: 4, shape: { widths: [3], hidden: 8, embedding: 4 } });
     expect(parameterCount(cnn)).toBe(12 * 4 + (4 * 3 * 8 + 8) + (8 + 1) * 4);
+    // Max and mean pooling: two features per filter into the head.
+    const maxMean = buildClassifier({ arch: 'cnn', vocabSize: 12, numClasses: 4, shape: { widths: [3], hidden: 8, embedding: 4, pooling: 'max+mean' } });
+    expect(parameterCount(maxMean)).toBe(12 * 4 + (4 * 3 * 8 + 8) + (2 * 8 + 1) * 4);
+  });
+
+  it('the CNN with max and mean pooling reads the mean of its filters over the word only', () => {
+    manualSeed(4);
+    // One filter of width 1 and no bias on an embedding of width 1: its mean is the mean of relu(w·e) over the letters.
+    const model = buildClassifier({ arch: 'cnn', vocabSize: 6, numClasses: 2, shape: { widths: [1], hidden: 1, embedding: 1, pooling: 'max+mean', dropout: 0 } });
+    model.eval();
+    const e = [0, 0, 1, -2, 3, 0.5];
+    model.loadStateDict({
+      'embedding.weight': tensor(Float32Array.from(e), [6, 1]),
+      'convs.0.weight': tensor(Float32Array.from([1]), [1, 1, 1]),
+      'convs.0.bias': tensor(Float32Array.from([0]), [1]),
+      'head.weight': tensor(Float32Array.from([1, 0, 0, 1]), [2, 2]),
+      'head.bias': tensor(Float32Array.from([0, 0]), [2]),
+    });
+    const batch = padSequences([[2, 3, 4], [5, 2, 3, 4, 5]]);
+    const [max1, mean1, max2, mean2] = Array.from(model.forward(batch.tokens, [3, 5]).dataSync());
+    expect([max1, mean1]).toEqual([3, expect.closeTo((1 + 0 + 3) / 3, 5)]);
+    expect([max2, mean2]).toEqual([3, expect.closeTo((0.5 + 1 + 0 + 3 + 0.5) / 5, 5)]);
+    dispose([batch]);
   });
 
   it('hideCharacters reads letters as unknown (1) at its rate, never the padding (0), the same by seed', () => {

@@ -23,6 +23,12 @@ import { concat, getGenerator, max, relu, select, sum, tensor, where, type Tenso
 export const ARCHITECTURES = ['lstm', 'gru', 'cnn', 'transformer', 'fasttext'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
 
+/**
+ * What `classify` trains without `--models`: the whole table (`--models all`) costs about half
+ * an hour of one core, so the default is the best of the issue's models, which fits ten minutes.
+ */
+export const DEFAULT_MODELS: readonly Architecture[] = ['cnn'];
+
 /** A classifier's sizes; what each field means depends on the architecture (see DEFAULT_SHAPES). */
 export interface Shape {
   /** Embedding width (the Transformer's model width). */
@@ -39,15 +45,20 @@ export interface Shape {
   dropout: number;
   /** In training, the chance that each letter is read as unknown (see `Classifier.hideCharacters`). */
   charDropout: number;
+  /** CNN: each filter pooled by its max over the word (Kim), or by its max and its mean; otherwise unused. */
+  pooling: Pooling;
 }
 
+export const POOLINGS = ['max', 'max+mean'] as const;
+export type Pooling = (typeof POOLINGS)[number];
+
 export const DEFAULT_SHAPES: Record<Architecture, Shape> = {
-  lstm: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.3, charDropout: 0.1 },
-  gru: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.3, charDropout: 0.1 },
-  cnn: { embedding: 32, hidden: 128, bidirectional: false, layers: 1, widths: [2, 3, 4, 5, 6], dropout: 0.3, charDropout: 0 },
-  transformer: { embedding: 64, hidden: 128, bidirectional: false, layers: 2, widths: [], dropout: 0.1, charDropout: 0 },
+  lstm: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.3, charDropout: 0.1, pooling: 'max' },
+  gru: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.3, charDropout: 0.1, pooling: 'max' },
+  cnn: { embedding: 32, hidden: 128, bidirectional: false, layers: 1, widths: [2, 3, 4, 5, 6], dropout: 0.3, charDropout: 0, pooling: 'max' },
+  transformer: { embedding: 64, hidden: 128, bidirectional: false, layers: 2, widths: [], dropout: 0.1, charDropout: 0, pooling: 'max' },
   // hidden: the hash buckets; layers: the longest n-gram.
-  fasttext: { embedding: 32, hidden: 1 << 18, bidirectional: false, layers: 5, widths: [], dropout: 0, charDropout: 0.15 },
+  fasttext: { embedding: 32, hidden: 1 << 18, bidirectional: false, layers: 5, widths: [], dropout: 0, charDropout: 0.15, pooling: 'max' },
 };
 
 export interface ClassifierConfig {
@@ -120,21 +131,30 @@ class CharCNN extends Classifier {
   convs: ModuleList<Conv1d>;
   dropout: Dropout;
   head: Linear;
+  private readonly pooling: Pooling;
 
   constructor(vocabSize: number, numClasses: number, shape: Shape) {
     super();
+    this.pooling = shape.pooling;
     this.embedding = new Embedding(vocabSize, shape.embedding, { paddingIdx: 0 });
     this.convs = new ModuleList(shape.widths.map((width) => new Conv1d(shape.embedding, shape.hidden, width, { padding: 'same' })));
     this.dropout = new Dropout(shape.dropout);
-    this.head = new Linear(shape.widths.length * shape.hidden, numClasses);
+    const pools = shape.pooling === 'max+mean' ? 2 : 1;
+    this.head = new Linear(pools * shape.widths.length * shape.hidden, numClasses);
   }
 
   forward(tokens: Tensor, lengths: readonly number[]): Tensor {
     const [B, T] = tokens.shape;
     const x = this.embedding.forward(this.hideCharacters(tokens)).transpose(1, 2); // [B, E, T]: channels first, as Conv1d reads
     const padding = paddingColumn(lengths, T).reshape([B, 1, T]);
-    // Max over the word's own positions only: padding gets -inf-like values first.
-    const pooled = [...this.convs].map((conv) => max(where(padding, -1e9, relu(conv.forward(x))), 2));
+    const counts = lengths.map((n) => [Math.max(n, 1)]);
+    const pooled = [...this.convs].flatMap((conv) => {
+      const h = relu(conv.forward(x));
+      // Max over the word's own positions only: padding gets -inf-like values first.
+      const most = max(where(padding, -1e9, h), 2);
+      // The mean adds up the evidence of every n-gram, as naive Bayes's sum does; max keeps the strongest.
+      return this.pooling === 'max+mean' ? [most, sum(where(padding, 0, h), 2).div(counts)] : [most];
+    });
     return this.head.forward(this.dropout.forward(concat(pooled, 1)));
   }
 }
@@ -256,12 +276,18 @@ export interface Recipe {
   epochs: number;
   batchSize: number;
   lr: number;
+  /** AdamW's decoupled weight decay (0: plain Adam). */
+  weightDecay: number;
+  /** Cross entropy's label smoothing. */
+  labelSmoothing: number;
+  /** The decay of an exponential moving average of the weights, which is then what is scored and kept (0: none). */
+  weightAverage: number;
 }
 
 export const DEFAULT_RECIPES: Record<Architecture, Recipe> = {
-  lstm: { epochs: 4, batchSize: 256, lr: 5e-3 },
-  gru: { epochs: 8, batchSize: 256, lr: 5e-3 },
-  cnn: { epochs: 12, batchSize: 128, lr: 3e-3 },
-  transformer: { epochs: 4, batchSize: 256, lr: 3e-3 },
-  fasttext: { epochs: 8, batchSize: 256, lr: 1e-2 },
+  lstm: { epochs: 4, batchSize: 256, lr: 5e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
+  gru: { epochs: 8, batchSize: 256, lr: 5e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
+  cnn: { epochs: 12, batchSize: 128, lr: 3e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
+  transformer: { epochs: 4, batchSize: 256, lr: 3e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
+  fasttext: { epochs: 8, batchSize: 256, lr: 1e-2, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
 };
