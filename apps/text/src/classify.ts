@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { CharVocabulary } from '@nn/data';
 import { AdamW, crossEntropy, OneCycleLR } from '@nn/layers';
 import { checkOutputDir, makeOutputDir, writeFileAtomic } from '@nn/layers/node';
-import { dispose, manualSeed } from '@nn/tensor';
+import { dispose, manualSeed, tidy } from '@nn/tensor';
 import { useBackend, type BackendName } from '@nn/app-kit/backend';
 import { encodeExamples, wordLoader } from './batches.js';
 import { loadModelFile, modelFile, saveModelFile } from './checkpoint.js';
@@ -157,15 +157,20 @@ export async function classify(options: ClassifyOptions, out: Writer, progress: 
       let lossSum = 0;
       let seen = 0;
       for (const [{ tokens, lengths }, labels] of loader) {
-        const loss = crossEntropy(model.forward(tokens, Array.from(lengths.dataSync())), labels, { labelSmoothing: recipe.labelSmoothing });
-        optimizer.zeroGrad();
-        loss.backward();
-        optimizer.step();
+        // One tidy per step: this loop never yields to the event loop, so intermediates left to
+        // the garbage collector's finalizers would stay until the epoch's end (7 GB of them).
+        const value = tidy(() => {
+          const loss = crossEntropy(model.forward(tokens, Array.from(lengths.dataSync())), labels, { labelSmoothing: recipe.labelSmoothing });
+          optimizer.zeroGrad();
+          loss.backward();
+          optimizer.step();
+          return loss.item();
+        });
         scheduler.step();
         average?.update();
-        lossSum += loss.item() * labels.shape[0];
+        lossSum += value * labels.shape[0];
         seen += labels.shape[0];
-        dispose([tokens, lengths, labels, loss]);
+        dispose([tokens, lengths, labels]);
         bar.update(seen, lossSum / seen, epochTimer().wallSeconds);
       }
       bar.stop();

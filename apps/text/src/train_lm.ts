@@ -8,7 +8,7 @@ import { CharVocabulary, DataLoader } from '@nn/data';
 import { Adam } from '@nn/layers';
 import { checkOutputDir, makeOutputDir } from '@nn/layers/node';
 import { noGrad } from '@nn/autograd';
-import { manualSeed } from '@nn/tensor';
+import { manualSeed, tidy } from '@nn/tensor';
 import { useBackend, type BackendName } from '@nn/app-kit/backend';
 import { modelFile, saveLanguageModel } from './checkpoint.js';
 import { loadCorpus, splitCorpus } from './data.js';
@@ -99,14 +99,18 @@ export async function trainLm(options: TrainLmOptions, out: Writer, progress: Wr
       let lossSum = 0;
       let seen = 0;
       for (const words of loader) {
-        const batch = lmBatch(vocab, words);
-        const loss = lmLoss(model, batch);
-        optimizer.zeroGrad();
-        loss.backward();
-        optimizer.step();
-        lossSum += loss.item() * words.length;
+        // One tidy per step: the loop never yields, so what it left to the garbage collector's
+        // finalizers would stay until the epoch's end.
+        const value = tidy(() => {
+          const batch = lmBatch(vocab, words);
+          const loss = lmLoss(model, batch);
+          optimizer.zeroGrad();
+          loss.backward();
+          optimizer.step();
+          return loss.item();
+        });
+        lossSum += value * words.length;
         seen += words.length;
-        [loss, batch.inputs, batch.targets].forEach((t) => t.dispose());
         bar.update(seen, lossSum / seen, epochTimer().wallSeconds);
       }
       bar.stop();
