@@ -2,12 +2,13 @@ import '@nn/backend-cpu';
 import { padSequences } from '@nn/data';
 import { dispose, manualSeed, tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
-import { ARCHITECTURES, buildClassifier, DEFAULT_SHAPES, hashedNgrams, hideCharacters, parameterCount, type Architecture, type Shape } from './models.js';
+import { ARCHITECTURES, buildClassifier, DEFAULT_SHAPES, hashedNgrams, hideCharacters, parameterCount, positionNgrams, type Architecture, type Shape } from './models.js';
 
 describe('the classifiers', () => {
   const cases: [string, Architecture, Partial<Shape>][] = [
     ...ARCHITECTURES.map((arch): [string, Architecture, Partial<Shape>] => [arch, arch, arch === 'fasttext' ? { hidden: 4096 } : {}]),
     ['cnn with max and mean pooling', 'cnn', { pooling: 'max+mean' }],
+    ['cnn over hashed n-grams', 'cnn', { ngrams: 3, buckets: 512, pooling: 'max+mean' }],
   ];
   it.each(cases)('%s: logits [B, C], and padding never changes a word’s logits', (_name, arch, shape) => {
     manualSeed(3);
@@ -88,5 +89,24 @@ describe('the classifiers', () => {
     const alone = hashedNgrams(padSequences([[5, 6, 7]]).tokens, [3], 3, 50);
     expect((alone.ids.toArray() as number[][])[0]).toEqual(rows[0].slice(0, counts[0]));
     dispose([batch, ids, alone.ids]);
+  });
+
+  it('positionNgrams: at each position of ^word$ the 1- to n-grams ending there; 0 before ^ and on the padding', () => {
+    const batch = padSequences([[5, 6], [7, 5, 6, 8]]);
+    const ids = positionNgrams(batch.tokens, [2, 4], 3, 1000).toArray() as number[][][];
+    // [B, T + 2, n]: the longer word has 6 positions (^ 7 5 6 8 $), the shorter 4 and 2 of padding.
+    expect(ids.map((word) => word.length)).toEqual([6, 6]);
+    // Before ^ there is nothing: ^ has only its 1-gram, the first letter its 1- and 2-grams.
+    expect(ids[0][0].map((id) => id > 0)).toEqual([true, false, false]);
+    expect(ids[0][1].map((id) => id > 0)).toEqual([true, true, false]);
+    expect(ids[0][4]).toEqual([0, 0, 0]);
+    expect(ids[0][5]).toEqual([0, 0, 0]);
+    // The same n-gram hashes alike wherever it is: "5" and "56" in both words; "^56" is not "756".
+    expect(ids[1][3].slice(0, 2)).toEqual(ids[0][2].slice(0, 2));
+    expect(ids[1][2][0]).toEqual(ids[0][1][0]);
+    expect(ids[1][3][2]).not.toEqual(ids[0][2][2]);
+    // Every id is a bucket 1..buckets − 1, or 0 for none.
+    expect(ids.flat(2).every((id) => id >= 0 && id < 1000)).toBe(true);
+    batch.tokens.dispose();
   });
 });

@@ -47,18 +47,26 @@ export interface Shape {
   charDropout: number;
   /** CNN: each filter pooled by its max over the word (Kim), or by its max and its mean; otherwise unused. */
   pooling: Pooling;
+  /**
+   * CNN: what each position embeds. 1: its character. n > 1: the sum of the hashed vectors of
+   * the 1- to n-grams ending there, over `^word$` (see `positionNgrams`), so each position
+   * carries the stems and endings naive Bayes counts, and the convolutions weigh them in context.
+   */
+  ngrams: number;
+  /** CNN with ngrams > 1: the hash buckets of its n-gram table. */
+  buckets: number;
 }
 
 export const POOLINGS = ['max', 'max+mean'] as const;
 export type Pooling = (typeof POOLINGS)[number];
 
 export const DEFAULT_SHAPES: Record<Architecture, Shape> = {
-  lstm: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.3, charDropout: 0.1, pooling: 'max' },
-  gru: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.3, charDropout: 0.1, pooling: 'max' },
-  cnn: { embedding: 32, hidden: 128, bidirectional: false, layers: 1, widths: [2, 3, 4, 5, 6], dropout: 0.3, charDropout: 0, pooling: 'max' },
-  transformer: { embedding: 64, hidden: 128, bidirectional: false, layers: 2, widths: [], dropout: 0.1, charDropout: 0, pooling: 'max' },
+  lstm: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.3, charDropout: 0.1, pooling: 'max', ngrams: 1, buckets: 0 },
+  gru: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.3, charDropout: 0.1, pooling: 'max', ngrams: 1, buckets: 0 },
+  cnn: { embedding: 32, hidden: 128, bidirectional: false, layers: 1, widths: [2, 3, 4, 5, 6], dropout: 0.3, charDropout: 0, pooling: 'max', ngrams: 1, buckets: 0 },
+  transformer: { embedding: 64, hidden: 128, bidirectional: false, layers: 2, widths: [], dropout: 0.1, charDropout: 0, pooling: 'max', ngrams: 1, buckets: 0 },
   // hidden: the hash buckets; layers: the longest n-gram.
-  fasttext: { embedding: 32, hidden: 1 << 18, bidirectional: false, layers: 5, widths: [], dropout: 0, charDropout: 0.15, pooling: 'max' },
+  fasttext: { embedding: 32, hidden: 1 << 18, bidirectional: false, layers: 5, widths: [], dropout: 0, charDropout: 0.15, pooling: 'max', ngrams: 1, buckets: 0 },
 };
 
 export interface ClassifierConfig {
@@ -131,12 +139,12 @@ class CharCNN extends Classifier {
   convs: ModuleList<Conv1d>;
   dropout: Dropout;
   head: Linear;
-  private readonly pooling: Pooling;
+  private readonly shape: Shape;
 
   constructor(vocabSize: number, numClasses: number, shape: Shape) {
     super();
-    this.pooling = shape.pooling;
-    this.embedding = new Embedding(vocabSize, shape.embedding, { paddingIdx: 0 });
+    this.shape = shape;
+    this.embedding = shape.ngrams > 1 ? ngramTable(shape.buckets, shape.embedding) : new Embedding(vocabSize, shape.embedding, { paddingIdx: 0 });
     this.convs = new ModuleList(shape.widths.map((width) => new Conv1d(shape.embedding, shape.hidden, width, { padding: 'same' })));
     this.dropout = new Dropout(shape.dropout);
     const pools = shape.pooling === 'max+mean' ? 2 : 1;
@@ -144,8 +152,17 @@ class CharCNN extends Classifier {
   }
 
   forward(tokens: Tensor, lengths: readonly number[]): Tensor {
-    const [B, T] = tokens.shape;
-    const x = this.embedding.forward(this.hideCharacters(tokens)).transpose(1, 2); // [B, E, T]: channels first, as Conv1d reads
+    const seen = this.hideCharacters(tokens);
+    let x: Tensor; // [B, T, E]
+    if (this.shape.ngrams > 1) {
+      x = sum(this.embedding.forward(positionNgrams(seen, lengths, this.shape.ngrams, this.shape.buckets)), 2);
+      // Positions are those of ^word$: two more per word.
+      lengths = lengths.map((n) => n + 2);
+    } else {
+      x = this.embedding.forward(seen);
+    }
+    const [B, T] = x.shape;
+    x = x.transpose(1, 2); // [B, E, T]: channels first, as Conv1d reads
     const padding = paddingColumn(lengths, T).reshape([B, 1, T]);
     const counts = lengths.map((n) => [Math.max(n, 1)]);
     const pooled = [...this.convs].flatMap((conv) => {
@@ -153,7 +170,7 @@ class CharCNN extends Classifier {
       // Max over the word's own positions only: padding gets -inf-like values first.
       const most = max(where(padding, -1e9, h), 2);
       // The mean adds up the evidence of every n-gram, as naive Bayes's sum does; max keeps the strongest.
-      return this.pooling === 'max+mean' ? [most, sum(where(padding, 0, h), 2).div(counts)] : [most];
+      return this.shape.pooling === 'max+mean' ? [most, sum(where(padding, 0, h), 2).div(counts)] : [most];
     });
     return this.head.forward(this.dropout.forward(concat(pooled, 1)));
   }
@@ -207,9 +224,7 @@ export function hashedNgrams(tokens: Tensor, lengths: readonly number[], maxN: n
     for (let n = 1; n <= maxN; n++) {
       for (let i = 0; i + n <= word.length; i++) {
         if (n === 1 && word[i] < 0) continue;
-        let h = 0x811c9dc5 ^ n;
-        for (let k = i; k < i + n; k++) h = Math.imul(h ^ (word[k] & 0xffff), 0x01000193);
-        row.push(1 + ((h >>> 0) % (buckets - 1)));
+        row.push(hashNgram(word, i, n, buckets));
       }
     }
     rows.push(row);
@@ -220,6 +235,43 @@ export function hashedNgrams(tokens: Tensor, lengths: readonly number[], maxN: n
   return { ids: tensor(ids, [B, G], 'int32'), counts: rows.map((r) => Math.max(r.length, 1)) };
 }
 
+/** FNV-1a of the n symbols word[i..i+n), seeded by n (so "ab" and the 2-gram of "ab" differ from longer ones), into buckets 1..buckets − 1. */
+function hashNgram(word: readonly number[], i: number, n: number, buckets: number): number {
+  let h = 0x811c9dc5 ^ n;
+  for (let k = i; k < i + n; k++) h = Math.imul(h ^ (word[k] & 0xffff), 0x01000193);
+  return 1 + ((h >>> 0) % (buckets - 1));
+}
+
+/**
+ * For each position of `^word$` (the word's own letters with start and end marks), the hashed
+ * 1- to maxN-grams that end there, as [B, T + 2, maxN] int32: 0 where a gram would start
+ * before `^`, and on the padding. Tokens [B, T]: the letters are their indices.
+ */
+export function positionNgrams(tokens: Tensor, lengths: readonly number[], maxN: number, buckets: number): Tensor {
+  const [B, T] = tokens.shape;
+  const chars = tokens.dataSync();
+  const P = T + 2;
+  const ids = new Int32Array(B * P * maxN);
+  for (let b = 0; b < B; b++) {
+    // −1 and −2 mark the start and the end.
+    const word = [-1, ...Array.from(chars.subarray(b * T, b * T + lengths[b])), -2];
+    for (let p = 0; p < word.length; p++) {
+      for (let g = 1; g <= maxN && p - g + 1 >= 0; g++) ids[(b * P + p) * maxN + g - 1] = hashNgram(word, p - g + 1, g, buckets);
+    }
+  }
+  return tensor(ids, [B, P, maxN], 'int32');
+}
+
+/** An n-gram table as fastText starts one: uniform ±1/dim, not N(0, 1) (a rare n-gram gets few updates, and its starting noise would outweigh them); row 0, the padding, zero. */
+function ngramTable(buckets: number, dim: number): Embedding {
+  const table = new Embedding(buckets, dim, { paddingIdx: 0 });
+  const values = Float32Array.from({ length: buckets * dim }, (_, i) => (i < dim ? 0 : (2 * getGenerator().nextFloat() - 1) / dim));
+  const start = tensor(values, [buckets, dim]);
+  table.loadStateDict({ weight: start });
+  start.dispose();
+  return table;
+}
+
 class FastText extends Classifier {
   embedding: Embedding;
   head: Linear;
@@ -228,13 +280,7 @@ class FastText extends Classifier {
   constructor(numClasses: number, shape: Shape) {
     super();
     this.shape = shape;
-    this.embedding = new Embedding(shape.hidden, shape.embedding, { paddingIdx: 0 });
-    // fastText's start, uniform ±1/dim, not N(0, 1): a rare n-gram gets few updates, and its
-    // starting noise would outweigh what they teach. Row 0, the padding, stays zero.
-    const values = Float32Array.from({ length: shape.hidden * shape.embedding }, (_, i) => (i < shape.embedding ? 0 : (2 * getGenerator().nextFloat() - 1) / shape.embedding));
-    const start = tensor(values, [shape.hidden, shape.embedding]);
-    this.embedding.loadStateDict({ weight: start });
-    start.dispose();
+    this.embedding = ngramTable(shape.hidden, shape.embedding);
     this.head = new Linear(shape.embedding, numClasses);
   }
 
