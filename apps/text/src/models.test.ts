@@ -36,17 +36,22 @@ describe('the classifiers', () => {
     const rest = (directions: number): number => 12 * embedding + (directions * hidden + 1) * 4;
     expect(parameterCount(both)).toBe(gru(2) + rest(2));
     expect(parameterCount(one)).toBe(gru(1) + rest(1));
-    const cnn = buildClassifier({ arch: 'cnn', vocabSize: 12, numClasses: 4, shape: { widths: [3], hidden: 8, embedding: 4 } });
+    // The character CNN (ngrams 1: one vector per letter).
+    const cnn = buildClassifier({ arch: 'cnn', vocabSize: 12, numClasses: 4, shape: { widths: [3], hidden: 8, embedding: 4, pooling: 'max', ngrams: 1 } });
     expect(parameterCount(cnn)).toBe(12 * 4 + (4 * 3 * 8 + 8) + (8 + 1) * 4);
     // Max and mean pooling: two features per filter into the head.
-    const maxMean = buildClassifier({ arch: 'cnn', vocabSize: 12, numClasses: 4, shape: { widths: [3], hidden: 8, embedding: 4, pooling: 'max+mean' } });
+    const maxMean = buildClassifier({ arch: 'cnn', vocabSize: 12, numClasses: 4, shape: { widths: [3], hidden: 8, embedding: 4, pooling: 'max+mean', ngrams: 1 } });
     expect(parameterCount(maxMean)).toBe(12 * 4 + (4 * 3 * 8 + 8) + (2 * 8 + 1) * 4);
+    // The default CNN embeds hashed n-grams: a table of `buckets` rows, whatever the vocabulary.
+    const ngrams = buildClassifier({ arch: 'cnn', vocabSize: 12, numClasses: 4, shape: { widths: [3], hidden: 8, embedding: 4, buckets: 256 } });
+    expect(DEFAULT_SHAPES.cnn.ngrams).toBe(5);
+    expect(parameterCount(ngrams)).toBe(256 * 4 + (4 * 3 * 8 + 8) + (2 * 8 + 1) * 4);
   });
 
   it('the CNN with max and mean pooling reads the mean of its filters over the word only', () => {
     manualSeed(4);
     // One filter of width 1 and no bias on an embedding of width 1: its mean is the mean of relu(w·e) over the letters.
-    const model = buildClassifier({ arch: 'cnn', vocabSize: 6, numClasses: 2, shape: { widths: [1], hidden: 1, embedding: 1, pooling: 'max+mean', dropout: 0 } });
+    const model = buildClassifier({ arch: 'cnn', vocabSize: 6, numClasses: 2, shape: { widths: [1], hidden: 1, embedding: 1, pooling: 'max+mean', dropout: 0, ngrams: 1 } });
     model.eval();
     const e = [0, 0, 1, -2, 3, 0.5];
     model.loadStateDict({

@@ -63,7 +63,8 @@ export type Pooling = (typeof POOLINGS)[number];
 export const DEFAULT_SHAPES: Record<Architecture, Shape> = {
   lstm: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.3, charDropout: 0.1, pooling: 'max', ngrams: 1, buckets: 0 },
   gru: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.3, charDropout: 0.1, pooling: 'max', ngrams: 1, buckets: 0 },
-  cnn: { embedding: 32, hidden: 128, bidirectional: false, layers: 1, widths: [2, 3, 4, 5, 6], dropout: 0.3, charDropout: 0, pooling: 'max', ngrams: 1, buckets: 0 },
+  // Each position embeds its character 1- to 5-grams (hashed into 2^16 buckets), so short widths suffice.
+  cnn: { embedding: 32, hidden: 128, bidirectional: false, layers: 1, widths: [2, 3, 4], dropout: 0.5, charDropout: 0.15, pooling: 'max+mean', ngrams: 5, buckets: 1 << 16 },
   transformer: { embedding: 64, hidden: 128, bidirectional: false, layers: 2, widths: [], dropout: 0.1, charDropout: 0, pooling: 'max', ngrams: 1, buckets: 0 },
   // hidden: the hash buckets; layers: the longest n-gram.
   fasttext: { embedding: 32, hidden: 1 << 18, bidirectional: false, layers: 5, widths: [], dropout: 0, charDropout: 0.15, pooling: 'max', ngrams: 1, buckets: 0 },
@@ -333,7 +334,7 @@ export interface Recipe {
 export const DEFAULT_RECIPES: Record<Architecture, Recipe> = {
   lstm: { epochs: 4, batchSize: 256, lr: 5e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
   gru: { epochs: 8, batchSize: 256, lr: 5e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
-  cnn: { epochs: 12, batchSize: 128, lr: 3e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
+  cnn: { epochs: 6, batchSize: 128, lr: 3e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
   transformer: { epochs: 4, batchSize: 256, lr: 3e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
   fasttext: { epochs: 8, batchSize: 256, lr: 1e-2, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
 };
