@@ -8,26 +8,18 @@
  * runs late take fewer tasks. The convolutions on one thread run these same tasks in turn
  * (src/threads/jobs.ts), so the two paths share their arithmetic by construction.
  *
- * The whole runtime is one self-contained function (no imports, no outside names but
+ * The whole runtime is one self-contained function (no imports but types, no outside names but
  * globals): the worker gets its code as `threadRuntime.toString()` (worker_source.ts), so it
  * needs no file of its own and survives any bundler. The calling thread calls it directly.
  */
 
-/** The wasm `block` export: packed A·B for (rowTiles, colTiles, kc, aBytes, bBytes, cBytes, ldcBytes). */
-export type BlockFn = (rowTiles: number, colTiles: number, kc: number, a: number, b: number, c: number, ldc: number) => void;
+import type { GemmModule } from '../kernels/gemm_wasm.js';
 
-/** The exports of gemm.wat the tasks call (arguments as gemm_wasm.ts's GemmModule documents them). */
-export interface TaskKernels {
-  block: BlockFn;
-  block_acc: BlockFn;
-  pack_im2col: (panels: number, kc: number, dst: number, records: number, taps: number) => void;
-  pack_a4: (panels: number, kc: number, dst: number, src: number, lda: number) => void;
-  winograd_input: (groups: number, g0: number, perRow: number, channels: number, src: number, rowBytes: number, planeBytes: number, dst: number, xi: number) => void;
-  winograd_output: (rows: number, groups: number, g0: number, perRow: number, src: number, ldc: number, xi: number, dst: number, rowBytes: number, planeBytes: number) => void;
-  ew_binary: (op: number, a: number, b: number, bStep: number, out: number, n: number) => void;
-  ew_relu: (a: number, out: number, n: number) => void;
-  max_pool: (planes: number, src: number, planeBytes: number, inW: number, outH: number, outW: number, rows: number, cols: number, dst: number, idx: number) => void;
-}
+/** The wasm `block` export: packed A·B for (rowTiles, colTiles, kc, aBytes, bBytes, cBytes, ldcBytes). */
+export type BlockFn = GemmModule['block'];
+
+/** The exports of gemm.wat the tasks call (a type only: the runtime itself imports nothing at run time). */
+export type TaskKernels = Pick<GemmModule, 'block' | 'block_acc' | 'pack_im2col' | 'pack_a4' | 'winograd_input' | 'winograd_output' | 'ew_binary' | 'ew_relu' | 'max_pool'>;
 
 export interface SharedMemory {
   readonly buffer: ArrayBufferLike;
