@@ -8,5 +8,6 @@ import { CpuBackend } from './backend_cpu.js';
 export { CpuBackend };
 export { kernels } from './kernels/index.js';
 export { getNumThreads, setNumThreads, type NumThreadsOptions } from './threads/threads.js';
+export { measureGemmPeak, type GemmPeak } from './kernels/gemm_peak.js';
 
 registerBackend('cpu', () => new CpuBackend(), 1);

@@ -20,10 +20,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { getBackend, setBackend } from '@nn/tensor';
-import { setNumThreads } from '@nn/backend-cpu';
+import { measureGemmPeak, setNumThreads } from '@nn/backend-cpu';
 import { measure, measureAsync, type Timing } from './measure.js';
 import { formatTable, speedups, withRate, type CaseResult, type Implementation, type Speedup } from './report.js';
-import { ONE_THREAD_TARGETS, verdict } from './targets.js';
+import { ceilingNote, ONE_THREAD_TARGETS, verdict } from './targets.js';
 import type { BenchCase } from './types.js';
 
 // Single-threaded like the tfjs-wasm it is compared with (two threads: bench:threads), and so
@@ -143,9 +143,18 @@ async function main(): Promise<void> {
     return target === undefined || ratio === null ? [] : [`  ${row.group} ${row.name}: ours vs tfjs-wasm by CPU time ${verdict(ratio, target.vsTfjsWasm)}`];
   });
   if (verdicts.length > 0) console.log(`\nIssue 14's one-thread targets:\n${verdicts.join('\n')}`);
+  const peak = measureGemmPeak(500);
+  const ceilings = rows.flatMap((row) => {
+    const target = ONE_THREAD_TARGETS.find((t) => `${row.group} ${row.name}`.startsWith(t.prefix));
+    const ours = row.results.ours?.cpuGflops, peer = row.results['tfjs-wasm']?.cpuGflops;
+    return row.group !== 'matmul' || target === undefined || ours == null || peer == null ? [] : [`  ${ceilingNote(`${row.group} ${row.name}`, ours, peer, target.vsTfjsWasm, peak.gflopsPerSecond)}`];
+  });
+  if (ceilings.length > 0) {
+    console.log(`\nThe GEMM micro-kernel's in-cache peak here (measureGemmPeak, ${peak.kernel}, one thread): ${peak.gflopsPerSecond.toFixed(1)} GFLOP/s; by CPU time:\n${ceilings.join('\n')}`);
+  }
   const outDir = join(here, '..', '.bench-out');
   mkdirSync(outDir, { recursive: true });
-  const report = { date: new Date().toISOString(), machine, loadAverage: loadavg(), tfjsWasm: wasmBinary, cases: rows };
+  const report = { date: new Date().toISOString(), machine, loadAverage: loadavg(), tfjsWasm: wasmBinary, gemmPeak: peak, cases: rows };
   writeFileSync(join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`written to ${join(outDir, 'bench.json')}`);
   // The LeNet-5 report (lenet_report.ts, also `bench:lenet`) with the whole run, or when a filter names it.

@@ -32,3 +32,15 @@ export function verdict(value: number, bar: number, unit = '×'): string {
   const margin = Math.abs(value / bar - 1) * 100;
   return value >= bar ? `met: ${shown(value)} ≥ ${shown(bar)} (${margin.toFixed(0)}% over)` : `NOT met: ${shown(value)} < ${shown(bar)} (${margin.toFixed(0)}% short)`;
 }
+
+/**
+ * What a one-thread matmul target asks of the GEMM micro-kernel: ours and the peer as shares
+ * of the kernel's in-cache peak (measureGemmPeak), and the rate the bar needs. A bar above
+ * 100 % of the peak cannot be met by any code around this kernel on this machine.
+ */
+export function ceilingNote(name: string, ours: number, peer: number, bar: number, peak: number): string {
+  const share = (rate: number): string => `${((100 * rate) / peak).toFixed(0)} %`;
+  const needed = peer * bar;
+  const verdictText = needed > peak ? 'above the peak: out of reach of this kernel here' : 'within the peak';
+  return `${name}: ours ${ours.toFixed(1)} GF/s (${share(ours)} of the peak), tfjs-wasm ${peer.toFixed(1)} (${share(peer)}); ${bar.toFixed(2)}× tfjs-wasm needs ${needed.toFixed(1)} GF/s, ${share(needed)} of the peak: ${verdictText}`;
+}
