@@ -21,7 +21,8 @@ function capture(): { io: { out: { write(s: string): void }; err: { write(s: str
 interface Metrics {
   task: string;
   lossPerEpoch: number[];
-  test: { pixelAccuracy: number; meanIou: number; meanBoxIou: number; classAccuracy: number; classAccuracyFirstStage?: number; map50: number; map50FirstStage?: number; clothesIou?: number; iouPerClass?: unknown[]; perClass: unknown[] };
+  test: { pixelAccuracy: number; meanIou: number; meanBoxIou: number; classAccuracy: number; classAccuracyFirstStage?: number; map50: number; map50FirstStage?: number; clothesIou?: number; iouPerClass?: unknown[]; perClass: unknown[]; garments?: number; garmentsMatched?: number; meanIouTrueNames?: number };
+  config: { centres?: boolean };
   stage2?: { lossPerEpoch: number[]; crops: number };
 }
 const readMetrics = async (dir: string): Promise<Metrics> => JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8')) as Metrics;
@@ -59,6 +60,12 @@ describe('quick runs of each task (small data, few steps, a loose bar)', () => {
     expect(metrics.stage2?.lossPerEpoch[1]).toBeLessThan(metrics.stage2!.lossPerEpoch[0]);
     expect(metrics.test.clothesIou).toBeGreaterThan(0.2);
     expect(metrics.test.iouPerClass).toHaveLength(11);
+    // The U-Net's centre heatmap splits touching garments; the garments found are scored against the true ones.
+    expect(metrics.config.centres).toBe(true);
+    expect(metrics.test.garments).toBeGreaterThanOrEqual(16);
+    expect(metrics.test.garmentsMatched).toBeGreaterThan(0);
+    expect(metrics.test.garmentsMatched).toBeLessThanOrEqual(1);
+    expect(metrics.test.meanIouTrueNames).toBeGreaterThan(0);
     const again = capture();
     expect(await main(['evaluate', dir, '--test-scenes', '16'], again.io)).toBe(0);
     expect(again.text()).toContain(`mean IoU ${metrics.test.meanIou.toFixed(3)}`);
