@@ -32,10 +32,11 @@ const outputsOf = (config: ModelConfig): number => (config.mode === 'binary' || 
 
 /**
  * The centre heatmap's weight in the loss, and its peaks: at least PEAK_THRESHOLD and the largest
- * within PEAK_REACH pixels (a garment is at least 8 pixels across). On the segment default's test
+ * within PEAK_REACH pixels (two touching garments' centres lie further apart). On the segment default's test
  * scenes (3 epochs): weight 0.05 kept the clothes mask's IoU (0.987 against 0.980 at 0.2) but its
  * peaks merged 3 pairs of garments; with 0.1 the peaks' height varied so that threshold 0.1 cut
- * garments in pieces and 0.2 merged 8 pairs; 0.2 and threshold 0.2: 1 pair left, none cut.
+ * garments in pieces and 0.2 merged 8 pairs; 0.2 and threshold 0.2: 1 pair left, none cut. After
+ * 4 epochs (the default) thresholds 0.1 to 0.3 all split well (0.993 to 1.000 of the garments found).
  */
 export const CENTRE_WEIGHT = 0.2;
 export const PEAK_THRESHOLD = 0.2;
