@@ -32,8 +32,8 @@ const outputsOf = (config: ModelConfig): number => (config.mode === 'binary' || 
 
 /**
  * The centre heatmap's weight in the loss, and its peaks: at least PEAK_THRESHOLD and the largest
- * within PEAK_REACH pixels (two touching garments' centres lie further apart). On the segment default's test
- * scenes (3 epochs): weight 0.05 kept the clothes mask's IoU (0.987 against 0.980 at 0.2) but its
+ * within PEAK_REACH pixels (two touching garments' centres lie further apart). On the segment
+ * default's test scenes (3 epochs): weight 0.05 kept the clothes mask's IoU (0.987 against 0.980 at 0.2) but its
  * peaks merged 3 pairs of garments; with 0.1 the peaks' height varied so that threshold 0.1 cut
  * garments in pieces and 0.2 merged 8 pairs; 0.2 and threshold 0.2: 1 pair left, none cut. After
  * 4 epochs (the default) thresholds 0.1 to 0.3 all split well (0.993 to 1.000 of the garments found).
@@ -173,8 +173,7 @@ export const segment: TaskRunner = {
                 },
                 centres,
               );
-            }
-            else mask = voteComponents(own, probabilities.subarray(n * numClasses * plane, (n + 1) * numClasses * plane), numClasses, height, width);
+            } else mask = voteComponents(own, probabilities.subarray(n * numClasses * plane, (n + 1) * numClasses * plane), numClasses, height, width);
             voted.set(mask, n * plane);
             predictions.push({ mask });
           });
@@ -186,8 +185,8 @@ export const segment: TaskRunner = {
       }
     });
     const perClass = iou.perClass();
-    const garments = { garments: match.garments, garmentsMatched: match.matched / Math.max(1, match.garments), garmentsMerged: match.merged, garmentsSplit: match.split, meanIouTrueNames: trueNamed.compute() };
-    const stage1 = outputs === numClasses ? { meanIouBeforeVote: pixelIou.compute() } : { clothesIou: pixelIou.perClass()[1], meanIouClothesOrNot: pixelIou.compute(), ...(numClasses > 2 ? garments : {}) };
+    const garments = (): Record<string, number> => ({ garments: match.garments, garmentsMatched: match.matched / Math.max(1, match.garments), garmentsMerged: match.merged, garmentsSplit: match.split, meanIouTrueNames: trueNamed.compute() });
+    const stage1 = outputs === numClasses ? { meanIouBeforeVote: pixelIou.compute() } : { clothesIou: pixelIou.perClass()[1], meanIouClothesOrNot: pixelIou.compute(), ...(numClasses > 2 ? garments() : {}) };
     const metrics = { meanIou: iou.compute(), pixelAccuracy: accuracy.compute(), iouPerClass: perClass.map((v) => (Number.isNaN(v) ? null : v)), ...stage1 };
     return { metrics, predictions };
   },
