@@ -27,6 +27,7 @@ export async function saveModel(dir: string, task: Task, config: ModelConfig, mo
     width: String(config.width),
     backbone: config.backbone,
     ...(config.detector === undefined ? {} : { detector: config.detector }),
+    ...(config.centres === true ? { centres: 'true' } : {}),
     ...(config.classifier === undefined ? {} : { classifier: CLASSIFIER_NAME, classifierWidth: String(config.classifier.width), classifierInput: config.classifier.masked ? 'masked' : 'box' }),
   };
   await save(weights, path, { metadata });
@@ -60,7 +61,16 @@ export async function loadModel(path: string): Promise<{ task: Task; config: Mod
     if (input !== 'masked' && input !== 'box') throw bad('classifierInput', `must be masked or box, got ${JSON.stringify(input)}`);
     second = { width: classifierWidth, ...(input === 'masked' ? { masked: true } : {}) };
   }
-  const config: ModelConfig = { mode, width, backbone: task === 'segment' ? 'unet' : backbone, ...(task === 'detect' ? { detector: detector as Detector } : {}), ...(second === undefined ? {} : { classifier: second }) };
+  // Checkpoints from before the centre heatmap hold no entry: clothes or not.
+  if (metadata.centres !== undefined && metadata.centres !== 'true') throw bad('centres', `must be true or absent, got ${JSON.stringify(metadata.centres)}`);
+  const config: ModelConfig = {
+    mode,
+    width,
+    backbone: task === 'segment' ? 'unet' : backbone,
+    ...(task === 'detect' ? { detector: detector as Detector } : {}),
+    ...(second === undefined ? {} : { classifier: second }),
+    ...(metadata.centres === 'true' ? { centres: true } : {}),
+  };
   const first = Object.fromEntries(Object.entries(stateDict).filter(([key]) => !key.startsWith(STAGE2)));
   const model = RUNNERS[task].build(config);
   model.loadStateDict(first);

@@ -70,6 +70,8 @@ export async function train(options: TrainOptions, out: Writer, err: Writer): Pr
   const oneStage = config.mode === 'binary' || config.detector === 'yolo';
   if (options.classifier === 'cropnet' && oneStage) throw new Error(`--classifier cropnet: ${config.mode === 'binary' ? '--mode binary has no classes to name' : '--detector yolo has no second stage (use --detector centernet)'}`);
   if ((options.classifier ?? (oneStage ? 'none' : 'cropnet')) === 'cropnet') config.classifier = { width: options.classifierWidth ?? 1, ...(d.config.classifier?.masked ? { masked: true } : {}) };
+  // Two-stage segmentation: the U-Net also finds the garments' centres, to split touching ones.
+  if (config.classifier !== undefined && d.config.centres === true) config.centres = true;
   if (config.classifier !== undefined && (options.itemEpochs ?? d.classifier.itemEpochs) === 0 && (options.classifierEpochs ?? d.classifier.epochs) === 0) throw new Error('--item-epochs 0 and --classifier-epochs 0: the crop classifier needs at least one epoch');
   if (options.task === 'segment' && options.backbone !== undefined) throw new Error('--backbone: --task segment uses the U-Net (set its width with --width)');
   const epochs = options.epochs ?? d.epochs;

@@ -24,6 +24,12 @@ export interface ModelConfig {
    * (segment) or crops with their background. Absent: the first stage names the objects itself.
    */
   classifier?: { width: number; masked?: boolean };
+  /**
+   * segment, two stages: the U-Net's third channel is a heatmap of the garments' centres, and a
+   * patch of clothes that holds several is split among them (vote.ts, splitAtCentres). Absent
+   * (checkpoints from before it): touching garments are split where eroded cores remain.
+   */
+  centres?: boolean;
 }
 
 /** The second stage's default training: `crops` per epoch, from fresh training scenes each epoch. */

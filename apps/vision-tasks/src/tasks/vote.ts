@@ -95,12 +95,11 @@ export function mergeOverlapping(found: readonly Patch[]): Patch[] {
 /**
  * `clothes`: 1 where the U-Net finds clothes [H·W]; `name(patches)`: the class (1..C, 0 is the
  * background) of each garment: a patch, or patches whose boxes overlap (mergeOverlapping), or a
- * part of a patch of touching garments (splitTouching).
- * Returns the class mask (a new array).
+ * part of a patch of touching garments (garments). Returns the class mask (a new array).
  */
-export function nameComponents(clothes: ArrayLike<number>, height: number, width: number, name: (found: Patch[]) => ArrayLike<number>): Uint8Array {
+export function nameComponents(clothes: ArrayLike<number>, height: number, width: number, name: (found: Patch[]) => ArrayLike<number>, centres?: readonly number[]): Uint8Array {
   const out = new Uint8Array(height * width);
-  const found = splitTouching(mergeOverlapping(patches(clothes, height, width)), height, width);
+  const found = garments(clothes, height, width, centres);
   const classes = name(found);
   found.forEach(({ pixels }, k) => {
     for (const i of pixels) out[i] = classes[k];
@@ -109,51 +108,156 @@ export function nameComponents(clothes: ArrayLike<number>, height: number, width
 }
 
 /**
+ * The garments the first stage finds: the patches of clothes (boxes that overlap merged), each
+ * split where it holds several of the U-Net's garment centres (`centres`, pixel indices: see
+ * splitAtCentres), or, without centres (checkpoints from before them), where eroded cores
+ * remain (splitTouching).
+ */
+export function garments(clothes: ArrayLike<number>, height: number, width: number, centres?: readonly number[]): Patch[] {
+  const whole = mergeOverlapping(patches(clothes, height, width));
+  return centres === undefined ? splitTouching(whole, height, width) : splitAtCentres(whole, centres, height, width);
+}
+
+/**
+ * The first stage's centre heatmap targets [H·W]: a Gaussian around each garment's box centre
+ * (its spread a sixth of the box's shorter side, at least one pixel), the largest where two
+ * meet; 1 exactly at each centre pixel. `boxes`: corners [x0, y0, x1, y1) in pixels, 4 per garment.
+ */
+export function centreTargets(boxes: ArrayLike<number>, height: number, width: number): Float32Array {
+  const out = new Float32Array(height * width);
+  for (let k = 0; 4 * k < boxes.length; k++) {
+    const [x0, y0, x1, y1] = [boxes[4 * k], boxes[4 * k + 1], boxes[4 * k + 2], boxes[4 * k + 3]];
+    const [cx, cy] = [Math.min(width - 1, Math.floor((x0 + x1) / 2)), Math.min(height - 1, Math.floor((y0 + y1) / 2))];
+    const sigma = Math.max(1, Math.min(x1 - x0, y1 - y0) / 6);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const g = Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * sigma * sigma));
+        out[y * width + x] = Math.max(out[y * width + x], g);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Centre peaks of a heatmap [H·W] (probabilities): pixels at least `threshold` that hold the
+ * largest value of their (2·`reach` + 1)² window (ties: the first in row order), as indices.
+ */
+export function peaks(heat: ArrayLike<number>, height: number, width: number, threshold = 0.3, reach = 3): number[] {
+  const found: number[] = [];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const v = heat[i];
+      if (v < threshold) continue;
+      let best = true;
+      for (let v2 = Math.max(0, y - reach); v2 <= Math.min(height - 1, y + reach) && best; v2++) {
+        for (let u = Math.max(0, x - reach); u <= Math.min(width - 1, x + reach) && best; u++) {
+          const j = v2 * width + u;
+          if (heat[j] > v || (heat[j] === v && j < i)) best = false;
+        }
+      }
+      if (best) found.push(i);
+    }
+  }
+  return found;
+}
+
+/**
+ * Patches split at the garments' centres (peaks of the U-Net's centre heatmap): a patch that
+ * holds two peaks or more is that many garments; each peak's seed is the patch's pixels within
+ * `radius` of it (4-steps inside the patch), and every pixel goes to its nearest seed (growSeeds).
+ */
+export function splitAtCentres(found: readonly Patch[], centres: readonly number[], height: number, width: number, radius = 2): Patch[] {
+  const plane = height * width;
+  const of = new Int32Array(plane).fill(-1);
+  found.forEach((patch, k) => patch.pixels.forEach((i) => (of[i] = k)));
+  return found.flatMap((patch, k) => {
+    const own = centres.filter((i) => of[i] === k);
+    if (own.length < 2) return [patch];
+    const taken = new Uint8Array(plane);
+    const cores = own.map((c): Patch => {
+      const pixels: number[] = [];
+      let frontier = [c];
+      taken[c] = 1;
+      for (let step = 0; step <= radius && frontier.length > 0; step++) {
+        pixels.push(...frontier);
+        const next: number[] = [];
+        if (step < radius) {
+          for (const i of frontier) {
+            const y = Math.floor(i / width);
+            const x = i - y * width;
+            for (const j of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, y > 0 ? i - width : -1, y < height - 1 ? i + width : -1]) {
+              if (j >= 0 && of[j] === k && !taken[j]) {
+                taken[j] = 1;
+                next.push(j);
+              }
+            }
+          }
+        }
+        frontier = next;
+      }
+      return { pixels, box: [0, 0, 0, 0] };
+    });
+    return growSeeds(patch, cores, height, width);
+  });
+}
+
+/**
  * Patches of touching garments, split: two garments the scenes paste side by side (their boxes
  * apart, their fringes touching) come out of the U-Net as one patch, and one class for both
  * loses both. Each patch is eroded `erosions` times (a pixel stays where its 4 neighbours are
  * clothes); where the erosion leaves several cores of at least `minCore` pixels, every pixel of
- * the patch goes to its nearest core (a breadth-first growth inside the patch), else the patch
- * stays whole.
+ * the patch goes to its nearest core (growSeeds), else the patch stays whole. The first stage
+ * without a centre heatmap (checkpoints from before it) splits this way.
  */
 export function splitTouching(found: readonly Patch[], height: number, width: number, erosions = 2, minCore = 30): Patch[] {
   const plane = height * width;
   return found.flatMap((patch) => {
     let inside: Uint8Array = new Uint8Array(plane);
     for (const i of patch.pixels) inside[i] = 1;
-    const whole = inside;
     for (let k = 0; k < erosions; k++) inside = erode(inside, height, width);
-    const cores = patches(inside, height, width).filter((core) => core.pixels.length >= minCore);
-    if (cores.length < 2) return [patch];
-    // Multi-source breadth-first growth from the cores, through the patch's own pixels.
-    const owner = new Int32Array(plane).fill(-1);
-    let frontier: number[] = [];
-    cores.forEach((core, c) => core.pixels.forEach((i) => ((owner[i] = c), frontier.push(i))));
-    while (frontier.length > 0) {
-      const next: number[] = [];
-      for (const i of frontier) {
-        const y = Math.floor(i / width);
-        const x = i - y * width;
-        for (const j of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, y > 0 ? i - width : -1, y < height - 1 ? i + width : -1]) {
-          if (j >= 0 && whole[j] && owner[j] < 0) {
-            owner[j] = owner[i];
-            next.push(j);
-          }
-        }
-      }
-      frontier = next;
-    }
-    const parts = cores.map((): Patch => ({ pixels: [], box: [width, height, 0, 0] }));
-    for (const i of patch.pixels) {
-      // A pixel the growth cannot reach (cut off by the erosion's corners) joins the first core.
-      const part = parts[Math.max(0, owner[i])];
+    return growSeeds(patch, patches(inside, height, width).filter((core) => core.pixels.length >= minCore), height, width);
+  });
+}
+
+/**
+ * A patch split among `cores` (disjoint sets of its pixels): a breadth-first growth from all
+ * cores at once through the patch's own pixels (4-neighbours), so each pixel goes to the core
+ * it reaches first (the nearest, in steps inside the patch; ties to the first core). A pixel
+ * the growth cannot reach joins the first core. Fewer than two cores: the patch, whole.
+ */
+export function growSeeds(patch: Patch, cores: readonly Patch[], height: number, width: number): Patch[] {
+  if (cores.length < 2) return [patch];
+  const plane = height * width;
+  const whole = new Uint8Array(plane);
+  for (const i of patch.pixels) whole[i] = 1;
+  const owner = new Int32Array(plane).fill(-1);
+  let frontier: number[] = [];
+  cores.forEach((core, c) => core.pixels.forEach((i) => ((owner[i] = c), frontier.push(i))));
+  while (frontier.length > 0) {
+    const next: number[] = [];
+    for (const i of frontier) {
       const y = Math.floor(i / width);
       const x = i - y * width;
-      part.pixels.push(i);
-      part.box = [Math.min(part.box[0], x), Math.min(part.box[1], y), Math.max(part.box[2], x + 1), Math.max(part.box[3], y + 1)];
+      for (const j of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, y > 0 ? i - width : -1, y < height - 1 ? i + width : -1]) {
+        if (j >= 0 && whole[j] && owner[j] < 0) {
+          owner[j] = owner[i];
+          next.push(j);
+        }
+      }
     }
-    return parts;
-  });
+    frontier = next;
+  }
+  const parts = cores.map((): Patch => ({ pixels: [], box: [width, height, 0, 0] }));
+  for (const i of patch.pixels) {
+    const part = parts[Math.max(0, owner[i])];
+    const y = Math.floor(i / width);
+    const x = i - y * width;
+    part.pixels.push(i);
+    part.box = [Math.min(part.box[0], x), Math.min(part.box[1], y), Math.max(part.box[2], x + 1), Math.max(part.box[3], y + 1)];
+  }
+  return parts;
 }
 
 /** Pixels of `mask` whose four neighbours (inside the image) are all in it. */
@@ -166,4 +270,44 @@ function erode(mask: Uint8Array, height: number, width: number): Uint8Array {
     }
   }
   return out;
+}
+
+/**
+ * How the found garments meet the true ones (`instanceMasks`: [K, H·W] 0/1, a Scene's), the
+ * classes aside: `matched`, the true garments that a found garment covers at IoU 0.5 or more
+ * (at most one can); `merged`, those whose best found garment also holds more than half of
+ * another true garment; `split`, those that two found garments or more hold a quarter of each.
+ */
+export function matchGarments(found: readonly Patch[], instanceMasks: ArrayLike<number>, plane: number): { garments: number; matched: number; merged: number; split: number } {
+  const count = Math.floor(instanceMasks.length / plane);
+  const owner = new Int32Array(plane).fill(-1);
+  const sizes = new Array<number>(count).fill(0);
+  for (let k = 0; k < count; k++) {
+    for (let i = 0; i < plane; i++) {
+      if (instanceMasks[k * plane + i]) {
+        owner[i] = k;
+        sizes[k]++;
+      }
+    }
+  }
+  const shared = Array.from({ length: count }, () => new Array<number>(found.length).fill(0));
+  found.forEach((p, j) => p.pixels.forEach((i) => owner[i] >= 0 && shared[owner[i]][j]++));
+  let [matched, merged, split] = [0, 0, 0];
+  for (let k = 0; k < count; k++) {
+    const iou = found.map((p, j) => shared[k][j] / (sizes[k] + p.pixels.length - shared[k][j]));
+    const best = iou.indexOf(Math.max(-1, ...iou));
+    if (best >= 0 && iou[best] >= 0.5) matched++;
+    if (best >= 0 && sizes.some((size, m) => m !== k && shared[m][best] > size / 2)) merged++;
+    if (found.filter((_, j) => shared[k][j] >= sizes[k] / 4).length >= 2) split++;
+  }
+  return { garments: count, matched, merged, split };
+}
+
+/** The class most of a found garment's pixels have in the true class mask (a clothes class where it has any): naming with the truth, to score the first stage alone. */
+export function trueClassOf(patch: Patch, mask: ArrayLike<number>): number {
+  const votes = new Map<number, number>();
+  for (const i of patch.pixels) votes.set(mask[i], (votes.get(mask[i]) ?? 0) + 1);
+  let best = 0;
+  for (const [c, n] of votes) if (c !== 0 && (best === 0 || n > votes.get(best)! || (n === votes.get(best)! && c < best))) best = c;
+  return best;
 }
