@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import '@nn/backend-cpu';
-import { manualSeed, setBackend } from '@nn/tensor';
+import { manualSeed, randn, setBackend } from '@nn/tensor';
 import { cropNet, trainClassifier } from './classifier.js';
 
 await setBackend('cpu');
@@ -16,6 +16,21 @@ const items = {
   },
   labels: { data: Uint8Array.from([0, 1, 0, 1, 0]) },
 };
+
+describe('cropNet', () => {
+  it('pools each stage before its batch norm (conv, pool, norm, ReLU) and gives 10 scores per 28×28 crop', () => {
+    manualSeed(1);
+    const net = cropNet(1);
+    const keys = Object.keys(net.stateDict());
+    for (const stage of [0, 1, 2]) {
+      expect(keys).toContain(`features.${stage}.0.weight`);
+      expect(keys).toContain(`features.${stage}.2.running_mean`);
+      expect(keys).not.toContain(`features.${stage}.1.weight`);
+    }
+    net.eval();
+    expect(net.forward(randn([2, 1, 28, 28])).shape).toEqual([2, 10]);
+  });
+});
 
 describe('trainClassifier', () => {
   it('learns from the clean items alone: `crops` of them per epoch, the stream going round the items', () => {

@@ -107,7 +107,7 @@ export const segment: TaskRunner = {
     batchSize: 16,
     trainScenes: 800,
     testScenes: 200,
-    classifier: { itemEpochs: 8, epochs: 4, crops: 12_000, batchSize: 64, lr: 3e-3 },
+    classifier: { itemEpochs: 24, epochs: 2, crops: 12_000, batchSize: 64, lr: 3e-3 },
   },
 
   build(config) {
