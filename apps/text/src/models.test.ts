@@ -14,6 +14,7 @@ describe('the classifiers', () => {
     ['gru on single characters', 'gru', { ngrams: 1 }],
     ['transformer on single characters', 'transformer', { ngrams: 1 }],
     ['unidirectional gru over hashed n-grams', 'gru', { ngrams: 3, buckets: 512, bidirectional: false }],
+    ['transformer pooling by max and mean', 'transformer', { ngrams: 3, buckets: 512, pooling: 'max+mean' }],
     ['lstm pooling its outputs by max and mean', 'lstm', { ngrams: 3, buckets: 512, pooling: 'max+mean' }],
     ['unidirectional gru pooling its outputs by max', 'gru', { ngrams: 3, buckets: 512, pooling: 'max', bidirectional: false }],
   ];
@@ -52,6 +53,10 @@ describe('the classifiers', () => {
     const pooled = buildClassifier({ arch: 'gru', vocabSize: 12, numClasses: 4, shape: { buckets: 256, pooling: 'max+mean' } });
     expect(parameterCount(pooled)).toBe(256 * embedding + gru(2) + (4 * hidden + 1) * 4);
     expect(() => buildClassifier({ arch: 'cnn', vocabSize: 12, numClasses: 4, shape: { pooling: 'last' } })).toThrow(/pooling 'last'/);
+    expect(() => buildClassifier({ arch: 'transformer', vocabSize: 12, numClasses: 4, shape: { pooling: 'max', ngrams: 1 } })).toThrow(/pooling 'max'/);
+    // The Transformer with max and mean pooling: twice the features into the head.
+    const tf = (pooling: 'mean' | 'max+mean'): number => parameterCount(buildClassifier({ arch: 'transformer', vocabSize: 12, numClasses: 4, shape: { ngrams: 1, pooling } }));
+    expect(tf('max+mean') - tf('mean')).toBe(4 * DEFAULT_SHAPES.transformer.embedding);
     // The Transformer's n-gram sums go through a LayerNorm (2 × 64 more weights) before the sinusoids.
     const d = DEFAULT_SHAPES.transformer.embedding;
     const chars = parameterCount(buildClassifier({ arch: 'transformer', vocabSize: 12, numClasses: 4, shape: { ngrams: 1 } }));

@@ -48,7 +48,8 @@ export interface Shape {
   /**
    * CNN: each filter pooled by its max over the word (Kim), or by its max and its mean.
    * LSTM, GRU: 'last' reads both directions' last states (h_n); 'max' and 'max+mean' pool the
-   * outputs of every position over the word instead. Transformer, fastText: unused (the mean).
+   * outputs of every position over the word instead. Transformer: 'mean' over the word's
+   * positions, or 'max+mean'. fastText: unused (the mean of its n-grams).
    */
   pooling: Pooling;
   /**
@@ -62,7 +63,7 @@ export interface Shape {
   buckets: number;
 }
 
-export const POOLINGS = ['last', 'max', 'max+mean'] as const;
+export const POOLINGS = ['last', 'max', 'mean', 'max+mean'] as const;
 export type Pooling = (typeof POOLINGS)[number];
 
 export const DEFAULT_SHAPES: Record<Architecture, Shape> = {
@@ -71,7 +72,7 @@ export const DEFAULT_SHAPES: Record<Architecture, Shape> = {
   gru: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.3, charDropout: 0.15, pooling: 'last', ngrams: 5, buckets: 1 << 16 },
   // Each position embeds its character 1- to 5-grams (hashed into 2^16 buckets), so short widths suffice.
   cnn: { embedding: 32, hidden: 128, bidirectional: false, layers: 1, widths: [2, 3, 4], dropout: 0.5, charDropout: 0.15, pooling: 'max+mean', ngrams: 5, buckets: 1 << 16 },
-  transformer: { embedding: 64, hidden: 128, bidirectional: false, layers: 2, widths: [], dropout: 0.1, charDropout: 0.15, pooling: 'max', ngrams: 5, buckets: 1 << 16 },
+  transformer: { embedding: 64, hidden: 128, bidirectional: false, layers: 2, widths: [], dropout: 0.1, charDropout: 0.15, pooling: 'mean', ngrams: 5, buckets: 1 << 16 },
   // hidden: the hash buckets; layers: the longest n-gram.
   fasttext: { embedding: 32, hidden: 1 << 18, bidirectional: false, layers: 5, widths: [], dropout: 0, charDropout: 0.15, pooling: 'max', ngrams: 1, buckets: 0 },
 };
@@ -177,7 +178,7 @@ class CharCNN extends Classifier {
 
   constructor(vocabSize: number, numClasses: number, shape: Shape) {
     super();
-    if (shape.pooling === 'last') throw new Error("cnn: pooling 'last' is the recurrent models' (expected 'max' or 'max+mean')");
+    if (shape.pooling !== 'max' && shape.pooling !== 'max+mean') throw new Error(`cnn: pooling '${shape.pooling}' (expected 'max' or 'max+mean')`);
     this.shape = shape;
     this.embedding = inputTable(vocabSize, shape);
     this.convs = new ModuleList(shape.widths.map((width) => new Conv1d(shape.embedding, shape.hidden, width, { padding: 'same' })));
@@ -211,6 +212,7 @@ class CharTransformer extends Classifier {
   inputNorm?: LayerNorm;
   positions: SinusoidalPositionalEncoding;
   encoder: TransformerEncoder;
+  dropout: Dropout;
   head: Linear;
   private readonly width: number;
   private readonly shape: Shape;
@@ -227,7 +229,9 @@ class CharTransformer extends Classifier {
     // the residual path stays an identity, which trains without the long warm-up post-norm needs.
     const layer = new TransformerEncoderLayer(d, 4, { dimFeedforward: shape.hidden, dropout: shape.dropout, batchFirst: true, normFirst: true });
     this.encoder = new TransformerEncoder(layer, shape.layers, { norm: new LayerNorm(d) });
-    this.head = new Linear(d, numClasses);
+    if (shape.pooling !== 'mean' && shape.pooling !== 'max+mean') throw new Error(`transformer: pooling '${shape.pooling}' (expected 'mean' or 'max+mean')`);
+    this.dropout = new Dropout(shape.dropout);
+    this.head = new Linear((shape.pooling === 'max+mean' ? 2 : 1) * d, numClasses);
   }
 
   forward(tokens: Tensor, lengths: readonly number[]): Tensor {
@@ -242,7 +246,9 @@ class CharTransformer extends Classifier {
     const h = this.encoder.forward(x, { srcKeyPaddingMask: paddingMask(lengths, T) });
     const padding = paddingColumn(lengths, T);
     const counts = lengths.map((n) => [Math.max(n, 1)]);
-    return this.head.forward(sum(where(padding, 0, h), 1).div(counts).reshape([B, this.width]));
+    const mean = sum(where(padding, 0, h), 1).div(counts).reshape([B, this.width]);
+    const pooled = this.shape.pooling === 'max+mean' ? concat([mean, max(where(padding, -1e9, h), 1).reshape([B, this.width])], 1) : mean;
+    return this.head.forward(this.dropout.forward(pooled));
   }
 }
 
