@@ -1,21 +1,25 @@
 /**
- * The four word classifiers, each reading a padded batch of characters (tokens [B, T] int32,
+ * The word classifiers, each reading a padded batch of characters (tokens [B, T] int32,
  * lengths [B]) and returning language logits [B, C]. Their sizes (`Shape`) have defaults per
  * architecture, chosen on the validation words to fit the default run's time on the CPU.
  *
- * - lstm, gru: the embedded characters through a bidirectional recurrent layer; the last
+ * The LSTM, the GRU, the CNN and the Transformer read, by default, the positions of `^word$`,
+ * each embedded as the sum of the hashed vectors of its character 1- to 5-grams ending there
+ * (`positionNgrams`; `Shape.ngrams` 1 gives them single characters instead).
+ *
+ * - lstm, gru: the embedded positions through a bidirectional recurrent layer; the last
  *   valid state of each direction (h_n, which `lengths` keeps clear of the padding),
  *   concatenated, dropout, a linear layer.
  * - cnn: Kim (2014)'s "CNN for sentence classification" on characters, the lecture's CNN
- *   on text: convolutions of several widths over the embedded characters, each max-pooled
+ *   on text: convolutions of several widths over the embedded positions, each pooled
  *   over the word's own positions, concatenated, dropout, linear.
  * - fasttext: Joulin et al. (2016)'s fastText classifier, as its language identifier does
  *   it: every character 1- to 5-gram of `^word$` hashed into a large embedding table, the
  *   word the mean of its n-grams' vectors, a linear layer. The features of naive Bayes,
  *   weighed by gradient descent instead of counted.
- * - transformer: embedded characters plus sinusoidal positions through a pre-norm
- *   Transformer encoder that ignores the padding (srcKeyPaddingMask), mean-pooled over the
- *   word's positions, linear.
+ * - transformer: the embedded positions (layer-normed) plus sinusoidal positions through a
+ *   pre-norm Transformer encoder that ignores the padding (srcKeyPaddingMask), mean-pooled
+ *   over the word's positions, linear.
  */
 import { Conv1d, Dropout, Embedding, GRU, LayerNorm, Linear, LSTM, Module, ModuleList, paddingMask, SinusoidalPositionalEncoding, TransformerEncoder, TransformerEncoderLayer } from '@nn/layers';
 import { concat, getGenerator, max, relu, select, sum, tensor, where, type Tensor } from '@nn/tensor';
@@ -212,7 +216,6 @@ class CharTransformer extends Classifier {
   inputNorm?: LayerNorm;
   positions: SinusoidalPositionalEncoding;
   encoder: TransformerEncoder;
-  dropout: Dropout;
   head: Linear;
   private readonly width: number;
   private readonly shape: Shape;
@@ -230,7 +233,6 @@ class CharTransformer extends Classifier {
     const layer = new TransformerEncoderLayer(d, 4, { dimFeedforward: shape.hidden, dropout: shape.dropout, batchFirst: true, normFirst: true });
     this.encoder = new TransformerEncoder(layer, shape.layers, { norm: new LayerNorm(d) });
     if (shape.pooling !== 'mean' && shape.pooling !== 'max+mean') throw new Error(`transformer: pooling '${shape.pooling}' (expected 'mean' or 'max+mean')`);
-    this.dropout = new Dropout(shape.dropout);
     this.head = new Linear((shape.pooling === 'max+mean' ? 2 : 1) * d, numClasses);
   }
 
@@ -248,7 +250,7 @@ class CharTransformer extends Classifier {
     const counts = lengths.map((n) => [Math.max(n, 1)]);
     const mean = sum(where(padding, 0, h), 1).div(counts).reshape([B, this.width]);
     const pooled = this.shape.pooling === 'max+mean' ? concat([mean, max(where(padding, -1e9, h), 1).reshape([B, this.width])], 1) : mean;
-    return this.head.forward(this.dropout.forward(pooled));
+    return this.head.forward(pooled);
   }
 }
 
@@ -374,9 +376,9 @@ export interface Recipe {
 }
 
 export const DEFAULT_RECIPES: Record<Architecture, Recipe> = {
-  lstm: { epochs: 4, batchSize: 256, lr: 5e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
-  gru: { epochs: 8, batchSize: 256, lr: 5e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
+  lstm: { epochs: 6, batchSize: 256, lr: 5e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
+  gru: { epochs: 6, batchSize: 256, lr: 5e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
   cnn: { epochs: 6, batchSize: 128, lr: 3e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
-  transformer: { epochs: 4, batchSize: 256, lr: 3e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
+  transformer: { epochs: 6, batchSize: 256, lr: 3e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
   fasttext: { epochs: 8, batchSize: 256, lr: 1e-2, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
 };
