@@ -54,6 +54,7 @@ describe('the classifiers', () => {
     expect(parameterCount(pooled)).toBe(256 * embedding + gru(2) + (4 * hidden + 1) * 4);
     expect(() => buildClassifier({ arch: 'cnn', vocabSize: 12, numClasses: 4, shape: { pooling: 'last' } })).toThrow(/pooling 'last'/);
     expect(() => buildClassifier({ arch: 'transformer', vocabSize: 12, numClasses: 4, shape: { pooling: 'max', ngrams: 1 } })).toThrow(/pooling 'max'/);
+    expect(() => buildClassifier({ arch: 'lstm', vocabSize: 12, numClasses: 4, shape: { pooling: 'mean', ngrams: 1 } })).toThrow(/lstm: pooling 'mean'/);
     // The Transformer with max and mean pooling: twice the features into the head.
     const tf = (pooling: 'mean' | 'max+mean'): number => parameterCount(buildClassifier({ arch: 'transformer', vocabSize: 12, numClasses: 4, shape: { ngrams: 1, pooling } }));
     expect(tf('max+mean') - tf('mean')).toBe(4 * DEFAULT_SHAPES.transformer.embedding);

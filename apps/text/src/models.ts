@@ -147,6 +147,7 @@ class RecurrentClassifier extends Classifier {
 
   constructor(cell: 'lstm' | 'gru', vocabSize: number, numClasses: number, shape: Shape) {
     super();
+    if (shape.pooling === 'mean') throw new Error(`${cell}: pooling 'mean' (expected 'last', 'max' or 'max+mean')`);
     this.shape = shape;
     this.embedding = inputTable(vocabSize, shape);
     const options = { batchFirst: true, bidirectional: shape.bidirectional };
