@@ -35,7 +35,15 @@ describe('classify and predict on a small seeded run', () => {
     const metrics = JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8')) as {
       languages: string[];
       best: string;
-      table: { model: string; parameters: number; testAccuracy: number; testStandardError: number; lossPerEpoch: number[]; train: { cpuSeconds: number } }[];
+      table: {
+        model: string;
+        parameters: number;
+        testAccuracy: number;
+        testStandardError: number;
+        lossPerEpoch: number[];
+        train: { cpuSeconds: number };
+        againstNaiveBayes?: { difference: number; standardError: number; standardErrors: number; onlyModel: number; onlyNaiveBayes: number };
+      }[];
       naiveBayes: { maxN: number; alpha: number; validationAccuracyTried: Record<string, number> };
       againstNaiveBayes: { model: string; difference: number; standardError: number; onlyModel: number; onlyNaiveBayes: number };
       confusion: Record<string, number[][]>;
@@ -50,6 +58,19 @@ describe('classify and predict on a small seeded run', () => {
     const margin = metrics.againstNaiveBayes;
     expect(margin.model).toBe(metrics.best);
     expect(margin.difference).toBeCloseTo((margin.onlyModel - margin.onlyNaiveBayes) / 18, 3);
+    // And every model against it, in its row, with the margin in standard errors; naive Bayes's own row has none.
+    expect(metrics.table[0].againstNaiveBayes).toBeUndefined();
+    for (const row of metrics.table.slice(1)) {
+      const m = row.againstNaiveBayes!;
+      expect(m.difference).toBeCloseTo(row.testAccuracy - metrics.table[0].testAccuracy, 3);
+      expect(m.difference).toBeCloseTo((m.onlyModel - m.onlyNaiveBayes) / 18, 3);
+      const words = m.onlyModel + m.onlyNaiveBayes;
+      expect(m.standardError).toBeCloseTo(Math.sqrt((words / 18 - m.difference ** 2) / 18), 3);
+      if (m.standardError > 0) expect(m.standardErrors).toBeCloseTo(m.difference / m.standardError, 1);
+      expect(c.text()).toMatch(new RegExp(`^${row.model}( \\(the best by validation\\))? against naive Bayes on the same 18 test words: [+−]`, 'm'));
+    }
+    const best = metrics.table.find((r) => r.model === metrics.best)!;
+    expect(best.againstNaiveBayes!.difference).toBeCloseTo(margin.difference, 4);
     for (const row of metrics.table.slice(1)) {
       expect(row.lossPerEpoch).toHaveLength(4);
       expect(row.lossPerEpoch[3]).toBeLessThan(row.lossPerEpoch[0]);

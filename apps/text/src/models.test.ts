@@ -6,9 +6,17 @@ import { ARCHITECTURES, buildClassifier, DEFAULT_SHAPES, hashedNgrams, hideChara
 
 describe('the classifiers', () => {
   const cases: [string, Architecture, Partial<Shape>][] = [
-    ...ARCHITECTURES.map((arch): [string, Architecture, Partial<Shape>] => [arch, arch, arch === 'fasttext' ? { hidden: 4096 } : {}]),
+    ...ARCHITECTURES.map((arch): [string, Architecture, Partial<Shape>] => [arch, arch, arch === 'fasttext' ? { hidden: 4096 } : { buckets: 4096 }]),
     ['cnn with max and mean pooling', 'cnn', { pooling: 'max+mean' }],
     ['cnn over hashed n-grams', 'cnn', { ngrams: 3, buckets: 512, pooling: 'max+mean' }],
+    // The recurrent models and the Transformer read hashed n-grams by default; on single characters too.
+    ['lstm on single characters', 'lstm', { ngrams: 1 }],
+    ['gru on single characters', 'gru', { ngrams: 1 }],
+    ['transformer on single characters', 'transformer', { ngrams: 1 }],
+    ['unidirectional gru over hashed n-grams', 'gru', { ngrams: 3, buckets: 512, bidirectional: false }],
+    ['transformer pooling by max and mean', 'transformer', { ngrams: 3, buckets: 512, pooling: 'max+mean' }],
+    ['lstm pooling its outputs by max and mean', 'lstm', { ngrams: 3, buckets: 512, pooling: 'max+mean' }],
+    ['unidirectional gru pooling its outputs by max', 'gru', { ngrams: 3, buckets: 512, pooling: 'max', bidirectional: false }],
   ];
   it.each(cases)('%s: logits [B, C], and padding never changes a word’s logits', (_name, arch, shape) => {
     manualSeed(3);
@@ -29,13 +37,31 @@ describe('the classifiers', () => {
 
   it('the recurrent models read the word both ways by default; a shape overrides the sizes', () => {
     expect(DEFAULT_SHAPES.gru.bidirectional).toBe(true);
-    const both = buildClassifier({ arch: 'gru', vocabSize: 12, numClasses: 4 });
-    const one = buildClassifier({ arch: 'gru', vocabSize: 12, numClasses: 4, shape: { bidirectional: false } });
+    const both = buildClassifier({ arch: 'gru', vocabSize: 12, numClasses: 4, shape: { ngrams: 1 } });
+    const one = buildClassifier({ arch: 'gru', vocabSize: 12, numClasses: 4, shape: { bidirectional: false, ngrams: 1 } });
     const { embedding, hidden } = DEFAULT_SHAPES.gru;
     const gru = (directions: number): number => directions * 3 * hidden * (embedding + hidden + 2);
     const rest = (directions: number): number => 12 * embedding + (directions * hidden + 1) * 4;
     expect(parameterCount(both)).toBe(gru(2) + rest(2));
     expect(parameterCount(one)).toBe(gru(1) + rest(1));
+    // By default the recurrent models and the Transformer embed hashed n-grams, as the CNN: a table of `buckets` rows.
+    for (const arch of ['lstm', 'gru', 'transformer'] as const) expect(DEFAULT_SHAPES[arch].ngrams).toBe(5);
+    const hashed = buildClassifier({ arch: 'gru', vocabSize: 12, numClasses: 4, shape: { buckets: 256 } });
+    expect(parameterCount(hashed)).toBe(256 * embedding + gru(2) + (2 * hidden + 1) * 4);
+    // Pooling the outputs by max and mean: two features per output into the head.
+    expect(DEFAULT_SHAPES.gru.pooling).toBe('last');
+    const pooled = buildClassifier({ arch: 'gru', vocabSize: 12, numClasses: 4, shape: { buckets: 256, pooling: 'max+mean' } });
+    expect(parameterCount(pooled)).toBe(256 * embedding + gru(2) + (4 * hidden + 1) * 4);
+    expect(() => buildClassifier({ arch: 'cnn', vocabSize: 12, numClasses: 4, shape: { pooling: 'last' } })).toThrow(/pooling 'last'/);
+    expect(() => buildClassifier({ arch: 'transformer', vocabSize: 12, numClasses: 4, shape: { pooling: 'max', ngrams: 1 } })).toThrow(/pooling 'max'/);
+    expect(() => buildClassifier({ arch: 'lstm', vocabSize: 12, numClasses: 4, shape: { pooling: 'mean', ngrams: 1 } })).toThrow(/lstm: pooling 'mean'/);
+    // The Transformer with max and mean pooling: twice the features into the head.
+    const tf = (pooling: 'mean' | 'max+mean'): number => parameterCount(buildClassifier({ arch: 'transformer', vocabSize: 12, numClasses: 4, shape: { ngrams: 1, pooling } }));
+    expect(tf('max+mean') - tf('mean')).toBe(4 * DEFAULT_SHAPES.transformer.embedding);
+    // The Transformer's n-gram sums go through a LayerNorm (2 × 64 more weights) before the sinusoids.
+    const d = DEFAULT_SHAPES.transformer.embedding;
+    const chars = parameterCount(buildClassifier({ arch: 'transformer', vocabSize: 12, numClasses: 4, shape: { ngrams: 1 } }));
+    expect(parameterCount(buildClassifier({ arch: 'transformer', vocabSize: 12, numClasses: 4, shape: { buckets: 256 } }))).toBe(chars - 12 * d + 256 * d + 2 * d);
     // The character CNN (ngrams 1: one vector per letter).
     const cnn = buildClassifier({ arch: 'cnn', vocabSize: 12, numClasses: 4, shape: { widths: [3], hidden: 8, embedding: 4, pooling: 'max', ngrams: 1 } });
     expect(parameterCount(cnn)).toBe(12 * 4 + (4 * 3 * 8 + 8) + (8 + 1) * 4);
@@ -46,6 +72,25 @@ describe('the classifiers', () => {
     const ngrams = buildClassifier({ arch: 'cnn', vocabSize: 12, numClasses: 4, shape: { widths: [3], hidden: 8, embedding: 4, buckets: 256 } });
     expect(DEFAULT_SHAPES.cnn.ngrams).toBe(5);
     expect(parameterCount(ngrams)).toBe(256 * 4 + (4 * 3 * 8 + 8) + (2 * 8 + 1) * 4);
+  });
+
+  it.each(['lstm', 'gru', 'cnn', 'transformer'] as const)('%s over hashed n-grams reads every position of ^word$, the end mark included', (arch) => {
+    manualSeed(6);
+    const buckets = 512;
+    const model = buildClassifier({ arch, vocabSize: 12, numClasses: 4, shape: { ngrams: 3, buckets, dropout: 0 } });
+    model.eval();
+    const batch = padSequences([[5, 6, 7]]);
+    const before = Array.from(model.forward(batch.tokens, [3]).dataSync());
+    // The 1-gram of $ (position 4 of ^ 5 6 7 $) gets another vector: the logits must move.
+    const ids = positionNgrams(batch.tokens, [3], 3, buckets).toArray() as number[][][];
+    const end = ids[0][4][0];
+    const weight = Float32Array.from(model.stateDict()['embedding.weight'].dataSync());
+    const E = weight.length / buckets;
+    for (let k = 0; k < E; k++) weight[end * E + k] += k % 2 === 0 ? 3 : -3;
+    model.loadStateDict({ 'embedding.weight': tensor(weight, [buckets, E]) }, { strict: false });
+    const after = Array.from(model.forward(batch.tokens, [3]).dataSync());
+    expect(Math.max(...after.map((v, k) => Math.abs(v - before[k])))).toBeGreaterThan(1e-3);
+    batch.tokens.dispose();
   });
 
   it('the CNN with max and mean pooling reads the mean of its filters over the word only', () => {

@@ -1,21 +1,25 @@
 /**
- * The four word classifiers, each reading a padded batch of characters (tokens [B, T] int32,
+ * The word classifiers, each reading a padded batch of characters (tokens [B, T] int32,
  * lengths [B]) and returning language logits [B, C]. Their sizes (`Shape`) have defaults per
  * architecture, chosen on the validation words to fit the default run's time on the CPU.
  *
- * - lstm, gru: the embedded characters through a bidirectional recurrent layer; the last
+ * The LSTM, the GRU, the CNN and the Transformer read, by default, the positions of `^word$`,
+ * each embedded as the sum of the hashed vectors of its character 1- to 5-grams ending there
+ * (`positionNgrams`; `Shape.ngrams` 1 gives them single characters instead).
+ *
+ * - lstm, gru: the embedded positions through a bidirectional recurrent layer; the last
  *   valid state of each direction (h_n, which `lengths` keeps clear of the padding),
  *   concatenated, dropout, a linear layer.
  * - cnn: Kim (2014)'s "CNN for sentence classification" on characters, the lecture's CNN
- *   on text: convolutions of several widths over the embedded characters, each max-pooled
+ *   on text: convolutions of several widths over the embedded positions, each pooled
  *   over the word's own positions, concatenated, dropout, linear.
  * - fasttext: Joulin et al. (2016)'s fastText classifier, as its language identifier does
  *   it: every character 1- to 5-gram of `^word$` hashed into a large embedding table, the
  *   word the mean of its n-grams' vectors, a linear layer. The features of naive Bayes,
  *   weighed by gradient descent instead of counted.
- * - transformer: embedded characters plus sinusoidal positions through a pre-norm
- *   Transformer encoder that ignores the padding (srcKeyPaddingMask), mean-pooled over the
- *   word's positions, linear.
+ * - transformer: the embedded positions (layer-normed) plus sinusoidal positions through a
+ *   pre-norm Transformer encoder that ignores the padding (srcKeyPaddingMask), mean-pooled
+ *   over the word's positions, linear.
  */
 import { Conv1d, Dropout, Embedding, GRU, LayerNorm, Linear, LSTM, Module, ModuleList, paddingMask, SinusoidalPositionalEncoding, TransformerEncoder, TransformerEncoderLayer } from '@nn/layers';
 import { concat, getGenerator, max, relu, select, sum, tensor, where, type Tensor } from '@nn/tensor';
@@ -45,27 +49,34 @@ export interface Shape {
   dropout: number;
   /** In training, the chance that each letter is read as unknown (see `Classifier.hideCharacters`). */
   charDropout: number;
-  /** CNN: each filter pooled by its max over the word (Kim), or by its max and its mean; otherwise unused. */
+  /**
+   * CNN: each filter pooled by its max over the word (Kim), or by its max and its mean.
+   * LSTM, GRU: 'last' reads both directions' last states (h_n); 'max' and 'max+mean' pool the
+   * outputs of every position over the word instead. Transformer: 'mean' over the word's
+   * positions, or 'max+mean'. fastText: unused (the mean of its n-grams).
+   */
   pooling: Pooling;
   /**
-   * CNN: what each position embeds. 1: its character. n > 1: the sum of the hashed vectors of
-   * the 1- to n-grams ending there, over `^word$` (see `positionNgrams`), so each position
-   * carries the stems and endings naive Bayes counts, and the convolutions weigh them in context.
+   * LSTM, GRU, CNN, Transformer: what each position embeds. 1: its character. n > 1: the sum of
+   * the hashed vectors of the 1- to n-grams ending there, over `^word$` (see `positionNgrams`),
+   * so each position carries the stems and endings naive Bayes counts, and the recurrence, the
+   * convolutions or the attention weigh them in context. fastText: unused (see its `hidden`).
    */
   ngrams: number;
-  /** CNN with ngrams > 1: the hash buckets of its n-gram table. */
+  /** With ngrams > 1: the hash buckets of the n-gram table. */
   buckets: number;
 }
 
-export const POOLINGS = ['max', 'max+mean'] as const;
+export const POOLINGS = ['last', 'max', 'mean', 'max+mean'] as const;
 export type Pooling = (typeof POOLINGS)[number];
 
 export const DEFAULT_SHAPES: Record<Architecture, Shape> = {
-  lstm: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.3, charDropout: 0.1, pooling: 'max', ngrams: 1, buckets: 0 },
-  gru: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.3, charDropout: 0.1, pooling: 'max', ngrams: 1, buckets: 0 },
+  // The recurrent models and the Transformer read the CNN's hashed 1- to 5-grams at each position too.
+  lstm: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.3, charDropout: 0.15, pooling: 'last', ngrams: 5, buckets: 1 << 16 },
+  gru: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.3, charDropout: 0.15, pooling: 'last', ngrams: 5, buckets: 1 << 16 },
   // Each position embeds its character 1- to 5-grams (hashed into 2^16 buckets), so short widths suffice.
   cnn: { embedding: 32, hidden: 128, bidirectional: false, layers: 1, widths: [2, 3, 4], dropout: 0.5, charDropout: 0.15, pooling: 'max+mean', ngrams: 5, buckets: 1 << 16 },
-  transformer: { embedding: 64, hidden: 128, bidirectional: false, layers: 2, widths: [], dropout: 0.1, charDropout: 0, pooling: 'max', ngrams: 1, buckets: 0 },
+  transformer: { embedding: 64, hidden: 128, bidirectional: false, layers: 2, widths: [], dropout: 0.1, charDropout: 0.15, pooling: 'mean', ngrams: 5, buckets: 1 << 16 },
   // hidden: the hash buckets; layers: the longest n-gram.
   fasttext: { embedding: 32, hidden: 1 << 18, bidirectional: false, layers: 5, widths: [], dropout: 0, charDropout: 0.15, pooling: 'max', ngrams: 1, buckets: 0 },
 };
@@ -87,6 +98,23 @@ export abstract class Classifier extends Module<[Tensor, readonly number[]]> {
   protected hideCharacters(tokens: Tensor): Tensor {
     return this.training && this.charDropout > 0 ? hideCharacters(tokens, this.charDropout) : tokens;
   }
+
+  /**
+   * The positions the model reads, embedded, [B, P, E], with each word's number of them: with
+   * `ngrams` 1 its letters (P = T); otherwise the positions of `^word$` (P = T + 2, two more per
+   * word), each the sum of its hashed 1- to n-grams' vectors from `table` (see `inputTable`).
+   */
+  protected embedPositions(table: Embedding, tokens: Tensor, lengths: readonly number[], shape: Shape): { x: Tensor; lengths: number[] } {
+    const seen = this.hideCharacters(tokens);
+    if (shape.ngrams <= 1) return { x: table.forward(seen), lengths: [...lengths] };
+    const x = sum(table.forward(positionNgrams(seen, lengths, shape.ngrams, shape.buckets)), 2);
+    return { x, lengths: lengths.map((n) => n + 2) };
+  }
+}
+
+/** What `embedPositions` reads from: an Embedding of the characters, or with n-grams a hashed n-gram table. */
+function inputTable(vocabSize: number, shape: Shape): Embedding {
+  return shape.ngrams > 1 ? ngramTable(shape.buckets, shape.embedding) : new Embedding(vocabSize, shape.embedding, { paddingIdx: 0 });
 }
 
 /**
@@ -115,19 +143,30 @@ class RecurrentClassifier extends Classifier {
   dropout: Dropout;
   head: Linear;
   private readonly features: number;
+  private readonly shape: Shape;
 
   constructor(cell: 'lstm' | 'gru', vocabSize: number, numClasses: number, shape: Shape) {
     super();
-    this.embedding = new Embedding(vocabSize, shape.embedding, { paddingIdx: 0 });
+    if (shape.pooling === 'mean') throw new Error(`${cell}: pooling 'mean' (expected 'last', 'max' or 'max+mean')`);
+    this.shape = shape;
+    this.embedding = inputTable(vocabSize, shape);
     const options = { batchFirst: true, bidirectional: shape.bidirectional };
     this.rnn = cell === 'lstm' ? new LSTM(shape.embedding, shape.hidden, options) : new GRU(shape.embedding, shape.hidden, options);
     this.features = shape.hidden * (shape.bidirectional ? 2 : 1);
     this.dropout = new Dropout(shape.dropout);
-    this.head = new Linear(this.features, numClasses);
+    this.head = new Linear((shape.pooling === 'max+mean' ? 2 : 1) * this.features, numClasses);
   }
 
   forward(tokens: Tensor, lengths: readonly number[]): Tensor {
-    const [, state] = this.rnn.forward(this.embedding.forward(this.hideCharacters(tokens)), null, { lengths });
+    const input = this.embedPositions(this.embedding, tokens, lengths, this.shape);
+    const [output, state] = this.rnn.forward(input.x, null, { lengths: input.lengths });
+    if (this.shape.pooling !== 'last') {
+      // Every position's output [B, P, features], pooled over the word's own positions, as the CNN pools its filters.
+      const padding = paddingColumn(input.lengths, output.shape[1]);
+      const most = max(where(padding, -1e9, output), 1);
+      const pooled = this.shape.pooling === 'max+mean' ? concat([most, sum(where(padding, 0, output), 1).div(input.lengths.map((n) => [Math.max(n, 1)]))], 1) : most;
+      return this.head.forward(this.dropout.forward(pooled));
+    }
     const hN = Array.isArray(state) ? state[0] : state; // LSTM: (h_n, c_n); [directions, B, H]
     // The forward direction's last state has read the word left to right, the reverse one right to left.
     const both = hN.shape[0] === 2 ? concat([select(hN, 0, 0), select(hN, 0, 1)], 1) : hN.reshape([tokens.shape[0], this.features]);
@@ -144,8 +183,9 @@ class CharCNN extends Classifier {
 
   constructor(vocabSize: number, numClasses: number, shape: Shape) {
     super();
+    if (shape.pooling !== 'max' && shape.pooling !== 'max+mean') throw new Error(`cnn: pooling '${shape.pooling}' (expected 'max' or 'max+mean')`);
     this.shape = shape;
-    this.embedding = shape.ngrams > 1 ? ngramTable(shape.buckets, shape.embedding) : new Embedding(vocabSize, shape.embedding, { paddingIdx: 0 });
+    this.embedding = inputTable(vocabSize, shape);
     this.convs = new ModuleList(shape.widths.map((width) => new Conv1d(shape.embedding, shape.hidden, width, { padding: 'same' })));
     this.dropout = new Dropout(shape.dropout);
     const pools = shape.pooling === 'max+mean' ? 2 : 1;
@@ -153,15 +193,9 @@ class CharCNN extends Classifier {
   }
 
   forward(tokens: Tensor, lengths: readonly number[]): Tensor {
-    const seen = this.hideCharacters(tokens);
-    let x: Tensor; // [B, T, E]
-    if (this.shape.ngrams > 1) {
-      x = sum(this.embedding.forward(positionNgrams(seen, lengths, this.shape.ngrams, this.shape.buckets)), 2);
-      // Positions are those of ^word$: two more per word.
-      lengths = lengths.map((n) => n + 2);
-    } else {
-      x = this.embedding.forward(seen);
-    }
+    const input = this.embedPositions(this.embedding, tokens, lengths, this.shape);
+    let x = input.x; // [B, T, E]
+    lengths = input.lengths;
     const [B, T] = x.shape;
     x = x.transpose(1, 2); // [B, E, T]: channels first, as Conv1d reads
     const padding = paddingColumn(lengths, T).reshape([B, 1, T]);
@@ -179,34 +213,45 @@ class CharCNN extends Classifier {
 
 class CharTransformer extends Classifier {
   embedding: Embedding;
+  /** With n-grams: the sum of a position's n-gram vectors (small, as fastText starts them) brought to the sinusoids' size. */
+  inputNorm?: LayerNorm;
   positions: SinusoidalPositionalEncoding;
   encoder: TransformerEncoder;
   head: Linear;
   private readonly width: number;
+  private readonly shape: Shape;
 
   constructor(vocabSize: number, numClasses: number, shape: Shape) {
     super();
     const d = shape.embedding;
     this.width = d;
-    this.embedding = new Embedding(vocabSize, d, { paddingIdx: 0 });
+    this.shape = shape;
+    this.embedding = inputTable(vocabSize, shape);
+    if (shape.ngrams > 1) this.inputNorm = new LayerNorm(d);
     this.positions = new SinusoidalPositionalEncoding(d, { batchFirst: true, maxLen: 64, dropout: shape.dropout });
     // Pre-norm (normFirst) layers, and a final LayerNorm as PyTorch's TransformerEncoder(norm=...) takes:
     // the residual path stays an identity, which trains without the long warm-up post-norm needs.
     const layer = new TransformerEncoderLayer(d, 4, { dimFeedforward: shape.hidden, dropout: shape.dropout, batchFirst: true, normFirst: true });
     this.encoder = new TransformerEncoder(layer, shape.layers, { norm: new LayerNorm(d) });
-    this.head = new Linear(d, numClasses);
+    if (shape.pooling !== 'mean' && shape.pooling !== 'max+mean') throw new Error(`transformer: pooling '${shape.pooling}' (expected 'mean' or 'max+mean')`);
+    this.head = new Linear((shape.pooling === 'max+mean' ? 2 : 1) * d, numClasses);
   }
 
   forward(tokens: Tensor, lengths: readonly number[]): Tensor {
-    const [B, T] = tokens.shape;
     // No √d scaling of the embeddings ("Attention is all you need" scales embeddings that start
     // small): Embedding starts at N(0, 1), already the size of the ±1 sinusoids; scaled by 8 it
-    // drowned the positions, and the model learnt half as fast.
-    const x = this.positions.forward(this.embedding.forward(this.hideCharacters(tokens)));
+    // drowned the positions, and the model learnt half as fast. The n-gram sums, started at
+    // U(±1/d) each, are brought to that size by a LayerNorm instead.
+    const input = this.embedPositions(this.embedding, tokens, lengths, this.shape);
+    lengths = input.lengths;
+    const [B, T] = input.x.shape;
+    const x = this.positions.forward(this.inputNorm ? this.inputNorm.forward(input.x) : input.x);
     const h = this.encoder.forward(x, { srcKeyPaddingMask: paddingMask(lengths, T) });
     const padding = paddingColumn(lengths, T);
     const counts = lengths.map((n) => [Math.max(n, 1)]);
-    return this.head.forward(sum(where(padding, 0, h), 1).div(counts).reshape([B, this.width]));
+    const mean = sum(where(padding, 0, h), 1).div(counts).reshape([B, this.width]);
+    const pooled = this.shape.pooling === 'max+mean' ? concat([mean, max(where(padding, -1e9, h), 1).reshape([B, this.width])], 1) : mean;
+    return this.head.forward(pooled);
   }
 }
 
@@ -332,9 +377,9 @@ export interface Recipe {
 }
 
 export const DEFAULT_RECIPES: Record<Architecture, Recipe> = {
-  lstm: { epochs: 4, batchSize: 256, lr: 5e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
-  gru: { epochs: 8, batchSize: 256, lr: 5e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
+  lstm: { epochs: 6, batchSize: 256, lr: 5e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
+  gru: { epochs: 6, batchSize: 256, lr: 5e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
   cnn: { epochs: 6, batchSize: 128, lr: 3e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
-  transformer: { epochs: 4, batchSize: 256, lr: 3e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
+  transformer: { epochs: 6, batchSize: 256, lr: 3e-3, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
   fasttext: { epochs: 8, batchSize: 256, lr: 1e-2, weightDecay: 0, labelSmoothing: 0, weightAverage: 0 },
 };
