@@ -137,15 +137,16 @@ async function main(): Promise<void> {
   console.log(`\nBy wall-clock time (median):\n${formatTable(rows, 'wall')}`);
   console.log(`\nBy this process's CPU time (median; steadier when other jobs share the machine):\n${formatTable(rows, 'cpu')}`);
   console.log(`\n"ours vs peer" is the peer's time over ours: above 1× means @nn is faster. Load average now ${loadavg()[0].toFixed(2)}.`);
+  const targetOf = (row: CaseResult) => ONE_THREAD_TARGETS.find((t) => `${row.group} ${row.name}`.startsWith(t.prefix));
   const verdicts = rows.flatMap((row) => {
-    const target = ONE_THREAD_TARGETS.find((t) => `${row.group} ${row.name}`.startsWith(t.prefix));
+    const target = targetOf(row);
     const ratio = row.cpuSpeedup['tfjs-wasm'];
     return target === undefined || ratio === null ? [] : [`  ${row.group} ${row.name}: ours vs tfjs-wasm by CPU time ${verdict(ratio, target.vsTfjsWasm)}`];
   });
   if (verdicts.length > 0) console.log(`\nIssue 14's one-thread targets:\n${verdicts.join('\n')}`);
   const peak = measureGemmPeak(500);
   const ceilings = rows.flatMap((row) => {
-    const target = ONE_THREAD_TARGETS.find((t) => `${row.group} ${row.name}`.startsWith(t.prefix));
+    const target = targetOf(row);
     const ours = row.results.ours?.cpuGflops, peer = row.results['tfjs-wasm']?.cpuGflops;
     return row.group !== 'matmul' || target === undefined || ours == null || peer == null ? [] : [`  ${ceilingNote(`${row.group} ${row.name}`, ours, peer, target.vsTfjsWasm, peak.gflopsPerSecond)}`];
   });
