@@ -84,6 +84,19 @@ export interface CenterTargets {
   count: number;
 }
 
+/**
+ * A Gaussian bump of spread `sigma` at pixel (cx, cy) of a height × width map, kept where it is
+ * larger than what the map holds (where two objects' bumps meet, the larger wins), 1 at the centre.
+ */
+export function drawGaussian(map: Float32Array, height: number, width: number, cx: number, cy: number, sigma: number): void {
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const g = Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * sigma * sigma));
+      map[y * width + x] = Math.max(map[y * width + x], g);
+    }
+  }
+}
+
 /** The targets of a batch on a G×G grid. */
 export function encodeCenterTargets(objects: readonly (readonly CenterObject[])[], numClasses: number, grid: number): CenterTargets {
   const plane = grid * grid;
@@ -98,13 +111,7 @@ export function encodeCenterTargets(objects: readonly (readonly CenterObject[])[
       const iy = Math.min(grid - 1, Math.floor(cy * grid));
       // The paper's spread: a sixth of the object's size (here in cells), at least half a cell.
       const sigma = Math.max(0.5, (Math.min(w, h) * grid) / 6);
-      const map = heat.subarray((n * numClasses + classId) * plane, (n * numClasses + classId + 1) * plane);
-      for (let y = 0; y < grid; y++) {
-        for (let x = 0; x < grid; x++) {
-          const g = Math.exp(-((x - ix) ** 2 + (y - iy) ** 2) / (2 * sigma * sigma));
-          map[y * grid + x] = Math.max(map[y * grid + x], g);
-        }
-      }
+      drawGaussian(heat.subarray((n * numClasses + classId) * plane, (n * numClasses + classId + 1) * plane), grid, grid, ix, iy, sigma);
       const at = iy * grid + ix;
       [cx * grid - ix, cy * grid - iy, w, h].forEach((v, k) => (regression[(n * 4 + k) * plane + at] = v));
       if (!centres[n * plane + at]) count++;

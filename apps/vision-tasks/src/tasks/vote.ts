@@ -10,6 +10,7 @@
  *
  * The background/clothes boundary stays the U-Net's own.
  */
+import { drawGaussian } from './centernet.js';
 
 /** A 4-connected patch of non-zero pixels: its pixel indices and its box [x0, y0, x1, y1) in pixels. */
 export interface Patch {
@@ -38,7 +39,7 @@ export function patches(labels: ArrayLike<number>, height: number, width: number
       box[1] = Math.min(box[1], y);
       box[2] = Math.max(box[2], x + 1);
       box[3] = Math.max(box[3], y + 1);
-      for (const j of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, y > 0 ? i - width : -1, y < height - 1 ? i + width : -1]) {
+      for (const j of neighbours4(i, x, y, width, height)) {
         if (j >= 0 && !seen[j] && labels[j] !== 0) {
           seen[j] = 1;
           stack.push(j);
@@ -128,13 +129,7 @@ export function centreTargets(boxes: ArrayLike<number>, height: number, width: n
   for (let k = 0; 4 * k < boxes.length; k++) {
     const [x0, y0, x1, y1] = [boxes[4 * k], boxes[4 * k + 1], boxes[4 * k + 2], boxes[4 * k + 3]];
     const [cx, cy] = [Math.min(width - 1, Math.floor((x0 + x1) / 2)), Math.min(height - 1, Math.floor((y0 + y1) / 2))];
-    const sigma = Math.max(1, Math.min(x1 - x0, y1 - y0) / 6);
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const g = Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * sigma * sigma));
-        out[y * width + x] = Math.max(out[y * width + x], g);
-      }
-    }
+    drawGaussian(out, height, width, cx, cy, Math.max(1, Math.min(x1 - x0, y1 - y0) / 6));
   }
   return out;
 }
@@ -187,7 +182,7 @@ export function splitAtCentres(found: readonly Patch[], centres: readonly number
           for (const i of frontier) {
             const y = Math.floor(i / width);
             const x = i - y * width;
-            for (const j of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, y > 0 ? i - width : -1, y < height - 1 ? i + width : -1]) {
+            for (const j of neighbours4(i, x, y, width, height)) {
               if (j >= 0 && of[j] === k && !taken[j]) {
                 taken[j] = 1;
                 next.push(j);
@@ -240,7 +235,7 @@ export function growSeeds(patch: Patch, cores: readonly Patch[], height: number,
     for (const i of frontier) {
       const y = Math.floor(i / width);
       const x = i - y * width;
-      for (const j of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, y > 0 ? i - width : -1, y < height - 1 ? i + width : -1]) {
+      for (const j of neighbours4(i, x, y, width, height)) {
         if (j >= 0 && whole[j] && owner[j] < 0) {
           owner[j] = owner[i];
           next.push(j);
@@ -310,4 +305,9 @@ export function trueClassOf(patch: Patch, mask: ArrayLike<number>): number {
   let best = 0;
   for (const [c, n] of votes) if (c !== 0 && (best === 0 || n > votes.get(best)! || (n === votes.get(best)! && c < best))) best = c;
   return best;
+}
+
+/** The 4-neighbours of pixel i at (x, y) in a height × width plane, -1 where one would fall outside. */
+function neighbours4(i: number, x: number, y: number, width: number, height: number): number[] {
+  return [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, y > 0 ? i - width : -1, y < height - 1 ? i + width : -1];
 }
