@@ -137,6 +137,16 @@ function paddingColumn(lengths: readonly number[], T: number): Tensor {
   return paddingMask(lengths, T).reshape([lengths.length, T, 1]);
 }
 
+/** The largest value along `axis` over each word's own positions: padding gets -inf-like values first. */
+function maskedMax(h: Tensor, padding: Tensor, axis: number): Tensor {
+  return max(where(padding, -1e9, h), axis);
+}
+
+/** The mean along `axis` over each word's own positions (`lengths` of them, at least one). */
+function maskedMean(h: Tensor, padding: Tensor, lengths: readonly number[], axis: number): Tensor {
+  return sum(where(padding, 0, h), axis).div(lengths.map((n) => [Math.max(n, 1)]));
+}
+
 class RecurrentClassifier extends Classifier {
   embedding: Embedding;
   rnn: LSTM | GRU;
@@ -163,8 +173,8 @@ class RecurrentClassifier extends Classifier {
     if (this.shape.pooling !== 'last') {
       // Every position's output [B, P, features], pooled over the word's own positions, as the CNN pools its filters.
       const padding = paddingColumn(input.lengths, output.shape[1]);
-      const most = max(where(padding, -1e9, output), 1);
-      const pooled = this.shape.pooling === 'max+mean' ? concat([most, sum(where(padding, 0, output), 1).div(input.lengths.map((n) => [Math.max(n, 1)]))], 1) : most;
+      const most = maskedMax(output, padding, 1);
+      const pooled = this.shape.pooling === 'max+mean' ? concat([most, maskedMean(output, padding, input.lengths, 1)], 1) : most;
       return this.head.forward(this.dropout.forward(pooled));
     }
     const hN = Array.isArray(state) ? state[0] : state; // LSTM: (h_n, c_n); [directions, B, H]
@@ -199,13 +209,11 @@ class CharCNN extends Classifier {
     const [B, T] = x.shape;
     x = x.transpose(1, 2); // [B, E, T]: channels first, as Conv1d reads
     const padding = paddingColumn(lengths, T).reshape([B, 1, T]);
-    const counts = lengths.map((n) => [Math.max(n, 1)]);
     const pooled = [...this.convs].flatMap((conv) => {
       const h = relu(conv.forward(x));
-      // Max over the word's own positions only: padding gets -inf-like values first.
-      const most = max(where(padding, -1e9, h), 2);
+      const most = maskedMax(h, padding, 2);
       // The mean adds up the evidence of every n-gram, as naive Bayes's sum does; max keeps the strongest.
-      return this.shape.pooling === 'max+mean' ? [most, sum(where(padding, 0, h), 2).div(counts)] : [most];
+      return this.shape.pooling === 'max+mean' ? [most, maskedMean(h, padding, lengths, 2)] : [most];
     });
     return this.head.forward(this.dropout.forward(concat(pooled, 1)));
   }
@@ -248,9 +256,8 @@ class CharTransformer extends Classifier {
     const x = this.positions.forward(this.inputNorm ? this.inputNorm.forward(input.x) : input.x);
     const h = this.encoder.forward(x, { srcKeyPaddingMask: paddingMask(lengths, T) });
     const padding = paddingColumn(lengths, T);
-    const counts = lengths.map((n) => [Math.max(n, 1)]);
-    const mean = sum(where(padding, 0, h), 1).div(counts).reshape([B, this.width]);
-    const pooled = this.shape.pooling === 'max+mean' ? concat([mean, max(where(padding, -1e9, h), 1).reshape([B, this.width])], 1) : mean;
+    const mean = maskedMean(h, padding, lengths, 1).reshape([B, this.width]);
+    const pooled = this.shape.pooling === 'max+mean' ? concat([mean, maskedMax(h, padding, 1).reshape([B, this.width])], 1) : mean;
     return this.head.forward(pooled);
   }
 }
