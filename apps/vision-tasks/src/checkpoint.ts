@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { loadWithMetadata, save } from '@nn/layers/node';
 import { TASKS, type Task } from './data.js';
 import { BACKBONE_NAMES } from './tasks/backbones.js';
-import { CLASSIFIER_NAME, cropNet } from './tasks/classifier.js';
+import { CLASSIFIER_NAME, cropClassifier, MAX_MEMBERS } from './tasks/classifier.js';
 import { DETECTORS, RUNNERS, type Detector, type Model, type ModelConfig } from './tasks/index.js';
 
 export const CHECKPOINT_FILE = 'model.safetensors';
@@ -28,7 +28,7 @@ export async function saveModel(dir: string, task: Task, config: ModelConfig, mo
     backbone: config.backbone,
     ...(config.detector === undefined ? {} : { detector: config.detector }),
     ...(config.centres === true ? { centres: 'true' } : {}),
-    ...(config.classifier === undefined ? {} : { classifier: CLASSIFIER_NAME, classifierWidth: String(config.classifier.width), classifierInput: config.classifier.masked ? 'masked' : 'box' }),
+    ...(config.classifier === undefined ? {} : { classifier: CLASSIFIER_NAME, classifierWidth: String(config.classifier.width), classifierInput: config.classifier.masked ? 'masked' : 'box', ...((config.classifier.members ?? 1) > 1 ? { classifierMembers: String(config.classifier.members) } : {}) }),
   };
   await save(weights, path, { metadata });
   return path;
@@ -59,7 +59,12 @@ export async function loadModel(path: string): Promise<{ task: Task; config: Mod
     if (!(classifierWidth > 0)) throw bad('classifierWidth', `must be a positive number, got ${JSON.stringify(metadata.classifierWidth)}`);
     const input = metadata.classifierInput;
     if (input !== 'masked' && input !== 'box') throw bad('classifierInput', `must be masked or box, got ${JSON.stringify(input)}`);
-    second = { width: classifierWidth, ...(input === 'masked' ? { masked: true } : {}) };
+    // Checkpoints from before the ensembles hold no entry: one classifier.
+    const members = metadata.classifierMembers === undefined ? 1 : Number(metadata.classifierMembers);
+    if (metadata.classifierMembers !== undefined && !(Number.isInteger(members) && members >= 2 && members <= MAX_MEMBERS)) {
+      throw bad('classifierMembers', `must be an integer from 2 to ${MAX_MEMBERS}, got ${JSON.stringify(metadata.classifierMembers)}`);
+    }
+    second = { width: classifierWidth, ...(input === 'masked' ? { masked: true } : {}), ...(members > 1 ? { members } : {}) };
   }
   // Checkpoints from before the centre heatmap hold no entry: clothes or not.
   if (metadata.centres !== undefined && metadata.centres !== 'true') throw bad('centres', `must be true or absent, got ${JSON.stringify(metadata.centres)}`);
@@ -75,7 +80,7 @@ export async function loadModel(path: string): Promise<{ task: Task; config: Mod
   const model = RUNNERS[task].build(config);
   model.loadStateDict(first);
   if (second === undefined) return { task, config, model };
-  const classifier = cropNet(second.width);
+  const classifier = cropClassifier(second.width, second.members ?? 1);
   classifier.loadStateDict(Object.fromEntries(Object.entries(stateDict).flatMap(([key, value]) => (key.startsWith(STAGE2) ? [[key.slice(STAGE2.length), value]] : []))));
   return { task, config, model, classifier };
 }

@@ -2,6 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { save } from '@nn/layers/node';
+import '@nn/backend-cpu';
+import { setBackend, tensor } from '@nn/tensor';
 import { main } from './main.js';
 
 const dirs: string[] = [];
@@ -22,8 +25,10 @@ interface Metrics {
   task: string;
   lossPerEpoch: number[];
   test: { pixelAccuracy: number; meanIou: number; meanBoxIou: number; classAccuracy: number; classAccuracyFirstStage?: number; map50: number; map50FirstStage?: number; clothesIou?: number; iouPerClass?: unknown[]; perClass: unknown[]; garments?: number; garmentsMatched?: number; meanIouTrueNames?: number };
-  config: { centres?: boolean };
-  stage2?: { lossPerEpoch: number[]; crops: number };
+  config: { centres?: boolean; classifier?: { members?: number } };
+  stage2?: { lossPerEpoch: number[]; crops: number; members: number; memberLossPerEpoch?: number[][]; cpuSeconds: number };
+  trainCpuSeconds: number;
+  stage1CpuSeconds: number;
 }
 const readMetrics = async (dir: string): Promise<Metrics> => JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8')) as Metrics;
 
@@ -55,7 +60,12 @@ describe('quick runs of each task (small data, few steps, a loose bar)', () => {
     expect(c.text()).toContain('segment (multiclass, unet, width 8 + cropnet)');
     expect(c.text()).toContain('second stage: cropnet (width 0.5) on 256 objects per epoch: clean items × 2, then masked crops of scenes × 2');
     expect(c.text()).toContain('items epoch 2/2');
+    // The default second stage: two classifiers from different seeds, each trained in a child process beside the U-Net.
+    expect(c.text()).toContain('an ensemble of 2, each in a process of its own, beside the first stage');
     const metrics = await readMetrics(dir);
+    expect(metrics.config.classifier?.members).toBe(2);
+    expect(metrics.stage2?.memberLossPerEpoch).toHaveLength(2);
+    expect(metrics.stage2?.memberLossPerEpoch?.[1]).not.toEqual(metrics.stage2?.memberLossPerEpoch?.[0]);
     // Items, then crops: each phase's loss falls.
     expect(metrics.stage2?.lossPerEpoch).toHaveLength(4);
     expect(metrics.stage2?.lossPerEpoch[1]).toBeLessThan(metrics.stage2!.lossPerEpoch[0]);
@@ -78,8 +88,17 @@ describe('quick runs of each task (small data, few steps, a loose bar)', () => {
   it("localize (on a ResNet-34 backbone): trains and scores boxes and classes, and the first stage's classes beside", async () => {
     const dir = await tempDir();
     const c = capture();
-    expect(await main(['train', '--task', 'localize', '--out', dir, '--train-scenes', '64', '--test-scenes', '16', '--epochs', '2', '--width', '0.125', '--backbone', 'resnet34', '--crops', '128', '--classifier-epochs', '1', '--classifier-width', '0.5'], c.io)).toBe(0);
+    const args = ['train', '--task', 'localize', '--out', dir, '--train-scenes', '64', '--test-scenes', '16', '--epochs', '2', '--width', '0.125', '--backbone', 'resnet34', '--crops', '128', '--classifier-epochs', '1', '--classifier-width', '0.5', '--classifiers', '1'];
+    expect(await main(args, c.io)).toBe(0);
     const metrics = await readMetrics(dir);
+    // One classifier, in one child process; its CPU time counts in the run's.
+    expect(metrics.config.classifier?.members).toBeUndefined();
+    expect(metrics.stage2?.members).toBe(1);
+    expect(metrics.stage2?.cpuSeconds).toBeGreaterThan(0);
+    expect(metrics.trainCpuSeconds).toBeGreaterThan(metrics.stage1CpuSeconds + metrics.stage2!.cpuSeconds - 0.5);
+    const again = capture();
+    expect(await main(['evaluate', dir, '--test-scenes', '16'], again.io)).toBe(0);
+    expect(again.text()).toContain(`class accuracy ${metrics.test.classAccuracy.toFixed(3)}`);
     expect(metrics.lossPerEpoch[1]).toBeLessThan(metrics.lossPerEpoch[0]);
     expect(metrics.test.meanBoxIou).toBeGreaterThan(0.05);
     expect(metrics.test.classAccuracy).toBeGreaterThanOrEqual(0);
@@ -127,6 +146,16 @@ describe('quick runs of each task (small data, few steps, a loose bar)', () => {
 });
 
 describe('errors are one line', () => {
+  it("names a checkpoint's bad ensemble size", async () => {
+    await setBackend('cpu');
+    const dir = await tempDir();
+    const metadata = { format: 'nn-vision-tasks/1', task: 'segment', mode: 'multiclass', width: '8', backbone: 'unet', classifier: 'cropnet', classifierWidth: '1', classifierInput: 'masked', classifierMembers: 'two' };
+    await save({ w: tensor([1], [1]) }, join(dir, 'model.safetensors'), { metadata });
+    const c = capture();
+    expect(await main(['evaluate', dir, '--test-scenes', '1'], c.io)).toBe(1);
+    expect(c.errors()).toMatch(/^vision-tasks: .*model\.safetensors: the metadata entry 'classifierMembers' must be an integer from 2 to 8, got "two"\n$/);
+  });
+
   it('names a checkpoint that is missing, and a mode a task does not have', async () => {
     const dir = await tempDir();
     const c = capture();
@@ -142,5 +171,8 @@ describe('errors are one line', () => {
     const e = capture();
     expect(await main(['train', '--task', 'localize', '--item-epochs', '0', '--classifier-epochs', '0', '--out', dir], e.io)).toBe(1);
     expect(e.errors()).toBe('vision-tasks: --item-epochs 0 and --classifier-epochs 0: the crop classifier needs at least one epoch\n');
+    const n = capture();
+    expect(await main(['train', '--task', 'localize', '--classifiers', '9', '--out', dir], n.io)).toBe(1);
+    expect(n.errors()).toMatch(/^error: option '--classifiers <n>' argument '9' is invalid\. expected an integer from 1 to 8\n/);
   });
 });

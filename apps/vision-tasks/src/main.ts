@@ -4,18 +4,24 @@
  * streams, so tests call it directly. A failure is one line, never a stack trace (set
  * VISION_TASKS_DEBUG=1 to see one).
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { configureProgram, integer, nonNegativeInteger, positiveInteger, positiveNumber, runProgram, type IO } from '@nn/app-kit/cli';
 import { BACKENDS, type BackendName } from '@nn/app-kit/backend';
 import { EMBEDDED_ITEMS_DIR, TASKS, type Task } from './data.js';
 import { evaluate } from './evaluate.js';
 import { predict } from './predict.js';
 import { BACKBONE_NAMES } from './tasks/backbones.js';
+import { MAX_MEMBERS } from './tasks/classifier.js';
 import { DETECTORS, type Detector } from './tasks/index.js';
 import { SCHEDULES, STAGE2_CHOICES, train, type Schedule, type Stage2 } from './train.js';
 
 const backendOption = (): Option => new Option('--backend <name>', 'where the tensors live').choices(BACKENDS).default('cpu');
 const itemsOption = (): Option => new Option('--items <dir>', 'MNIST-format IDX files of the items pasted into scenes (default: the embedded Fashion-MNIST items)');
+const membersCount = (value: string): number => {
+  const n = positiveInteger(value);
+  if (n > MAX_MEMBERS) throw new InvalidArgumentError(`expected an integer from 1 to ${MAX_MEMBERS}`);
+  return n;
+};
 const seedOption = (): Option => new Option('--seed <n>', 'seed of the scenes, the initialisation and the shuffling').argParser(integer).default(1);
 
 interface TrainFlags {
@@ -38,6 +44,7 @@ interface TrainFlags {
   itemEpochs?: number;
   crops?: number;
   classifierWidth?: number;
+  classifiers?: number;
   seed: number;
 }
 
@@ -64,6 +71,7 @@ export function buildProgram(io: IO): Command {
     .option('--classifier-epochs <n>', 'second stage: passes over crops of scenes (fresh training scenes each), after the items (0: items only)', nonNegativeInteger)
     .option('--crops <n>', 'second stage: training crops per epoch', positiveInteger)
     .option('--classifier-width <w>', 'second stage: channel multiplier of the crop classifier (default 1)', positiveNumber)
+    .option('--classifiers <n>', `second stage: crop classifiers trained side by side from different seeds, their probabilities averaged (1 to ${MAX_MEMBERS}; default per task, see the README)`, membersCount)
     .addOption(itemsOption())
     .addOption(seedOption())
     .addOption(backendOption())

@@ -4,18 +4,19 @@
  * held-out test scenes. Leaves model.safetensors, metrics.json, loss.png and predictions.png
  * (and precision_recall.png for detect) in --out.
  */
+import { resolve } from 'node:path';
 import { Adam, OneCycleLR } from '@nn/layers';
 import { checkOutputDir, displayPath, makeOutputDir } from '@nn/layers/node';
 import { manualSeed, tidy } from '@nn/tensor';
 import { useBackend, type BackendName } from '@nn/app-kit/backend';
 import { saveModel } from './checkpoint.js';
-import { imageBatch, readItems, type Task } from './data.js';
+import { imageBatch, type Task } from './data.js';
 import { writeLossPicture } from './outputs.js';
 import type { Writer } from '@nn/app-kit/cli';
 import { EpochBar } from '@nn/app-kit/progress';
-import { cropScenes, makeScenes, testAndReport } from './run.js';
-import { cropNet, trainClassifier } from './tasks/classifier.js';
-import { RUNNERS, type Detector, type Model, type ModelConfig } from './tasks/index.js';
+import { makeScenes, testAndReport } from './run.js';
+import { Stage2Training } from './stage2.js';
+import { RUNNERS, type Detector, type ModelConfig } from './tasks/index.js';
 
 export interface TrainOptions {
   task: Task;
@@ -38,6 +39,8 @@ export interface TrainOptions {
   itemEpochs?: number;
   crops?: number;
   classifierWidth?: number;
+  /** Crop classifiers trained side by side, their probabilities averaged. */
+  classifiers?: number;
   seed: number;
 }
 
@@ -69,7 +72,10 @@ export async function train(options: TrainOptions, out: Writer, err: Writer): Pr
   // Binary masks and YOLO's grid have no second stage: there is nothing to name, or no box list to name.
   const oneStage = config.mode === 'binary' || config.detector === 'yolo';
   if (options.classifier === 'cropnet' && oneStage) throw new Error(`--classifier cropnet: ${config.mode === 'binary' ? '--mode binary has no classes to name' : '--detector yolo has no second stage (use --detector centernet)'}`);
-  if ((options.classifier ?? (oneStage ? 'none' : 'cropnet')) === 'cropnet') config.classifier = { width: options.classifierWidth ?? 1, ...(d.config.classifier?.masked ? { masked: true } : {}) };
+  if ((options.classifier ?? (oneStage ? 'none' : 'cropnet')) === 'cropnet') {
+    const members = options.classifiers ?? d.classifier.members;
+    config.classifier = { width: options.classifierWidth ?? 1, ...(d.config.classifier?.masked ? { masked: true } : {}), ...(members > 1 ? { members } : {}) };
+  }
   // Two-stage segmentation: the U-Net also finds the garments' centres, to split touching ones.
   if (config.classifier !== undefined && d.config.centres === true) config.centres = true;
   if (config.classifier !== undefined && (options.itemEpochs ?? d.classifier.itemEpochs) === 0 && (options.classifierEpochs ?? d.classifier.epochs) === 0) throw new Error('--item-epochs 0 and --classifier-epochs 0: the crop classifier needs at least one epoch');
@@ -91,47 +97,55 @@ export async function train(options: TrainOptions, out: Writer, err: Writer): Pr
   const scheduler = schedule === 'onecycle' ? new OneCycleLR(optimizer, lr, { epochs, stepsPerEpoch, pctStart: 0.2 }) : null;
   const stages = config.classifier === undefined ? '' : ' + cropnet';
   out.write(`${options.task} (${config.mode}, ${config.detector === undefined ? '' : `${config.detector} on `}${config.backbone}, width ${config.width}${stages}) on ${backend}: ${trainScenes.length} training scenes, ${epochs} epochs, batch ${batchSize}, Adam lr ${lr} (${schedule})\n`);
+  const stage2 = config.classifier === undefined ? undefined : startStage2(options, config.classifier, out);
   const bar = new EpochBar(err, 'scenes');
   const losses: number[] = [];
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    const epochStart = performance.now();
-    const order = shuffled(trainScenes.length, options.seed * 1000 + epoch);
-    bar.start(`epoch ${epoch + 1}/${epochs}`, trainScenes.length);
-    model.train();
-    let sum = 0;
-    let done = 0;
-    try {
-      for (let at = 0; at < order.length; at += batchSize) {
-        const batch = order.slice(at, at + batchSize).map((i) => trainScenes[i]);
-        optimizer.zeroGrad();
-        const value = tidy(() => {
-          const loss = runner.loss(model, imageBatch(batch), batch, config);
-          const v = loss.item();
-          if (!Number.isFinite(v)) throw new Error(`train: the loss is ${v} at epoch ${epoch + 1} (too high a learning rate? try --lr ${lr / 3})`);
-          loss.backward();
-          return v;
-        });
-        optimizer.step();
-        scheduler?.step();
-        sum += value * batch.length;
-        done += batch.length;
-        bar.update(done, sum / done, (performance.now() - epochStart) / 1000);
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const epochStart = performance.now();
+      const order = shuffled(trainScenes.length, options.seed * 1000 + epoch);
+      bar.start(`epoch ${epoch + 1}/${epochs}`, trainScenes.length);
+      model.train();
+      let sum = 0;
+      let done = 0;
+      try {
+        for (let at = 0; at < order.length; at += batchSize) {
+          const batch = order.slice(at, at + batchSize).map((i) => trainScenes[i]);
+          optimizer.zeroGrad();
+          const value = tidy(() => {
+            const loss = runner.loss(model, imageBatch(batch), batch, config);
+            const v = loss.item();
+            if (!Number.isFinite(v)) throw new Error(`train: the loss is ${v} at epoch ${epoch + 1} (too high a learning rate? try --lr ${lr / 3})`);
+            loss.backward();
+            return v;
+          });
+          optimizer.step();
+          scheduler?.step();
+          sum += value * batch.length;
+          done += batch.length;
+          bar.update(done, sum / done, (performance.now() - epochStart) / 1000);
+        }
+      } finally {
+        bar.stop();
       }
-    } finally {
-      bar.stop();
+      losses.push(sum / done);
+      const seconds = (performance.now() - epochStart) / 1000;
+      out.write(`epoch ${epoch + 1}/${epochs}  loss ${(sum / done).toFixed(4)}  ${Math.round(done / seconds)} scenes/s  ${seconds.toFixed(1)} s\n`);
     }
-    losses.push(sum / done);
-    const seconds = (performance.now() - epochStart) / 1000;
-    out.write(`epoch ${epoch + 1}/${epochs}  loss ${(sum / done).toFixed(4)}  ${Math.round(done / seconds)} scenes/s  ${seconds.toFixed(1)} s\n`);
+  } catch (error) {
+    // The children must not train on after the run failed.
+    stage2?.cancel();
+    throw error;
   }
   optimizer.zeroGrad();
   const firstCpu = process.cpuUsage(cpuStarted);
   const stage1CpuSeconds = (firstCpu.user + firstCpu.system) / 1e6;
-  const second = config.classifier === undefined ? undefined : await trainStage2(options, config.classifier, out);
+  if (stage2 !== undefined) out.write(`second stage: ${stage2.members > 1 ? `${stage2.members} classifiers` : 'the classifier'}, training since the start beside the first stage:\n`);
+  const second = await stage2?.finish(out, err);
   const trainSeconds = (performance.now() - started) / 1000;
-  // CPU time says how long the run takes on a machine of its own (wall time grows with the load).
+  // CPU time says how long the run takes on a machine of its own (wall time grows with the load): this process's and the second stage's.
   const cpu = process.cpuUsage(cpuStarted);
-  const trainCpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const trainCpuSeconds = (cpu.user + cpu.system) / 1e6 + Number(second?.report.cpuSeconds ?? 0);
   await makeOutputDir(options.out, '--out');
   const checkpoint = await saveModel(options.out, options.task, config, model, second?.net);
   await writeLossPicture(options.out, `${options.task}: training loss per epoch`, losses);
@@ -149,29 +163,14 @@ export async function train(options: TrainOptions, out: Writer, err: Writer): Pr
   return metrics;
 }
 
-/** The second stage: the crop classifier, on crops of its own fresh training scenes each epoch. */
-async function trainStage2(options: TrainOptions, stage: NonNullable<ModelConfig['classifier']>, out: Writer): Promise<{ net: Model; report: Record<string, unknown> }> {
+/** The second stage, started in child processes (stage2.ts): the crop classifier, or `members` of them. */
+function startStage2(options: TrainOptions, stage: NonNullable<ModelConfig['classifier']>, out: Writer): Stage2Training {
   const d = RUNNERS[options.task].defaults.classifier;
-  const { width } = stage;
-  const settings = { itemEpochs: options.itemEpochs ?? d.itemEpochs, epochs: options.classifierEpochs ?? d.epochs, crops: options.crops ?? d.crops, batchSize: d.batchSize, lr: d.lr, width, masked: stage.masked === true };
-  const scene = await cropScenes(options.itemsDir, options.task, options.seed);
-  const items = await readItems(options.itemsDir, 'train');
-  const cpuStarted = process.cpuUsage();
-  manualSeed(options.seed + 1);
-  const net = cropNet(width);
+  const settings = { itemEpochs: options.itemEpochs ?? d.itemEpochs, epochs: options.classifierEpochs ?? d.epochs, crops: options.crops ?? d.crops, batchSize: d.batchSize, lr: d.lr, width: stage.width, masked: stage.masked === true };
+  const members = stage.members ?? 1;
   out.write(
-    `second stage: cropnet (width ${width}) on ${settings.crops} objects per epoch: clean items × ${settings.itemEpochs}, then${settings.masked ? ' masked' : ''} crops of scenes × ${settings.epochs}; batch ${settings.batchSize}, Adam, one cycle to ${settings.lr}\n`,
+    `second stage: cropnet (width ${settings.width}) on ${settings.crops} objects per epoch: clean items × ${settings.itemEpochs}, then${settings.masked ? ' masked' : ''} crops of scenes × ${settings.epochs}; batch ${settings.batchSize}, Adam, one cycle to ${settings.lr}; ` +
+      `${members > 1 ? `an ensemble of ${members}, each` : 'it'} in a process of its own, beside the first stage\n`,
   );
-  const lossPerEpoch = trainClassifier(net, {
-    ...settings,
-    items,
-    scene,
-    seed: options.seed,
-    onEpoch: (kind, epoch, loss, seconds) => {
-      const epochs = kind === 'items' ? settings.itemEpochs : settings.epochs;
-      out.write(`${kind} epoch ${epoch + 1}/${epochs}  loss ${loss.toFixed(4)}  ${Math.round(settings.crops / seconds)} ${kind}/s  ${seconds.toFixed(1)} s\n`);
-    },
-  });
-  const cpu = process.cpuUsage(cpuStarted);
-  return { net, report: { ...settings, lossPerEpoch, cpuSeconds: (cpu.user + cpu.system) / 1e6 } };
+  return new Stage2Training({ task: options.task, itemsDir: resolve(options.itemsDir), backend: options.backend, runSeed: options.seed, settings }, members);
 }

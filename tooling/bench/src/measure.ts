@@ -91,3 +91,40 @@ export async function measureAsync(run: () => void | Promise<void>): Promise<Tim
   }
   return { medianMs: median(wall), medianCpuMs: median(cpu), runs };
 }
+
+/**
+ * measureAsync for several pieces of work at once, their timed runs interleaved run by run (in
+ * a rotating order): this machine's speed moves by up to 1.5× for seconds at a time (the
+ * host's clock; matmul 512 by 9.0 or 13.5 ms in one process, the same work), and timed one
+ * after the other, one side could fall in a slow spell and the other not. Each warms up as
+ * measure() does; the number of runs follows the slowest.
+ */
+export async function measureInterleaved(works: Array<() => void | Promise<void>>): Promise<Timing[]> {
+  const once = async (run: () => void | Promise<void>): Promise<void> => {
+    const result = run();
+    if (result instanceof Promise) await result;
+  };
+  const warmMs: number[] = [];
+  for (const run of works) {
+    const warmStart = performance.now();
+    await once(run);
+    const first = performance.now() - warmStart;
+    warmMs.push(first);
+    if (first <= SLOW_MS) for (let i = 1; i < WARM_RUNS && performance.now() - warmStart < WARM_MS; i++) await once(run);
+  }
+  const slowest = Math.max(...warmMs);
+  const runs = slowest > SLOW_MS ? 1 : Math.max(MIN_RUNS, Math.min(MAX_RUNS, Math.round(TARGET_MS / Math.max(slowest, 0.01))));
+  const wall = works.map((): number[] => []);
+  const cpu = works.map((): number[] => []);
+  for (let i = 0; i < runs; i++) {
+    for (let j = 0; j < works.length; j++) {
+      const w = (i + j) % works.length;
+      const cpuStart = process.cpuUsage();
+      const start = performance.now();
+      await once(works[w]);
+      wall[w].push(performance.now() - start);
+      cpu[w].push(cpuMs(cpuStart));
+    }
+  }
+  return works.map((_, w) => ({ medianMs: median(wall[w]), medianCpuMs: median(cpu[w]), runs }));
+}

@@ -21,7 +21,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { getBackend, setBackend } from '@nn/tensor';
 import { measureGemmPeak, setNumThreads } from '@nn/backend-cpu';
-import { measure, measureAsync, type Timing } from './measure.js';
+import { measure, measureAsync, measureInterleaved, type Timing } from './measure.js';
 import { formatTable, speedups, withRate, type CaseResult, type Implementation, type Speedup } from './report.js';
 import { ceilingNote, ONE_THREAD_TARGETS, verdict } from './targets.js';
 import type { BenchCase } from './types.js';
@@ -75,21 +75,49 @@ async function timeCase(c: BenchCase, impl: Implementation): Promise<Timing> {
 
 const caseKey = (c: BenchCase): string => `${c.group} ${c.name}`;
 
-/** One case on every implementation, in this process (a child's whole work). */
+/**
+ * One case on every implementation, in this process (a child's whole work): tfjs-cpu alone
+ * (seconds a run; its ratio is far from any bar), then ours and tfjs-wasm interleaved run by
+ * run, so that the ratio the issue's targets read compares runs made in the same seconds.
+ */
 async function runCase(c: BenchCase): Promise<CaseResult> {
   const row: CaseResult = { group: c.group, name: c.name, flops: c.flops, results: {}, errors: {}, speedup: noSpeedup, cpuSpeedup: noSpeedup };
-  for (const impl of ['ours', 'tfjs-cpu', 'tfjs-wasm'] as const) {
-    await tf.setBackend(impl === 'tfjs-wasm' ? 'wasm' : 'cpu');
-    try {
-      row.results[impl] = withRate(await timeCase(c, impl), c.flops);
-    } catch (error) {
-      row.errors[impl] = error instanceof Error ? error.message : String(error);
-      console.error(`${caseKey(c)} on ${impl} failed: ${row.errors[impl]}`);
-    }
+  await tf.setBackend('cpu');
+  try {
+    row.results['tfjs-cpu'] = withRate(await timeCase(c, 'tfjs-cpu'), c.flops);
+  } catch (error) {
+    failed(row, c, 'tfjs-cpu', error);
+  }
+  await tf.setBackend('wasm');
+  const ours = c.ours();
+  let theirs: ReturnType<BenchCase['peer']> | undefined;
+  try {
+    theirs = c.peer(tf);
+    // A peer that cannot run the case (throws on its first run) drops out; ours is still timed.
+    await theirs.run();
+  } catch (error) {
+    failed(row, c, 'tfjs-wasm', error);
+    theirs?.dispose();
+    theirs = undefined;
+  }
+  try {
+    const timings = await measureInterleaved(theirs === undefined ? [ours.run] : [ours.run, theirs.run]);
+    row.results.ours = withRate(timings[0], c.flops);
+    if (timings[1] !== undefined) row.results['tfjs-wasm'] = withRate(timings[1], c.flops);
+  } catch (error) {
+    failed(row, c, 'ours', error);
+  } finally {
+    ours.dispose();
+    theirs?.dispose();
   }
   row.speedup = speedups(row.results, 'wall');
   row.cpuSpeedup = speedups(row.results, 'cpu');
   return row;
+}
+
+function failed(row: CaseResult, c: BenchCase, impl: Implementation, error: unknown): void {
+  row.errors[impl] = error instanceof Error ? error.message : String(error);
+  console.error(`${caseKey(c)} on ${impl} failed: ${row.errors[impl]}`);
 }
 
 /** Runs one case in a fresh Node process (the same loader flags, this file) and reads back its row. */

@@ -11,7 +11,7 @@
  */
 import { noGrad } from '@nn/autograd';
 import type { Image, Scene } from '@nn/data';
-import { Adam, BatchNorm2d, Conv2d, crossEntropy, Dropout, Flatten, Linear, MaxPool2d, OneCycleLR, ReLU, Sequential } from '@nn/layers';
+import { Adam, BatchNorm2d, Conv2d, crossEntropy, Dropout, Flatten, Linear, MaxPool2d, Module, ModuleList, OneCycleLR, ReLU, Sequential } from '@nn/layers';
 import { Generator, tensor, tidy, type Tensor } from '@nn/tensor';
 import { CROP_MARGIN, CROP_SIZE, cropBox, cropTensor, jitterBox, maskedImage, type Corners } from './crops.js';
 import { itemObject, type ItemSource } from './items.js';
@@ -36,6 +36,38 @@ export function cropNet(width = 1, classes = 10, channels = 1): Model {
   });
 }
 
+/**
+ * Several crop classifiers trained alike from different seeds, as one model: its output is the
+ * log of their mean probabilities, so a softmax of it (classifyBoxes) averages them. Their
+ * mistakes differ in part, so the mean names more garments right than either (README).
+ */
+export class CropEnsemble extends Module<[Tensor], Tensor> {
+  readonly members: ModuleList<Model>;
+
+  constructor(members: readonly Model[]) {
+    super();
+    if (members.length < 2) throw new Error(`CropEnsemble: needs at least 2 members, got ${members.length}`);
+    this.members = new ModuleList(members);
+  }
+
+  forward(x: Tensor): Tensor {
+    let sum: Tensor | null = null;
+    for (const member of this.members) {
+      const p = member.forward(x).softmax(1);
+      sum = sum === null ? p : sum.add(p);
+    }
+    return sum!.mul(1 / this.members.length).log();
+  }
+}
+
+/** The most classifiers an ensemble holds: each is a process while it trains. */
+export const MAX_MEMBERS = 8;
+
+/** The second stage of a config: one crop classifier, or an ensemble of `members`. */
+export function cropClassifier(width: number, members = 1): Model {
+  return members === 1 ? cropNet(width) : new CropEnsemble(Array.from({ length: members }, () => cropNet(width)));
+}
+
 export interface ClassifierTraining {
   /** The clean training items (items.ts): `itemEpochs` epochs of `crops` of them (a shuffled stream) come first. */
   items?: ItemSource;
@@ -54,6 +86,8 @@ export interface ClassifierTraining {
   masked?: boolean;
   /** Called after each epoch with its mean loss and seconds; `kind` says what it learnt from. */
   onEpoch?: (kind: 'items' | 'crops', epoch: number, loss: number, seconds: number) => void;
+  /** Called after each batch with the objects done in the epoch, its running mean loss and seconds. */
+  onBatch?: (kind: 'items' | 'crops', epoch: number, done: number, loss: number, seconds: number) => void;
 }
 
 type Item = { image: Image; box: Corners; classId: number };
@@ -73,9 +107,10 @@ function objects(scenes: readonly Scene[], masked = false): Item[] {
 /**
  * Trains `net` first on the clean items (each once per pass over them, shuffled), then on crops of
  * scenes; every box jittered and mirrored at random, one cycle of Adam per phase. Returns the
- * loss per epoch (items, then crops).
+ * loss per epoch (items, then crops). It yields to the event loop after each batch, so that a
+ * child process training it (stage2_child.ts) gets its progress messages out as it goes.
  */
-export function trainClassifier(net: Model, t: ClassifierTraining): number[] {
+export async function trainClassifier(net: Model, t: ClassifierTraining): Promise<number[]> {
   const generator = new Generator(t.seed);
   const losses: number[] = [];
   if (t.items !== undefined && t.itemEpochs > 0) {
@@ -90,7 +125,7 @@ export function trainClassifier(net: Model, t: ClassifierTraining): number[] {
       }
       return order[next++];
     };
-    fit(net, t, 'items', t.itemEpochs, t.crops, t.lr, generator, losses, () => (size) =>
+    await fit(net, t, 'items', t.itemEpochs, t.crops, t.lr, generator, losses, () => (size) =>
       Array.from({ length: size }, () => {
         const index = take();
         return { ...itemObject(items, index, generator), classId: items.labels.data[index] };
@@ -99,7 +134,7 @@ export function trainClassifier(net: Model, t: ClassifierTraining): number[] {
   }
   if (t.epochs > 0) {
     const lr = t.items !== undefined && t.itemEpochs > 0 ? t.lr / 3 : t.lr;
-    fit(net, t, 'crops', t.epochs, t.crops, lr, generator, losses, (epoch) => {
+    await fit(net, t, 'crops', t.epochs, t.crops, lr, generator, losses, (epoch) => {
       let next = 0;
       let pending: Item[] = [];
       return (size) => {
@@ -115,7 +150,7 @@ export function trainClassifier(net: Model, t: ClassifierTraining): number[] {
 }
 
 /** One phase: `epochs` passes of `perEpoch` objects from `source(epoch)`, one cycle of Adam to `lr`. */
-function fit(
+async function fit(
   net: Model,
   t: ClassifierTraining,
   kind: 'items' | 'crops',
@@ -125,7 +160,7 @@ function fit(
   generator: Generator,
   losses: number[],
   source: (epoch: number) => (size: number) => Item[],
-): void {
+): Promise<void> {
   const optimizer = new Adam(net.parameters(), { lr });
   const scheduler = new OneCycleLR(optimizer, lr, { epochs, stepsPerEpoch: Math.ceil(perEpoch / t.batchSize), pctStart: 0.2 });
   for (let epoch = 0; epoch < epochs; epoch++) {
@@ -147,6 +182,8 @@ function fit(
       scheduler.step();
       sum += value * batch.length;
       done += batch.length;
+      t.onBatch?.(kind, epoch, done, sum / done, (performance.now() - started) / 1000);
+      await new Promise((resolve) => setImmediate(resolve));
     }
     losses.push(sum / perEpoch);
     t.onEpoch?.(kind, epoch, sum / perEpoch, (performance.now() - started) / 1000);

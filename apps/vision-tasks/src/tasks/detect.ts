@@ -39,7 +39,7 @@ export const detect: TaskRunner = {
     batchSize: 32,
     trainScenes: 3000,
     testScenes: 300,
-    classifier: { itemEpochs: 24, epochs: 2, crops: 12_000, batchSize: 64, lr: 3e-3 },
+    classifier: { itemEpochs: 24, epochs: 2, crops: 12_000, batchSize: 64, lr: 3e-3, members: 2 },
   },
 
   defaultLr(config) {

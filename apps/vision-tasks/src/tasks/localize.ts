@@ -43,7 +43,7 @@ export const localize: TaskRunner = {
     batchSize: 32,
     trainScenes: 2500,
     testScenes: 300,
-    classifier: { itemEpochs: 24, epochs: 2, crops: 12_000, batchSize: 64, lr: 3e-3 },
+    classifier: { itemEpochs: 24, epochs: 2, crops: 12_000, batchSize: 64, lr: 3e-3, members: 2 },
   },
 
   build(config) {

@@ -106,8 +106,8 @@ export const segment: TaskRunner = {
     epochs: 4,
     batchSize: 16,
     trainScenes: 800,
-    testScenes: 200,
-    classifier: { itemEpochs: 24, epochs: 2, crops: 12_000, batchSize: 64, lr: 3e-3 },
+    testScenes: 1000,
+    classifier: { itemEpochs: 24, epochs: 2, crops: 12_000, batchSize: 64, lr: 3e-3, members: 2 },
   },
 
   build(config) {

@@ -21,9 +21,10 @@ export interface ModelConfig {
   /**
    * The second stage (classifier.ts): a small CNN that names each found object from its crop,
    * with its width multiplier, and whether it reads garments cut out along their masks
-   * (segment) or crops with their background. Absent: the first stage names the objects itself.
+   * (segment) or crops with their background, and how many such classifiers (from different
+   * seeds) average their probabilities (absent: one). Absent: the first stage names the objects itself.
    */
-  classifier?: { width: number; masked?: boolean };
+  classifier?: { width: number; masked?: boolean; members?: number };
   /**
    * segment, two stages: the U-Net's third channel is a heatmap of the garments' centres, and a
    * patch of clothes that holds several is split among them (vote.ts, splitAtCentres). Absent
@@ -41,6 +42,8 @@ export interface ClassifierDefaults {
   crops: number;
   batchSize: number;
   lr: number;
+  /** Classifiers trained side by side from different seeds, their probabilities averaged. */
+  members: number;
 }
 
 export const DETECTORS = ['yolo', 'centernet'] as const;
