@@ -35,6 +35,21 @@ describe('the classifiers', () => {
     dispose([alone, batched, a, b]);
   });
 
+  it("the LSTM's forgetBias sets the forget gate's slice of both biases (to half of it each), and nothing else", () => {
+    const hidden = 8;
+    const build = (forgetBias?: number) => {
+      manualSeed(5);
+      const shape: Partial<Shape> = { hidden, buckets: 64, ...(forgetBias === undefined ? {} : { forgetBias }) };
+      return buildClassifier({ arch: 'lstm', vocabSize: 12, numClasses: 4, shape }).stateDict();
+    };
+    const [plain, biased] = [build(), build(1)];
+    for (const key of ['rnn.bias_ih_l0', 'rnn.bias_hh_l0', 'rnn.bias_ih_l0_reverse', 'rnn.bias_hh_l0_reverse']) {
+      const [before, after] = [plain[key].dataSync(), biased[key].dataSync()];
+      for (let i = 0; i < 4 * hidden; i++) expect(after[i]).toBe(i >= hidden && i < 2 * hidden ? 0.5 : before[i]);
+    }
+    for (const key of Object.keys(plain).filter((k) => !k.includes('bias_'))) expect(Array.from(biased[key].dataSync())).toEqual(Array.from(plain[key].dataSync()));
+  });
+
   it('the recurrent models read the word both ways by default; a shape overrides the sizes', () => {
     expect(DEFAULT_SHAPES.gru.bidirectional).toBe(true);
     const both = buildClassifier({ arch: 'gru', vocabSize: 12, numClasses: 4, shape: { ngrams: 1 } });

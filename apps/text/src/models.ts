@@ -65,6 +65,12 @@ export interface Shape {
   ngrams: number;
   /** With ngrams > 1: the hash buckets of the n-gram table. */
   buckets: number;
+  /**
+   * LSTM: the forget gate's bias at the start (its two bias vectors' sum), so that the cell
+   * keeps its memory early in training (Jozefowicz et al., 2015); absent: PyTorch's init, uniform
+   * around 0 like every other bias.
+   */
+  forgetBias?: number;
 }
 
 export const POOLINGS = ['last', 'max', 'mean', 'max+mean'] as const;
@@ -147,6 +153,18 @@ function maskedMean(h: Tensor, padding: Tensor, lengths: readonly number[], axis
   return sum(where(padding, 0, h), axis).div(lengths.map((n) => [Math.max(n, 1)]));
 }
 
+/** Sets the forget gate's slice (PyTorch's gate order: input, forget, cell, output) of each LSTM bias to half of `value`. */
+function setForgetBias(lstm: LSTM, hidden: number, value: number): void {
+  const state = lstm.stateDict();
+  for (const [key, bias] of Object.entries(state)) {
+    if (!key.startsWith('bias_')) continue;
+    const values = Float32Array.from(bias.dataSync());
+    values.fill(value / 2, hidden, 2 * hidden);
+    state[key] = tensor(values, bias.shape);
+  }
+  lstm.loadStateDict(state);
+}
+
 class RecurrentClassifier extends Classifier {
   embedding: Embedding;
   rnn: LSTM | GRU;
@@ -162,6 +180,7 @@ class RecurrentClassifier extends Classifier {
     this.embedding = inputTable(vocabSize, shape);
     const options = { batchFirst: true, bidirectional: shape.bidirectional };
     this.rnn = cell === 'lstm' ? new LSTM(shape.embedding, shape.hidden, options) : new GRU(shape.embedding, shape.hidden, options);
+    if (this.rnn instanceof LSTM && shape.forgetBias !== undefined) setForgetBias(this.rnn, shape.hidden, shape.forgetBias);
     this.features = shape.hidden * (shape.bidirectional ? 2 : 1);
     this.dropout = new Dropout(shape.dropout);
     this.head = new Linear((shape.pooling === 'max+mean' ? 2 : 1) * this.features, numClasses);
