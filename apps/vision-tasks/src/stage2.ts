@@ -67,8 +67,10 @@ function childEntry(): { path: string; execArgv: string[] } {
 export class Stage2Training {
   private readonly children: ChildProcess[] = [];
   private readonly results: Promise<MemberResult>[] = [];
-  private readonly lines: string[][] = [];
-  private watching: { bar: EpochBar; label: string } | null = null;
+  /** Member 0's epoch lines that came while the first stage was still writing its own. */
+  private readonly pending: string[] = [];
+  /** Set by `finish`: member 0's lines go straight out, and its progress draws a bar. */
+  private live: { out: Writer; bar: EpochBar; label: string } | null = null;
 
   constructor(
     private readonly job: Omit<Stage2Job, 'seed'>,
@@ -76,8 +78,6 @@ export class Stage2Training {
   ) {
     const entry = childEntry();
     for (let member = 0; member < members; member++) {
-      const lines: string[] = [];
-      this.lines.push(lines);
       const child = fork(entry.path, [], { execArgv: entry.execArgv, cwd: fileURLToPath(new URL('..', import.meta.url)), serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       this.children.push(child);
       this.results.push(
@@ -87,10 +87,8 @@ export class Stage2Training {
           child.on('message', (message: Stage2Message) => {
             if (message.kind === 'done') result = message;
             else if (message.kind === 'error') failure = message.message;
-            else if (message.kind === 'epoch') {
-              lines.push(message.line);
-              if (member === 0) this.watching?.bar.stop();
-            } else if (member === 0 && this.watching !== null) this.progress(message);
+            else if (member === 0 && message.kind === 'epoch') this.epochLine(message.line);
+            else if (member === 0 && message.kind === 'progress') this.progress(message);
           });
           child.on('error', (error) => reject(new Error(`second stage: its process could not start (${error.message})`)));
           // 'close', not 'exit': by then every message the child sent has been read.
@@ -104,26 +102,31 @@ export class Stage2Training {
     }
   }
 
-  private progress(message: Extract<Stage2Message, { kind: 'progress' }>): void {
-    const watching = this.watching!;
-    if (watching.label !== message.label) {
-      watching.bar.stop();
-      watching.bar.start(message.label, message.total);
-      watching.label = message.label;
+  private epochLine(line: string): void {
+    if (this.live === null) {
+      this.pending.push(line);
+      return;
     }
-    watching.bar.update(message.done, message.loss, message.seconds);
+    this.live.bar.stop();
+    this.live.label = '';
+    this.live.out.write(`${line}\n`);
   }
 
-  /** Waits for every member, writing member 0's epoch lines as they come (those already done at once); the model and its report. */
+  private progress(message: Extract<Stage2Message, { kind: 'progress' }>): void {
+    const live = this.live;
+    if (live === null) return;
+    if (live.label !== message.label) {
+      live.bar.stop();
+      live.bar.start(message.label, message.total);
+      live.label = message.label;
+    }
+    live.bar.update(message.done, message.loss, message.seconds);
+  }
+
+  /** Waits for every member, writing member 0's epoch lines (those already done at once, then as they come); the model and its report. */
   async finish(out: Writer, err: Writer): Promise<{ net: Model; report: Record<string, unknown> }> {
-    const shown = { count: 0 };
-    const flush = (): void => {
-      const lines = this.lines[0];
-      while (shown.count < lines.length) out.write(`${lines[shown.count++]}\n`);
-    };
-    flush();
-    this.watching = { bar: new EpochBar(err, 'objects'), label: '' };
-    const timer = setInterval(flush, 100);
+    for (const line of this.pending.splice(0)) out.write(`${line}\n`);
+    this.live = { out, bar: new EpochBar(err, 'objects'), label: '' };
     let results: MemberResult[];
     try {
       results = await Promise.all(this.results);
@@ -132,11 +135,9 @@ export class Stage2Training {
       this.cancel();
       throw error;
     } finally {
-      clearInterval(timer);
-      this.watching.bar.stop();
-      this.watching = null;
+      this.live.bar.stop();
+      this.live = null;
     }
-    flush();
     const nets = results.map((r) => {
       const net = cropNet(this.job.settings.width);
       net.loadStateDict(Object.fromEntries(Object.entries(r.weights).map(([key, w]) => [key, tensor(w.data, w.shape, w.dtype)])));
