@@ -4,7 +4,8 @@
  * run, while the first stage trains here. The second stage reads nothing of the first (the
  * items, and crops of its own scenes with their true boxes), and its batches of 64 small crops
  * keep one core busy where the first stage's scenes use two: side by side the run takes about
- * the longer of the two instead of their sum. Seeded as in one process: the same weights.
+ * the longer of the two instead of their sum. Each member is seeded from the run's seed, so a run
+ * repeats itself bit for bit.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -47,11 +48,7 @@ export type Stage2Message =
 /** Member k's seed: member 0 keeps the seed a single classifier always had. */
 export const memberSeed = (seed: number, member: number): number => seed + 1000 * member;
 
-interface MemberResult {
-  weights: Record<string, { shape: number[]; dtype: DType; data: TypedArray }>;
-  lossPerEpoch: number[];
-  cpuSeconds: number;
-}
+type MemberResult = Omit<Extract<Stage2Message, { kind: 'done' }>, 'kind'>;
 
 /**
  * The children's entry point: the compiled stage2_child.js beside this file, or under `pnpm dev`

@@ -66,12 +66,15 @@ export function measure(run: () => void): Timing {
   return { medianMs: median(wall), medianCpuMs: median(cpu), runs };
 }
 
+/** One run of work that may be asynchronous: a promise is awaited, a plain return is not. */
+async function runOnce(run: () => void | Promise<void>): Promise<void> {
+  const result = run();
+  if (result instanceof Promise) await result;
+}
+
 /** measure() for work that may be asynchronous (tfjs model.fit): a promise is awaited, a plain return is not. */
 export async function measureAsync(run: () => void | Promise<void>): Promise<Timing> {
-  const once = async (): Promise<void> => {
-    const result = run();
-    if (result instanceof Promise) await result;
-  };
+  const once = (): Promise<void> => runOnce(run);
   // The same policy as measure().
   const warmCpu = process.cpuUsage();
   const warmStart = performance.now();
@@ -100,10 +103,7 @@ export async function measureAsync(run: () => void | Promise<void>): Promise<Tim
  * measure() does; the number of runs follows the slowest.
  */
 export async function measureInterleaved(works: Array<() => void | Promise<void>>): Promise<Timing[]> {
-  const once = async (run: () => void | Promise<void>): Promise<void> => {
-    const result = run();
-    if (result instanceof Promise) await result;
-  };
+  const once = runOnce;
   const warmMs: number[] = [];
   for (const run of works) {
     const warmStart = performance.now();
