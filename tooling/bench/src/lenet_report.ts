@@ -17,7 +17,7 @@ import { engine, setBackend } from '@nn/tensor';
 import { setNumThreads } from '@nn/backend-cpu';
 import { setGpujsOptions, type GpujsBackend } from '@nn/backend-gpujs';
 import { LENET_BATCH, lenetTrainCases, type Work } from './cases/lenet_train.js';
-import { measure, type Timing } from './measure.js';
+import { measureAsync, type Timing } from './measure.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -31,10 +31,10 @@ interface Row {
   error?: string;
 }
 
-function time(prepare: () => Work): Timing {
+async function time(prepare: () => Work): Promise<Timing> {
   const work = prepare();
   try {
-    return measure(work.run);
+    return await measureAsync(work.run);
   } finally {
     work.dispose();
   }
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
       try {
         await before?.();
         if (typeof implementation !== 'string') name = implementation();
-        rows.push({ implementation: name, timing: time(prepare) });
+        rows.push({ implementation: name, timing: await time(prepare) });
       } catch (error) {
         rows.push({ implementation: name || 'ours (@nn/backend-gpujs)', error: error instanceof Error ? error.message : String(error) });
       }

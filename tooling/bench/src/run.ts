@@ -21,7 +21,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { getBackend, setBackend } from '@nn/tensor';
 import { measureGemmPeak, setNumThreads } from '@nn/backend-cpu';
-import { measure, measureAsync, measureInterleaved, type Timing } from './measure.js';
+import { measureAsync, measureInterleaved, pairedRatio, type Timing } from './measure.js';
 import { formatTable, speedups, withRate, type CaseResult, type Implementation, type Speedup } from './report.js';
 import { ceilingNote, ONE_THREAD_TARGETS, verdict } from './targets.js';
 import type { BenchCase } from './types.js';
@@ -66,8 +66,8 @@ async function initTfjsWasm(): Promise<string> {
 async function timeCase(c: BenchCase, impl: Implementation): Promise<Timing> {
   const work = impl === 'ours' ? c.ours() : c.peer(tf);
   try {
-    // Cases whose run returns a promise (training loops) are awaited; the others are timed synchronously.
-    return c.async ? await measureAsync(work.run) : measure(() => void work.run());
+    // A run that returns a promise (training loops) is awaited.
+    return await measureAsync(work.run);
   } finally {
     work.dispose();
   }
@@ -112,6 +112,12 @@ async function runCase(c: BenchCase): Promise<CaseResult> {
   }
   row.speedup = speedups(row.results, 'wall');
   row.cpuSpeedup = speedups(row.results, 'cpu');
+  // Ours and tfjs-wasm ran interleaved: their ratio is paired run by run.
+  const [oursTiming, peerTiming] = [row.results.ours, row.results['tfjs-wasm']];
+  if (oursTiming?.wallSamples && oursTiming.cpuSamples && peerTiming?.wallSamples && peerTiming.cpuSamples) {
+    row.speedup['tfjs-wasm'] = pairedRatio(peerTiming.wallSamples, oursTiming.wallSamples);
+    row.cpuSpeedup['tfjs-wasm'] = pairedRatio(peerTiming.cpuSamples, oursTiming.cpuSamples);
+  }
   return row;
 }
 
@@ -164,7 +170,9 @@ async function main(): Promise<void> {
 
   console.log(`\nBy wall-clock time (median):\n${formatTable(rows, 'wall')}`);
   console.log(`\nBy this process's CPU time (median; steadier when other jobs share the machine):\n${formatTable(rows, 'cpu')}`);
-  console.log(`\n"ours vs peer" is the peer's time over ours: above 1× means @nn is faster. Load average now ${loadavg()[0].toFixed(2)}.`);
+  console.log(
+    `\n"ours vs peer" is the peer's time over ours: above 1× means @nn is faster. Against tfjs-cpu, the ratio of the medians; against tfjs-wasm, timed interleaved with ours, the median of the ratios sample by sample. Load average now ${loadavg()[0].toFixed(2)}.`,
+  );
   const targetOf = (row: CaseResult) => ONE_THREAD_TARGETS.find((t) => `${row.group} ${row.name}`.startsWith(t.prefix));
   const verdicts = rows.flatMap((row) => {
     const target = targetOf(row);

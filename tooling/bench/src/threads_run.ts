@@ -11,7 +11,7 @@
  * Threads are about wall time, so the table is by median wall time (the CPU-time clock of the
  * other runner adds up both threads). On a machine shared with other jobs the two-thread
  * figures are only as good as the cores the scheduler leaves free: the load average is printed,
- * and the three implementations run interleaved, run by run, so that a burst of load hits all
+ * and the three implementations run interleaved, sample by sample, so that a burst of load hits all
  * three alike; each ratio is the median of the ratios within a round. Arguments filter the
  * cases by substring.
  *
@@ -35,6 +35,7 @@ import { cases as matmulCases } from './cases/matmul.js';
 import { resnet18Cases as resnetCases } from './cases/resnet18.js';
 import { TWO_THREAD_TARGETS, verdict } from './targets.js';
 import type { BenchCase } from './types.js';
+import { median, pairedRatio, runsPerSample, settleBeforeSample } from './measure.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -85,6 +86,8 @@ const IMPLS: Impl[] = ['ours-1', 'ours-2', 'tfjs-wasm-2'];
 const MIN_ROUNDS = 5;
 const MAX_ROUNDS = 15;
 const TARGET_MS = 8000;
+/** Warm-up per implementation, as measure.ts's. */
+const WARM_MS = 300;
 
 /** @nn's mode for a run: the pool stays up in both, so that switching costs nothing. */
 function useThreads(impl: Impl): void {
@@ -92,15 +95,11 @@ function useThreads(impl: Impl): void {
   else if (impl === 'ours-2') setNumThreads(THREADS);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 /**
- * Wall times of the three implementations, interleaved run by run (in a rotating order), so
- * that the load of the moment falls on all three alike; one warm-up run each first.
+ * Wall times of the three implementations, interleaved sample by sample (in a rotating
+ * order), so that the load of the moment falls on all three alike; each warmed up first. A
+ * sample is a block of back-to-back runs of at least SAMPLE_MS (measure.ts), times per run.
  */
 interface Times {
   wall: Record<Impl, number[]>;
@@ -110,15 +109,11 @@ interface Times {
 }
 
 /**
- * A pause between timed runs, not timed: tfjs-wasm's pthreadpool workers spin for a while
+ * settleBeforeSample's pause is longer here: tfjs-wasm's pthreadpool workers spin for a while
  * after a job before they sleep, and a run started in that while found one core taken
  * (matmul 1024 on our two threads measured 1.02× our one thread interleaved, 1.79× alone).
  */
 const SETTLE_MS = 50;
-const settleCell = new Int32Array(new SharedArrayBuffer(4));
-function settle(): void {
-  Atomics.wait(settleCell, 0, 0, SETTLE_MS);
-}
 
 function timeInterleaved(c: BenchCase): Times & { peerError?: string } {
   const ours = c.ours();
@@ -139,25 +134,33 @@ function timeInterleaved(c: BenchCase): Times & { peerError?: string } {
     caller: { 'ours-1': [], 'ours-2': [], 'tfjs-wasm-2': [] },
   };
   try {
-    const start = performance.now();
+    // Warm-up: each for WARM_MS, the last run its steady time.
+    let steadyMs = 0;
     for (const impl of impls) {
       useThreads(impl);
-      runs[impl]();
+      const start = performance.now();
+      let runMs = 0;
+      while (performance.now() - start < WARM_MS) {
+        const t0 = performance.now();
+        runs[impl]();
+        runMs = performance.now() - t0;
+      }
+      steadyMs = Math.max(steadyMs, runMs);
     }
-    const roundMs = performance.now() - start;
-    const rounds = Math.max(MIN_ROUNDS, Math.min(MAX_ROUNDS, Math.round(TARGET_MS / roundMs)));
+    const perSample = runsPerSample(steadyMs);
+    const rounds = Math.max(MIN_ROUNDS, Math.min(MAX_ROUNDS, Math.round(TARGET_MS / (impls.length * perSample * steadyMs))));
     for (let round = 0; round < rounds; round++) {
       for (let i = 0; i < impls.length; i++) {
         const impl = impls[(round + i) % impls.length];
         useThreads(impl);
+        settleBeforeSample(SETTLE_MS);
         const cpu0 = processCpuMs();
         const caller0 = callerCpuMs();
         const t0 = performance.now();
-        runs[impl]();
-        times.wall[impl].push(performance.now() - t0);
-        times.cpu[impl].push(processCpuMs() - cpu0);
-        times.caller[impl].push(callerCpuMs() - caller0);
-        settle();
+        for (let r = 0; r < perSample; r++) runs[impl]();
+        times.wall[impl].push((performance.now() - t0) / perSample);
+        times.cpu[impl].push((processCpuMs() - cpu0) / perSample);
+        times.caller[impl].push((callerCpuMs() - caller0) / perSample);
       }
     }
   } finally {
@@ -167,10 +170,6 @@ function timeInterleaved(c: BenchCase): Times & { peerError?: string } {
   return { ...times, peerError };
 }
 
-/** The median over rounds of theirs/ours measured in the same round: steadier than a ratio of medians under changing load. */
-function pairedRatio(theirs: number[], ours: number[]): number {
-  return median(theirs.map((t, i) => t / ours[i]));
-}
 
 const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
 

@@ -11,8 +11,6 @@ export interface BenchCase {
   name: string;
   /** Floating-point operations per run (2 per multiply-add), for GFLOP/s; 0 to show times only. */
   flops: number;
-  /** Set when `run` returns a promise that the timing must await (e.g. tfjs model.fit). */
-  async?: boolean;
   /**
    * Sets up inputs on our CPU backend and returns the function to time (it must read back or
    * sync its result). `run` may return a promise (a training loop such as tfjs `model.fit`),

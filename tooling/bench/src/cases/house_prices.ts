@@ -35,7 +35,6 @@ export const cases: BenchCase[] = [
     group: 'training',
     name: `MLP 80→64→32→1, 1500×80, batch 32, Adam, ${EPOCHS} epochs (×${100 / EPOCHS} = the issue's 100)`,
     flops: 2 * 3 * FORWARD_MACS * ROWS * EPOCHS,
-    async: true,
     ours: () => {
       const x = tensor(inputs, [ROWS, FEATURES]);
       const y = tensor(targets, [ROWS, 1]);
