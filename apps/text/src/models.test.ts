@@ -17,6 +17,9 @@ describe('the classifiers', () => {
     ['transformer pooling by max and mean', 'transformer', { ngrams: 3, buckets: 512, pooling: 'max+mean' }],
     ['lstm pooling its outputs by max and mean', 'lstm', { ngrams: 3, buckets: 512, pooling: 'max+mean' }],
     ['unidirectional gru pooling its outputs by max', 'gru', { ngrams: 3, buckets: 512, pooling: 'max', bidirectional: false }],
+    ['lstm with a bag of its n-grams beside', 'lstm', { ngrams: 3, buckets: 512, bag: true }],
+    ['gru pooling by max with a bag beside', 'gru', { ngrams: 3, buckets: 512, pooling: 'max', bag: true }],
+    ['transformer with a bag of its n-grams beside', 'transformer', { ngrams: 3, buckets: 512, bag: true }],
   ];
   it.each(cases)('%s: logits [B, C], and padding never changes a word’s logits', (_name, arch, shape) => {
     manualSeed(3);
@@ -48,6 +51,43 @@ describe('the classifiers', () => {
       for (let i = 0; i < 4 * hidden; i++) expect(after[i]).toBe(i >= hidden && i < 2 * hidden ? 0.5 : before[i]);
     }
     for (const key of Object.keys(plain).filter((k) => !k.includes('bias_'))) expect(Array.from(biased[key].dataSync())).toEqual(Array.from(plain[key].dataSync()));
+  });
+
+  it("a bag beside the sequence: the mean of the word's embedded positions reaches the output layer directly", () => {
+    for (const arch of ['lstm', 'transformer'] as const) {
+      manualSeed(7);
+      const plain = buildClassifier({ arch, vocabSize: 12, numClasses: 4, shape: { buckets: 256 } });
+      manualSeed(7);
+      const bagged = buildClassifier({ arch, vocabSize: 12, numClasses: 4, shape: { buckets: 256, bag: true } });
+      const E = DEFAULT_SHAPES[arch].embedding;
+      // E more inputs to each of the 4 outputs.
+      expect(parameterCount(bagged) - parameterCount(plain)).toBe(4 * E);
+      bagged.eval();
+      const state = bagged.stateDict();
+      const headIn = state['head.weight'].shape[1];
+      // Every weight of the head zero but the bag's, and no bias: the logits are the bag times those weights.
+      const weight = new Float32Array(4 * headIn);
+      for (let c = 0; c < 4; c++) for (let e = 0; e < E; e++) weight[c * headIn + headIn - E + e] = c === e ? 1 : 0;
+      state['head.weight'] = tensor(weight, [4, headIn]);
+      state['head.bias'] = tensor(new Float32Array(4), [4]);
+      bagged.loadStateDict(state);
+      const words = padSequences([[5, 6, 7], [2, 3, 4, 5, 6, 7, 8, 9]]);
+      const logits = bagged.forward(words.tokens, [3, 8]).dataSync();
+      // The bag by hand: each position of ^word$ sums its hashed 1- to 5-gram rows, then the mean over the positions.
+      const ids = positionNgrams(words.tokens, [3, 8], DEFAULT_SHAPES[arch].ngrams, 256);
+      const table = (bagged.stateDict() as Record<string, { dataSync(): Float32Array }>)['embedding.weight'].dataSync();
+      const [B, P, G] = ids.shape;
+      const idData = ids.dataSync();
+      for (let b = 0; b < B; b++) {
+        const positions = [3, 8][b] + 2;
+        for (let c = 0; c < 4; c++) {
+          let total = 0;
+          for (let p = 0; p < positions; p++) for (let g = 0; g < G; g++) total += table[idData[(b * P + p) * G + g] * E + c];
+          expect(logits[b * 4 + c]).toBeCloseTo(total / positions, 5);
+        }
+      }
+      dispose([words, ids]);
+    }
   });
 
   it('the recurrent models read the word both ways by default; a shape overrides the sizes', () => {

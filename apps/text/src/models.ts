@@ -71,6 +71,13 @@ export interface Shape {
    * around 0 like every other bias.
    */
   forgetBias?: number;
+  /**
+   * LSTM, GRU, Transformer: beside what the sequence model reads, the mean of the word's
+   * embedded positions (with n-grams, a bag of its hashed n-grams as fastText's) goes to the
+   * output layer too, so the recurrence or the attention adds the context to a bag's evidence
+   * instead of having to carry all of it to the last state; absent or false: no bag.
+   */
+  bag?: boolean;
 }
 
 export const POOLINGS = ['last', 'max', 'mean', 'max+mean'] as const;
@@ -153,6 +160,11 @@ function maskedMean(h: Tensor, padding: Tensor, lengths: readonly number[], axis
   return sum(where(padding, 0, h), axis).div(lengths.map((n) => [Math.max(n, 1)]));
 }
 
+/** The mean of each word's embedded positions [B, P, E] over its own `lengths` of them: [B, E] (`Shape.bag`). */
+function bagOf(x: Tensor, lengths: readonly number[]): Tensor {
+  return maskedMean(x, paddingColumn(lengths, x.shape[1]), lengths, 1);
+}
+
 /** Sets the forget gate's slice (PyTorch's gate order: input, forget, cell, output) of each LSTM bias to half of `value`. */
 function setForgetBias(lstm: LSTM, hidden: number, value: number): void {
   const state = lstm.stateDict();
@@ -183,23 +195,25 @@ class RecurrentClassifier extends Classifier {
     if (this.rnn instanceof LSTM && shape.forgetBias !== undefined) setForgetBias(this.rnn, shape.hidden, shape.forgetBias);
     this.features = shape.hidden * (shape.bidirectional ? 2 : 1);
     this.dropout = new Dropout(shape.dropout);
-    this.head = new Linear((shape.pooling === 'max+mean' ? 2 : 1) * this.features, numClasses);
+    this.head = new Linear((shape.pooling === 'max+mean' ? 2 : 1) * this.features + (shape.bag === true ? shape.embedding : 0), numClasses);
   }
 
   forward(tokens: Tensor, lengths: readonly number[]): Tensor {
     const input = this.embedPositions(this.embedding, tokens, lengths, this.shape);
     const [output, state] = this.rnn.forward(input.x, null, { lengths: input.lengths });
+    let features: Tensor;
     if (this.shape.pooling !== 'last') {
       // Every position's output [B, P, features], pooled over the word's own positions, as the CNN pools its filters.
       const padding = paddingColumn(input.lengths, output.shape[1]);
       const most = maskedMax(output, padding, 1);
-      const pooled = this.shape.pooling === 'max+mean' ? concat([most, maskedMean(output, padding, input.lengths, 1)], 1) : most;
-      return this.head.forward(this.dropout.forward(pooled));
+      features = this.shape.pooling === 'max+mean' ? concat([most, maskedMean(output, padding, input.lengths, 1)], 1) : most;
+    } else {
+      const hN = Array.isArray(state) ? state[0] : state; // LSTM: (h_n, c_n); [directions, B, H]
+      // The forward direction's last state has read the word left to right, the reverse one right to left.
+      features = hN.shape[0] === 2 ? concat([select(hN, 0, 0), select(hN, 0, 1)], 1) : hN.reshape([tokens.shape[0], this.features]);
     }
-    const hN = Array.isArray(state) ? state[0] : state; // LSTM: (h_n, c_n); [directions, B, H]
-    // The forward direction's last state has read the word left to right, the reverse one right to left.
-    const both = hN.shape[0] === 2 ? concat([select(hN, 0, 0), select(hN, 0, 1)], 1) : hN.reshape([tokens.shape[0], this.features]);
-    return this.head.forward(this.dropout.forward(both));
+    if (this.shape.bag === true) features = concat([features, bagOf(input.x, input.lengths)], 1);
+    return this.head.forward(this.dropout.forward(features));
   }
 }
 
@@ -261,7 +275,7 @@ class CharTransformer extends Classifier {
     const layer = new TransformerEncoderLayer(d, 4, { dimFeedforward: shape.hidden, dropout: shape.dropout, batchFirst: true, normFirst: true });
     this.encoder = new TransformerEncoder(layer, shape.layers, { norm: new LayerNorm(d) });
     if (shape.pooling !== 'mean' && shape.pooling !== 'max+mean') throw new Error(`transformer: pooling '${shape.pooling}' (expected 'mean' or 'max+mean')`);
-    this.head = new Linear((shape.pooling === 'max+mean' ? 2 : 1) * d, numClasses);
+    this.head = new Linear((shape.pooling === 'max+mean' ? 2 : 1) * d + (shape.bag === true ? d : 0), numClasses);
   }
 
   forward(tokens: Tensor, lengths: readonly number[]): Tensor {
@@ -276,7 +290,8 @@ class CharTransformer extends Classifier {
     const h = this.encoder.forward(x, { srcKeyPaddingMask: paddingMask(lengths, T) });
     const padding = paddingColumn(lengths, T);
     const mean = maskedMean(h, padding, lengths, 1).reshape([B, this.width]);
-    const pooled = this.shape.pooling === 'max+mean' ? concat([mean, maskedMax(h, padding, 1).reshape([B, this.width])], 1) : mean;
+    let pooled = this.shape.pooling === 'max+mean' ? concat([mean, maskedMax(h, padding, 1).reshape([B, this.width])], 1) : mean;
+    if (this.shape.bag === true) pooled = concat([pooled, bagOf(input.x, lengths)], 1);
     return this.head.forward(pooled);
   }
 }
