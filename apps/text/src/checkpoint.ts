@@ -8,9 +8,9 @@ import { vocabularyFromJSON, CharVocabulary } from '@nn/data';
 import { loadWithMetadata, save } from '@nn/layers/node';
 import { dispose } from '@nn/tensor';
 import { CharLanguageModel } from './language_model.js';
-import { ARCHITECTURES, buildClassifier, type Architecture, type Classifier, type Shape } from './models.js';
+import { ARCHITECTURES, buildClassifier, DEFAULT_SHAPES, type Architecture, type Classifier, type Shape } from './models.js';
 
-const CLASSIFIER_FORMAT = 'nn-text-classifier/1';
+export const CLASSIFIER_FORMAT = 'nn-text-classifier/1';
 const LM_FORMAT = 'nn-text-lm/1';
 
 export const modelFile = (dir: string, name: string): string => join(dir, `${name}.safetensors`);
@@ -23,8 +23,9 @@ interface Saved<M> {
 }
 
 export async function saveModelFile(path: string, model: Classifier, info: { arch: Architecture; vocab: CharVocabulary; classes: string[]; shape?: Partial<Shape> }): Promise<void> {
-  // The sizes too (when not the defaults), so a model trained with other sizes loads back.
-  await save(model.stateDict(), path, { metadata: { format: CLASSIFIER_FORMAT, arch: info.arch, vocab: info.vocab.serialize(), classes: info.classes.join(','), shape: JSON.stringify(info.shape ?? {}) } });
+  // Every size, not only the overrides, so the model loads back whatever the defaults become.
+  const shape: Shape = { ...DEFAULT_SHAPES[info.arch], ...info.shape };
+  await save(model.stateDict(), path, { metadata: { format: CLASSIFIER_FORMAT, arch: info.arch, vocab: info.vocab.serialize(), classes: info.classes.join(','), shape: JSON.stringify(shape) } });
 }
 
 export async function saveLanguageModel(path: string, model: CharLanguageModel, info: { vocab: CharVocabulary; language: string }): Promise<void> {
@@ -47,6 +48,10 @@ export async function loadModelFile(path: string): Promise<Saved<Classifier> & {
   const arch = metadata.arch as Architecture;
   if (!ARCHITECTURES.includes(arch)) throw new Error(`${path}: unknown model '${metadata.arch}' in its metadata`);
   const shape = JSON.parse(metadata.shape ?? '{}') as Partial<Shape>;
+  // Files written before the sizes were saved whole hold only the overrides: their n-gram
+  // table's rows are its buckets (the LSTM's default moved from 2^16 to 2^18).
+  const table = stateDict['embedding.weight'];
+  if (shape.buckets === undefined && table !== undefined && (shape.ngrams ?? DEFAULT_SHAPES[arch].ngrams) > 1) shape.buckets = table.shape[0];
   const model = buildClassifier({ arch, vocabSize: vocab.size, numClasses: classes.length, shape });
   model.loadStateDict(stateDict);
   dispose(Object.values(stateDict));
