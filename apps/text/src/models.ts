@@ -90,7 +90,8 @@ export const DEFAULT_SHAPES: Record<Architecture, Shape> = {
   gru: { embedding: 32, hidden: 128, bidirectional: true, layers: 1, widths: [], dropout: 0.3, charDropout: 0.15, pooling: 'last', ngrams: 5, buckets: 1 << 16 },
   // Each position embeds its character 1- to 5-grams (hashed into 2^16 buckets), so short widths suffice.
   cnn: { embedding: 32, hidden: 128, bidirectional: false, layers: 1, widths: [2, 3, 4], dropout: 0.5, charDropout: 0.15, pooling: 'max+mean', ngrams: 5, buckets: 1 << 16 },
-  transformer: { embedding: 64, hidden: 128, bidirectional: false, layers: 2, widths: [], dropout: 0.1, charDropout: 0.15, pooling: 'mean', ngrams: 5, buckets: 1 << 16 },
+  // 2^18 buckets too: 89.2 % on the validation words against 88.8 % in 2^16 (README).
+  transformer: { embedding: 64, hidden: 128, bidirectional: false, layers: 2, widths: [], dropout: 0.1, charDropout: 0.15, pooling: 'mean', ngrams: 5, buckets: 1 << 18 },
   // hidden: the hash buckets; layers: the longest n-gram.
   fasttext: { embedding: 32, hidden: 1 << 18, bidirectional: false, layers: 5, widths: [], dropout: 0, charDropout: 0.15, pooling: 'max', ngrams: 1, buckets: 0 },
 };
