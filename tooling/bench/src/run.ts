@@ -112,7 +112,7 @@ async function runCase(c: BenchCase): Promise<CaseResult> {
   }
   row.speedup = speedups(row.results, 'wall');
   row.cpuSpeedup = speedups(row.results, 'cpu');
-  // Ours and tfjs-wasm ran interleaved: their ratio is paired run by run.
+  // Ours and tfjs-wasm ran interleaved: their ratio is paired sample by sample.
   const [oursTiming, peerTiming] = [row.results.ours, row.results['tfjs-wasm']];
   if (oursTiming?.wallSamples && oursTiming.cpuSamples && peerTiming?.wallSamples && peerTiming.cpuSamples) {
     row.speedup['tfjs-wasm'] = pairedRatio(peerTiming.wallSamples, oursTiming.wallSamples);

@@ -35,7 +35,7 @@ import { cases as matmulCases } from './cases/matmul.js';
 import { resnet18Cases as resnetCases } from './cases/resnet18.js';
 import { TWO_THREAD_TARGETS, verdict } from './targets.js';
 import type { BenchCase } from './types.js';
-import { median, pairedRatio, runsPerSample, settleBeforeSample } from './measure.js';
+import { median, pairedRatio, runsPerSample, settleBeforeSample, WARM_MS } from './measure.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -86,15 +86,12 @@ const IMPLS: Impl[] = ['ours-1', 'ours-2', 'tfjs-wasm-2'];
 const MIN_ROUNDS = 5;
 const MAX_ROUNDS = 15;
 const TARGET_MS = 8000;
-/** Warm-up per implementation, as measure.ts's. */
-const WARM_MS = 300;
 
 /** @nn's mode for a run: the pool stays up in both, so that switching costs nothing. */
 function useThreads(impl: Impl): void {
   if (impl === 'ours-1') setNumThreads(THREADS, { minWork: Infinity });
   else if (impl === 'ours-2') setNumThreads(THREADS);
 }
-
 
 /**
  * Wall times of the three implementations, interleaved sample by sample (in a rotating
