@@ -32,7 +32,7 @@ const MAX_SAMPLES = 25;
  * after a 20 ms pause and 27 ms after a collection and the pause; matmul 256 1.25 against
  * 2.0 ms, on both sides, pulling every ratio of short work toward 1.
  */
-export const SAMPLE_MS = 200;
+const SAMPLE_MS = 200;
 /** Past this warm-up time (tfjs-cpu on the larger cases) one timed run has to do: the bench must stay within minutes. */
 const SLOW_MS = 2500;
 /** Past this, the warm-up run itself is the one sample: its JIT compilation is a negligible part of so many seconds. */
@@ -159,8 +159,11 @@ export async function measureInterleaved(works: Array<() => void | Promise<void>
   return works.map((_, w) => ({ medianMs: median(wall[w]), medianCpuMs: median(cpu[w]), runs: samples * perSample, wallSamples: wall[w], cpuSamples: cpu[w] }));
 }
 
-/** One piece of work that may be asynchronous (tfjs model.fit): measureInterleaved of it alone. */
+/**
+ * One piece of work that may be asynchronous (tfjs model.fit): measureInterleaved of it alone,
+ * without its samples, which pair with no other's.
+ */
 export async function measureAsync(run: () => void | Promise<void>): Promise<Timing> {
-  const [timing] = await measureInterleaved([run]);
-  return timing;
+  const [{ medianMs, medianCpuMs, runs }] = await measureInterleaved([run]);
+  return { medianMs, medianCpuMs, runs };
 }

@@ -1,5 +1,5 @@
 /** The result table: printed for people, written as JSON for notes and later comparison. */
-import type { Timing } from './measure.js';
+import { pairedRatio, type Timing } from './measure.js';
 
 export const IMPLEMENTATIONS = ['ours', 'tfjs-cpu', 'tfjs-wasm'] as const;
 export type Implementation = (typeof IMPLEMENTATIONS)[number];
@@ -36,12 +36,19 @@ export function withRate(timing: Timing, flops: number): Measurement {
   return { ...timing, gflops: rate(timing.medianMs), cpuGflops: rate(timing.medianCpuMs) };
 }
 
+/**
+ * The peer's time over ours for each peer: paired sample by sample where the two were timed
+ * interleaved (both carry their samples, measureInterleaved), else the ratio of the medians.
+ */
 export function speedups(results: CaseResult['results'], clock: Clock): Speedup {
   const time = (m: Measurement | undefined): number | undefined => (clock === 'wall' ? m?.medianMs : m?.medianCpuMs);
-  const ours = time(results.ours);
+  const samples = (m: Measurement | undefined): number[] | undefined => (clock === 'wall' ? m?.wallSamples : m?.cpuSamples);
+  const ours = results.ours;
   const ratio = (peer: Implementation): number | null => {
-    const theirs = time(results[peer]);
-    return ours !== undefined && theirs !== undefined && ours > 0 ? theirs / ours : null;
+    const [oursSamples, theirSamples] = [samples(ours), samples(results[peer])];
+    if (oursSamples !== undefined && theirSamples !== undefined) return pairedRatio(theirSamples, oursSamples);
+    const [mine, theirs] = [time(ours), time(results[peer])];
+    return mine !== undefined && theirs !== undefined && mine > 0 ? theirs / mine : null;
   };
   return { 'tfjs-cpu': ratio('tfjs-cpu'), 'tfjs-wasm': ratio('tfjs-wasm') };
 }

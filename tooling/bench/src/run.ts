@@ -21,7 +21,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { getBackend, setBackend } from '@nn/tensor';
 import { measureGemmPeak, setNumThreads } from '@nn/backend-cpu';
-import { measureAsync, measureInterleaved, pairedRatio, type Timing } from './measure.js';
+import { measureAsync, measureInterleaved, type Timing } from './measure.js';
 import { formatTable, speedups, withRate, type CaseResult, type Implementation, type Speedup } from './report.js';
 import { ceilingNote, ONE_THREAD_TARGETS, verdict } from './targets.js';
 import type { BenchCase } from './types.js';
@@ -112,12 +112,6 @@ async function runCase(c: BenchCase): Promise<CaseResult> {
   }
   row.speedup = speedups(row.results, 'wall');
   row.cpuSpeedup = speedups(row.results, 'cpu');
-  // Ours and tfjs-wasm ran interleaved: their ratio is paired sample by sample.
-  const [oursTiming, peerTiming] = [row.results.ours, row.results['tfjs-wasm']];
-  if (oursTiming?.wallSamples && oursTiming.cpuSamples && peerTiming?.wallSamples && peerTiming.cpuSamples) {
-    row.speedup['tfjs-wasm'] = pairedRatio(peerTiming.wallSamples, oursTiming.wallSamples);
-    row.cpuSpeedup['tfjs-wasm'] = pairedRatio(peerTiming.cpuSamples, oursTiming.cpuSamples);
-  }
   return row;
 }
 
