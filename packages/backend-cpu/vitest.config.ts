@@ -1,3 +1,5 @@
-import { config } from '@nn/vitest-config';
+import { config, relaxedSimdProject } from '@nn/vitest-config';
 
-export default config();
+// Every test on mul+add and, on Node 20, again on relaxed SIMD's fused multiply-add kernel
+// (what Node 22+ and Chrome 114+ run by default).
+export default config({ projects: [{ extends: true, test: { name: 'default' } }, ...relaxedSimdProject()] });

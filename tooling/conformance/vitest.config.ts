@@ -1,11 +1,13 @@
-import { config } from '@nn/vitest-config';
+import { config, relaxedSimdProject } from '@nn/vitest-config';
 
 // Two projects: this package's suites (cpu and gpujs legs), and @nn/layers' own tests run
 // again with gpu.js (webasm) as the active backend. @nn/layers cannot depend on
 // @nn/backend-gpujs itself (the backend's swap tests use layers), so that leg lives here.
+// On Node 20 a third runs the CPU suites on relaxed SIMD (Node 22+'s default kernel).
 export default config({
   projects: [
     { extends: true, test: { name: 'conformance' } },
+    ...relaxedSimdProject({ name: 'conformance-relaxed-simd', include: ['test/cpu.test.ts', 'test/cpu_threads.test.ts', 'src/recurrent.test.ts'] }),
     {
       extends: true,
       test: {

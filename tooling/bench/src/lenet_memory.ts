@@ -11,6 +11,8 @@
  * current job ends, so such a loop grew by about 20 KB a step until it yielded. It holds flags
  * now, and the loop stays flat without yielding (autograd's training_loop test checks it).
  */
+// First: with NN_BENCH_RELAXED_SIMD=1 it sets V8's flag before @nn/backend-cpu compiles its kernel.
+import './relaxed_simd.js';
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';

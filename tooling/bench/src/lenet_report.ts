@@ -5,6 +5,8 @@
  * that works in this Node, named in the row), tfjs-layers on tfjs-cpu and tfjs-wasm, and
  * ConvNetJS, which is not a TensorFlow.js backend and so is not in the general runner's table.
  */
+// First: with NN_BENCH_RELAXED_SIMD=1 it sets V8's flag before @nn/backend-cpu compiles its kernel.
+import './relaxed_simd.js';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';

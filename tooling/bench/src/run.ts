@@ -10,6 +10,8 @@
  * 2× on both sides: the JIT's state, the heap, WebAssembly memories grown by earlier cases),
  * so a case's ratio depended on the order of the cases.
  */
+// First: it must set V8's flag before @nn/backend-cpu compiles its kernel.
+import { caseFilters, relaxedSimdAsked } from './relaxed_simd.js';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -138,7 +140,7 @@ function runCaseInChild(c: BenchCase, scratchDir: string, index: number): CaseRe
 
 async function main(): Promise<void> {
   const only = process.env.NN_BENCH_CASE;
-  const filters = process.argv.slice(2).filter((a) => a !== '--');
+  const filters = caseFilters();
   const cases = (await loadCases()).filter((c) => (only === undefined ? filters.length === 0 || filters.some((f) => caseKey(c).includes(f)) : caseKey(c) === only));
   await setBackend('cpu');
   await tf.setBackend('cpu');
@@ -149,7 +151,11 @@ async function main(): Promise<void> {
     return;
   }
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`;
-  console.log(`@nn bench: ${cases.length} cases on ${machine}, each in a process of its own\n@nn backend: ${getBackend()}; tfjs-wasm: ${wasmBinary}; load average ${loadavg()[0].toFixed(2)}\n`);
+  // Before the cases, on a machine with nothing of ours running yet; its kernel is the one every case runs.
+  const peak = measureGemmPeak(500);
+  console.log(
+    `@nn bench: ${cases.length} cases on ${machine}, each in a process of its own\n@nn backend: ${getBackend()} (GEMM kernel ${peak.kernel}${relaxedSimdAsked ? ', --relaxed-simd' : ''}); tfjs-wasm: ${wasmBinary}; load average ${loadavg()[0].toFixed(2)}\n`,
+  );
 
   const rows: CaseResult[] = [];
   const scratchDir = mkdtempSync(join(tmpdir(), 'nn-bench-'));
@@ -174,7 +180,6 @@ async function main(): Promise<void> {
     return target === undefined || ratio === null ? [] : [`  ${row.group} ${row.name}: ours vs tfjs-wasm by CPU time ${verdict(ratio, target.vsTfjsWasm)}`];
   });
   if (verdicts.length > 0) console.log(`\nIssue 14's one-thread targets:\n${verdicts.join('\n')}`);
-  const peak = measureGemmPeak(500);
   const ceilings = rows.flatMap((row) => {
     const target = targetOf(row);
     const ours = row.results.ours?.cpuGflops, peer = row.results['tfjs-wasm']?.cpuGflops;

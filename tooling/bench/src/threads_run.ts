@@ -20,6 +20,8 @@
  * the op, the wall time two free cores would give. Unlike wall time, that does not depend on
  * whether the scheduler had a second core to spare for the worker.
  */
+// First: it must set V8's flag before @nn/backend-cpu compiles its kernel.
+import { caseFilters, relaxedSimdAsked } from './relaxed_simd.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
@@ -28,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { setBackend } from '@nn/tensor';
-import { getNumThreads, setNumThreads } from '@nn/backend-cpu';
+import { getNumThreads, measureGemmPeak, setNumThreads } from '@nn/backend-cpu';
 import { conv2dCases as convCases } from './cases/conv2d.js';
 import { LENET_BATCH, lenetTrainCases } from './cases/lenet_train.js';
 import { cases as matmulCases } from './cases/matmul.js';
@@ -171,7 +173,7 @@ function timeInterleaved(c: BenchCase): Times & { peerError?: string } {
 const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
 
 async function main(): Promise<void> {
-  const filters = process.argv.slice(2).filter((a) => a !== '--');
+  const filters = caseFilters();
   const cases = [...matmulCases, ...convCases, ...resnetCases, ...lenetTrainCases]
     .filter((c) => PICKED.some((p) => `${c.group} ${c.name}`.startsWith(p)))
     .filter((c) => filters.length === 0 || filters.some((f) => `${c.group} ${c.name}`.includes(f)));
@@ -180,7 +182,9 @@ async function main(): Promise<void> {
   setNumThreads(THREADS);
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`;
   const loadBefore = loadavg();
-  console.log(`@nn bench:threads: ${cases.length} cases on ${machine}; @nn threads: ${getNumThreads()}; peer: ${peer}; load average ${loadBefore[0].toFixed(2)}\n`);
+  // A short peak measurement only to name the GEMM kernel the cases run on.
+  const kernel = `${measureGemmPeak(50).kernel}${relaxedSimdAsked ? ', --relaxed-simd' : ''}`;
+  console.log(`@nn bench:threads: ${cases.length} cases on ${machine}; @nn threads: ${getNumThreads()} (GEMM kernel ${kernel}); peer: ${peer}; load average ${loadBefore[0].toFixed(2)}\n`);
 
   const rows = [];
   const verdicts: string[] = [];

@@ -9,7 +9,7 @@
  */
 import type { GemmArgs } from './gemm.js';
 import { copyRun, roundUp } from './gemm_pack.js';
-import { RECORD_WORDS, wasmGemmRelaxed, wasmKernels } from './gemm_wasm.js';
+import { RECORD_WORDS, wasmKernels } from './gemm_wasm.js';
 
 const MR = 4;
 const NR = 8;
@@ -20,9 +20,6 @@ const NC = 1024;
 const RESIDENT_LIMIT = 1 << 22;
 
 export function prefersResident(g: GemmArgs): boolean {
-  // With relaxed SIMD's fused multiply-add this path's bits differ from the worker pool's,
-  // which must match one thread exactly; the packed path's do not.
-  if (wasmGemmRelaxed()) return false;
   return !g.transA && !g.transB && roundUp(g.m, MR) * g.k + g.k * g.n + roundUp(g.m, MR) * Math.min(NC, roundUp(g.n, NR)) <= RESIDENT_LIMIT;
 }
 
