@@ -6,8 +6,12 @@
  * bound a freed array is left to the garbage collector.
  */
 
-/** Bytes the pool keeps at most (the arrays a few steps of a mid-sized model free). */
-export const POOL_MAX_BYTES = 64 * 1024 * 1024;
+/**
+ * Bytes the pool keeps at most: the arrays a few steps of a mid-sized model free, or one Adam
+ * step over a 2^19 × 32 embedding table (three 64 MiB arrays, which fresh from the system
+ * cost 120 ms of page faults a step).
+ */
+export const POOL_MAX_BYTES = 256 * 1024 * 1024;
 /** Arrays of one length kept at most. */
 const PER_LENGTH = 64;
 
