@@ -49,7 +49,7 @@ export async function loadModelFile(path: string): Promise<Saved<Classifier> & {
   if (!ARCHITECTURES.includes(arch)) throw new Error(`${path}: unknown model '${metadata.arch}' in its metadata`);
   const shape = JSON.parse(metadata.shape ?? '{}') as Partial<Shape>;
   // Files written before the sizes were saved whole hold only the overrides: their n-gram
-  // table's rows are its buckets (the LSTM's default moved from 2^16 to 2^18).
+  // table's rows are its buckets (the LSTM's default moved from 2^16 to 2^18, then 2^19).
   const table = stateDict['embedding.weight'];
   if (shape.buckets === undefined && table !== undefined && (shape.ngrams ?? DEFAULT_SHAPES[arch].ngrams) > 1) shape.buckets = table.shape[0];
   const model = buildClassifier({ arch, vocabSize: vocab.size, numClasses: classes.length, shape });
