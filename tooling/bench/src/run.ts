@@ -179,7 +179,7 @@ async function main(): Promise<void> {
     const ratio = row.cpuSpeedup['tfjs-wasm'];
     return target === undefined || ratio === null ? [] : [`  ${row.group} ${row.name}: ours vs tfjs-wasm by CPU time ${verdict(ratio, target.vsTfjsWasm)}`];
   });
-  if (verdicts.length > 0) console.log(`\nIssue 14's one-thread targets:\n${verdicts.join('\n')}`);
+  if (verdicts.length > 0) console.log(`\nIssue 14's one-thread targets (GEMM kernel ${peak.kernel}):\n${verdicts.join('\n')}`);
   const ceilings = rows.flatMap((row) => {
     const target = targetOf(row);
     const ours = row.results.ours?.cpuGflops, peer = row.results['tfjs-wasm']?.cpuGflops;

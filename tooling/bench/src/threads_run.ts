@@ -213,7 +213,7 @@ async function main(): Promise<void> {
       verdicts.push(`${key}: ours on 2 threads by the calling thread's CPU time (two free cores) ${verdict((LENET_BATCH / callerTwo) * 1000, target.imagesPerSecond, 'images/s')}`);
     }
   }
-  console.log(`\nIssue 14's two-thread targets (wall time is only as good as the free cores: compare with the load):\n${verdicts.map((v) => `  ${v}`).join('\n')}`);
+  console.log(`\nIssue 14's two-thread targets (GEMM kernel ${kernel}; wall time is only as good as the free cores: compare with the load):\n${verdicts.map((v) => `  ${v}`).join('\n')}`);
   const loadAfter = loadavg();
   console.log(`\nMedian wall times; "vs" is the median over rounds of the other's time over ours-2 in the same round. Load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after.`);
   const outDir = join(here, '..', '.bench-out');
