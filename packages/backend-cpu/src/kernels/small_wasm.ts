@@ -169,23 +169,24 @@ export function adamWasm(x: AdamArrays, k: AdamConstants): boolean {
   const wasm = module();
   if (wasm === null) return false;
   const flags = (k.maximize ? 1 : 0) | (k.decays ? 2 : 0) | (k.decoupled ? 4 : 0) | (k.amsgrad ? 8 : 0);
-  const at = (slot: number): number => ADAM_AT + slot * ADAM_CHUNK * 4;
-  const word = (slot: number): number => at(slot) / 4;
+  // Byte offsets of the five slots (p, g, m, v, vmax) and their float32 indices.
+  const [p, g, m, v, vmax] = [0, 1, 2, 3, 4].map((slot) => ADAM_AT + slot * ADAM_CHUNK * 4);
+  const [pAt, gAt, mAt, vAt, vmaxAt] = [p, g, m, v, vmax].map((bytes) => bytes / 4);
   const n = x.param.length;
   for (let start = 0; start < n; start += ADAM_CHUNK) {
     const end = Math.min(n, start + ADAM_CHUNK);
-    f32.set(x.param.subarray(start, end), word(0));
-    f32.set(x.grad.subarray(start, end), word(1));
-    f32.set(x.expAvg.subarray(start, end), word(2));
-    f32.set(x.expAvgSq.subarray(start, end), word(3));
-    if (x.maxExpAvgSq !== null) f32.set(x.maxExpAvgSq.subarray(start, end), word(4));
-    // A last partial quad computes on whatever follows in the slots; only count values come back.
-    wasm.adam(at(0), at(1), at(2), at(3), at(4), Math.ceil((end - start) / 4), flags, k.beta2, k.oneMinusBeta1, k.oneMinusBeta2, k.wd, k.decay, k.eps, k.stepSize, k.bc2);
     const count = end - start;
-    x.nextParam.set(f32.subarray(word(0), word(0) + count), start);
-    x.nextAvg.set(f32.subarray(word(2), word(2) + count), start);
-    x.nextAvgSq.set(f32.subarray(word(3), word(3) + count), start);
-    if (x.nextMax !== null) x.nextMax.set(f32.subarray(word(4), word(4) + count), start);
+    f32.set(x.param.subarray(start, end), pAt);
+    f32.set(x.grad.subarray(start, end), gAt);
+    f32.set(x.expAvg.subarray(start, end), mAt);
+    f32.set(x.expAvgSq.subarray(start, end), vAt);
+    if (x.maxExpAvgSq !== null) f32.set(x.maxExpAvgSq.subarray(start, end), vmaxAt);
+    // A last partial quad computes on whatever follows in the slots; only count values come back.
+    wasm.adam(p, g, m, v, vmax, Math.ceil(count / 4), flags, k.beta2, k.oneMinusBeta1, k.oneMinusBeta2, k.wd, k.decay, k.eps, k.stepSize, k.bc2);
+    x.nextParam.set(f32.subarray(pAt, pAt + count), start);
+    x.nextAvg.set(f32.subarray(mAt, mAt + count), start);
+    x.nextAvgSq.set(f32.subarray(vAt, vAt + count), start);
+    if (x.nextMax !== null) x.nextMax.set(f32.subarray(vmaxAt, vmaxAt + count), start);
   }
   return true;
 }
